@@ -1,0 +1,72 @@
+"""The one typed settings object, read from CLAIMHOUSE_* environment variables.
+
+Entry points (the command line, the web app, the Celery worker) build it once with
+:func:`load_settings` and pass it down; nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "load_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLAIMHOUSE_", frozen=True, extra="ignore")
+
+    #: SQLAlchemy URL. The embedded default is a SQLite file in the data directory.
+    database_url: str = ""
+    #: Celery broker (redis://127.0.0.1:6379/0). Empty: tasks run in-process after commit.
+    broker_url: str = ""
+    #: Celery result backend; defaults to the broker when that is Redis.
+    result_backend: str = ""
+    #: Where the SQLite database, the file archive and the exchange folders live.
+    data_dir: Path = Path("./claimhouse-data")
+    #: Secret for signing login tokens. Must be set in production.
+    secret_key: str = "dev-only-change-me"
+    token_minutes: int = 480
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: Submitter / receiver identities used on outbound envelopes (ISA06/ISA08, GS02/GS03).
+    submitter_id: str = "CLAIMHOUSE"
+    submitter_qualifier: str = "ZZ"
+    receiver_id: str = "CLEARINGHOUSE"
+    receiver_qualifier: str = "ZZ"
+    usage_indicator: str = "T"     # ISA15: T test, P production
+    #: Clearinghouse transport: "folder" (watched folders) or "sftp".
+    exchange_transport: str = "folder"
+    sftp_host: str = ""
+    sftp_port: int = 22
+    sftp_username: str = ""
+    sftp_password: str = ""
+    sftp_key_path: Path | None = None
+    sftp_outbound_dir: str = "outbound"
+    sftp_inbound_dir: str = "inbound"
+    #: Operator-supplied code files (CPT is licensed and never shipped).
+    cpt_codes_path: Path | None = None
+    hcpcs_codes_path: Path | None = None
+    taxonomy_codes_path: Path | None = None
+    pos_codes_path: Path | None = None
+    icd10pcs_codes_path: Path | None = None
+    #: Load the synthetic sample practice on first start (the demo command sets it).
+    load_samples: bool = False
+    log_level: str = "INFO"
+    extra: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'claimhouse.db').resolve()}"
+
+    @property
+    def tasks_in_process(self) -> bool:
+        return not self.broker_url
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit overrides taking precedence."""
+    return Settings(**overrides)  # type: ignore[arg-type]

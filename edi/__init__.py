@@ -1,0 +1,1 @@
+"""The pure X12 engine: no files, no database, no settings."""

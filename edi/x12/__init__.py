@@ -1,0 +1,44 @@
+"""The X12 syntax layer: delimiters, segments, tokenizer, writer, envelopes, defects."""
+
+from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
+from edi.x12.delimiters import DEFAULT_DELIMITERS, Delimiters, read_delimiters
+from edi.x12.envelope import (
+    FunctionalGroup,
+    GroupHeader,
+    Interchange,
+    InterchangeHeader,
+    TransactionSet,
+    group_from_gs,
+    header_from_isa,
+    isa_segment,
+    wrap_interchange,
+)
+from edi.x12.segment import Segment, make_segment
+from edi.x12.tokenizer import Tokenizer, iter_segments, parse_segments
+from edi.x12.writer import serialize, write_segments
+
+__all__ = [
+    "DEFAULT_DELIMITERS",
+    "Defect",
+    "DefectLevel",
+    "Delimiters",
+    "FunctionalGroup",
+    "GroupHeader",
+    "Interchange",
+    "InterchangeHeader",
+    "Segment",
+    "Severity",
+    "Tokenizer",
+    "TransactionSet",
+    "X12Path",
+    "group_from_gs",
+    "header_from_isa",
+    "isa_segment",
+    "iter_segments",
+    "make_segment",
+    "parse_segments",
+    "read_delimiters",
+    "serialize",
+    "wrap_interchange",
+    "write_segments",
+]

@@ -1,0 +1,118 @@
+"""The four X12 delimiters, read from the fixed-width ISA segment.
+
+The ISA is 106 characters including its terminator (X12.5 / TR3 appendix B): the character
+after ``ISA`` is the element separator, position 82 is the repetition separator (ISA11, 00501
+and later), position 104 the component separator (ISA16) and position 105 the segment
+terminator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from edi.errors import InterchangeError
+
+__all__ = ["Delimiters", "ISA_LENGTH", "read_delimiters", "scan_isa", "DEFAULT_DELIMITERS"]
+
+ISA_LENGTH = 106
+
+
+@dataclass(frozen=True, slots=True)
+class Delimiters:
+    """Element, component, repetition and segment separators of one interchange."""
+
+    element: str = "*"
+    component: str = ":"
+    repetition: str = "^"
+    segment: str = "~"
+
+    def __post_init__(self) -> None:
+        chars = (self.element, self.component, self.repetition, self.segment)
+        if any(len(c) != 1 for c in chars):
+            raise ValueError("each delimiter must be exactly one character")
+        if len(set(chars)) != 4:
+            raise ValueError(f"delimiters must all differ, got {chars!r}")
+        if any(c.isalnum() for c in chars):
+            raise ValueError(f"a delimiter cannot be a letter or digit, got {chars!r}")
+
+
+DEFAULT_DELIMITERS = Delimiters()
+
+
+def read_delimiters(isa: str, source: str | None = None) -> Delimiters:
+    """Read the delimiters from the start of an interchange, strictly.
+
+    Raises :class:`InterchangeError` (a TA1-level failure) when the text is not a conforming
+    106-character ISA. :func:`scan_isa` is the lenient form readers use.
+    """
+    delimiters, problems = scan_isa(isa, source)
+    if problems:
+        code, message = problems[0]
+        raise InterchangeError(message, note_code=code, source=source)
+    return delimiters
+
+
+def _fail(message: str, code: str, source: str | None) -> InterchangeError:
+    return InterchangeError(message, note_code=code, source=source)
+
+
+def scan_isa(text: str, source: str | None = None) -> tuple[Delimiters, list[tuple[str, str]]]:
+    """Find the delimiters of the interchange starting ``text``, tolerating a malformed ISA.
+
+    Returns the delimiters and a list of ``(TA105 note code, message)`` problems. An ISA whose
+    fields are not padded to their fixed widths is still read element by element, as long as
+    the element separator, ISA16 and the terminator after it can be told apart; otherwise
+    :class:`InterchangeError` is raised.
+    """
+    problems: list[tuple[str, str]] = []
+    if not text.startswith("ISA"):
+        raise _fail(f"the interchange does not start with an ISA segment (found {text[:3]!r})",
+                    "024", source)
+    if len(text) < 4:
+        raise _fail("the text ends inside the ISA segment", "023", source)
+    element = text[3]
+    if element.isalnum() or element.isspace():
+        raise _fail(f"ISA: the element separator {element!r} is a letter, digit or space",
+                    "026", source)
+    fields = text[:ISA_LENGTH].split(element)
+    if len(text) >= ISA_LENGTH and len(fields) == 17:
+        repetition, component, segment = text[82], text[104], text[105]
+        version = fields[12]
+    else:
+        # Not fixed width: walk 16 separators, then ISA16 and the terminator follow.
+        at = 3                      # the separator before ISA01
+        for _ in range(15):         # ... and the fifteen up to the one before ISA16
+            at = text.find(element, at + 1)
+            if at < 0:
+                raise _fail("the text ends inside the ISA segment", "023", source)
+        if at + 2 >= len(text):
+            raise _fail("the text ends inside the ISA segment", "023", source)
+        parts = text[: at + 1].split(element)
+        component, segment = text[at + 1], text[at + 2]
+        repetition = parts[11][:1] if len(parts) > 11 else ""
+        version = parts[12] if len(parts) > 12 else ""
+        problems.append((
+            "024", f"ISA: the segment is {at + 3} characters long instead of {ISA_LENGTH}; "
+            "every ISA field must be padded to its fixed width"))
+    if segment.isalnum() or segment == " ":
+        raise _fail(f"ISA: the segment terminator {segment!r} is a letter, digit or space",
+                    "004", source)
+    if component.isalnum() or component == " " or component in (element, segment):
+        raise _fail(f"ISA16: the component separator {component!r} cannot be used", "027",
+                    source)
+    if version != "00501":
+        # Before 00501, ISA11 held a standards identifier ("U"), not a repetition separator.
+        if version.strip() not in ("00401", "00400", "00300"):
+            problems.append(("017", f"ISA12: version {version!r} is not 00501"))
+        repetition = ""
+    elif repetition.isalnum() or repetition == " " or not repetition:
+        problems.append(("026", f"ISA11: the repetition separator {repetition!r} is a letter, "
+                                "digit or space; repeated elements cannot be read"))
+        repetition = ""
+    elif repetition in (element, component, segment):
+        problems.append(("026", f"ISA11: the repetition separator {repetition!r} is already "
+                                "used as another delimiter"))
+        repetition = ""
+    if not repetition:
+        repetition = next(c for c in "^\x1d\x1e\x1f" if c not in (element, component, segment))
+    return Delimiters(element, component, repetition, segment), problems
