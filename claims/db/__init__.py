@@ -1,0 +1,1 @@
+"""Storage for the claims package: tables and the service functions over them."""
