@@ -1,1 +1,135 @@
+"""Which transaction definition reads which transaction set.
 
+The map in use is picked from GS08 (the guide the group declares) and ST03 when present (it
+must agree with GS08 in 005010, TR3 appendix B). Compiled pyx12 maps live next to this module as
+JSON and are loaded the first time they are asked for; hand-written definitions come from
+``edi.maps.hand.DEFINITIONS`` when that package exists.
+
+Errata labels are accepted: a file that says X222A2 (837P) or X223A3 (837I) is read with the
+A1/A2 guide, and the lookup says so, because the errata changed prose rules, not the layout
+this engine checks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from dataclasses import dataclass
+from importlib import resources
+
+from edi.errors import GrammarError
+from edi.maps.codec import dumps, loads
+from edi.x12.grammar import TransactionDef
+
+__all__ = [
+    "Resolution",
+    "definition_for",
+    "resolve",
+    "known_versions",
+    "dumps",
+    "loads",
+]
+
+#: Compiled guides: (ST01, version) -> JSON file in this package.
+_COMPILED: dict[tuple[str, str], str] = {
+    ("837", "005010X222A1"): "837.005010X222A1.json",
+    ("837", "005010X223A2"): "837.005010X223A2.json",
+    ("835", "005010X221A1"): "835.005010X221A1.json",
+    ("999", "005010X231A1"): "999.005010X231A1.json",
+    ("277", "005010X214"): "277.005010X214.json",
+    ("277", "005010X212"): "277.005010X212.json",
+}
+
+#: Later labels of a guide read with an earlier one (same loops and segments).
+_FALLBACKS: dict[str, str] = {
+    "005010X222A2": "005010X222A1",
+    "005010X223A3": "005010X223A2",
+    "005010X223A1": "005010X223A2",
+    "005010X221": "005010X221A1",
+    "005010X231": "005010X231A1",
+    "005010X222": "005010X222A1",
+    "005010X223": "005010X223A2",
+}
+
+_lock = threading.Lock()
+_loaded: dict[tuple[str, str], TransactionDef] = {}
+_hand: dict[tuple[str, str], TransactionDef] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The definition found for a set, and a note when it was found through a fallback."""
+
+    definition: TransactionDef
+    requested: str
+    note: str = ""
+
+
+def _hand_definitions() -> dict[tuple[str, str], TransactionDef]:
+    global _hand
+    if _hand is None:
+        found: dict[tuple[str, str], TransactionDef] = {}
+        try:
+            module = importlib.import_module("edi.maps.hand")
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("edi.maps.hand",):
+                raise
+            module = None
+        for t in getattr(module, "DEFINITIONS", ()):
+            found[(t.set_id, t.version)] = t
+            for alias in t.aliases:
+                found.setdefault((t.set_id, alias), t)
+        _hand = found
+    return _hand
+
+
+def _load(key: tuple[str, str]) -> TransactionDef | None:
+    found = _loaded.get(key)
+    if found is not None:
+        return found
+    name = _COMPILED.get(key)
+    if name is None:
+        return _hand_definitions().get(key)
+    with _lock:
+        found = _loaded.get(key)
+        if found is None:
+            text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+            found = _loaded[key] = loads(text)
+    return found
+
+
+def known_versions() -> tuple[tuple[str, str], ...]:
+    """Every (ST01, version) this engine can read, compiled and hand-written."""
+    return tuple(sorted(set(_COMPILED) | set(_hand_definitions())))
+
+
+def resolve(set_id: str, gs08: str, st03: str = "") -> Resolution | None:
+    """The definition for ST01 ``set_id`` in a group declaring ``gs08`` (ST03 if present).
+
+    ST03 wins when it names a known guide (it is the set's own statement); otherwise GS08.
+    Returns ``None`` when no guide fits.
+    """
+    set_id = set_id.strip()
+    for label in (st03.strip(), gs08.strip()):
+        if not label:
+            continue
+        found = _load((set_id, label))
+        if found is not None:
+            return Resolution(found, label)
+        older = _FALLBACKS.get(label)
+        if older:
+            found = _load((set_id, older))
+            if found is not None:
+                return Resolution(found, label, note=(
+                    f"{label} is read with the {older} guide (same loops and segments)"))
+    return None
+
+
+def definition_for(set_id: str, version: str) -> TransactionDef:
+    """The definition of ``set_id`` under guide ``version``; raises GrammarError if none."""
+    found = resolve(set_id, version)
+    if found is None:
+        known = ", ".join(f"{s} {v}" for s, v in known_versions())
+        raise GrammarError(f"no transaction definition for {set_id} {version} "
+                           f"(known: {known})")
+    return found.definition

@@ -49,6 +49,7 @@ class ElementDef:
     repeat: int = 1               # how many repetitions (ISA11) are allowed
     data_element: str = ""        # X12 data element number ("1028")
     external: str | None = None
+    pattern: str | None = None    # a TR3 format rule as a regular expression (REF02 SSN)
 
 
 @dataclass(frozen=True, slots=True)
