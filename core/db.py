@@ -37,7 +37,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys on and WAL journaling."""
+    """An engine for ``url``; SQLite gets foreign keys on and WAL journaling.
+
+    Bound parameters are hidden from error messages: they hold patient data, and error
+    messages end up in logs.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False})
     engine = create_engine(url, **kwargs)  # type: ignore[arg-type]

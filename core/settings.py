@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     result_backend: str = ""
     #: Where the SQLite database, the file archive and the exchange folders live.
     data_dir: Path = Path("./claimhouse-data")
+    #: Keep stored X12 files on disk here instead of in the database (large volumes).
+    archive_dir: Path | None = None
     #: Secret for signing login tokens. Must be set in production.
     secret_key: str = "dev-only-change-me"
     token_minutes: int = 480

@@ -1,0 +1,88 @@
+"""Users: create, authenticate, list, change role, deactivate. Services take a Session and
+never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import AuthenticationFailed, Conflict, NotFound
+from core.passwords import check_password_rules, hash_password, needs_rehash, verify_password
+from core.roles import Role
+from core.tables import User, utcnow
+
+__all__ = ["authenticate", "create_user", "get_user", "list_users", "set_password",
+           "update_user"]
+
+# Verifying against a fixed hash when the user does not exist keeps the response time the
+# same, so timing does not reveal which usernames exist.
+_DUMMY_HASH = hash_password("not-a-real-password-0")
+
+
+def _clean_username(username: str) -> str:
+    name = username.strip().lower()
+    if not name or len(name) > 64 or not all(c.isalnum() or c in "._-@" for c in name):
+        raise ValueError("a username is 1-64 letters, digits, '.', '_', '-' or '@'")
+    return name
+
+
+def create_user(session: Session, *, username: str, password: str, role: str,
+                full_name: str = "") -> User:
+    name = _clean_username(username)
+    role = Role(role)
+    check_password_rules(password)
+    if session.scalar(select(User.id).where(User.username == name)) is not None:
+        raise Conflict(f"the username {name!r} is taken")
+    user = User(username=name, full_name=full_name, password_hash=hash_password(password),
+                role=str(role), active=True, created_at=utcnow())
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """The active user with these credentials; :class:`AuthenticationFailed` otherwise (the
+    message never says which of the two was wrong)."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        raise AuthenticationFailed("wrong username or password")
+    if not verify_password(user.password_hash, password) or not user.active:
+        raise AuthenticationFailed("wrong username or password")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    session.flush()
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user with id {user_id}")
+    return user
+
+
+def list_users(session: Session) -> Sequence[User]:
+    return session.scalars(select(User).order_by(User.username)).all()
+
+
+def update_user(session: Session, user_id: int, *, role: str | None = None,
+                active: bool | None = None, full_name: str | None = None) -> User:
+    user = get_user(session, user_id)
+    if role is not None:
+        user.role = str(Role(role))
+    if active is not None:
+        user.active = active
+    if full_name is not None:
+        user.full_name = full_name
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user_id: int, password: str) -> None:
+    check_password_rules(password)
+    get_user(session, user_id).password_hash = hash_password(password)
+    session.flush()
