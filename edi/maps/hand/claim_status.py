@@ -32,7 +32,7 @@ def _name(loop_id: str, entity: str, who: str, ids: str, *extra: SegmentDef) -> 
 
 def _request_claim(level: str) -> LoopDef:
     return loop(
-        f"2200{level}", "Claim Status Tracking Number", "R", None,
+        f"2200{level}", "Claim Status Tracking Number", "S" if level == "D" else "R", None,
         seg("TRN", "R", 1, "R=1 R", "Claim Status Tracking Number"),
         seg("REF", "S", 1, "R=1K R", "Payer Claim Control Number"),
         seg("REF", "S", 1, "R=BLT R", "Institutional Bill Type"),
@@ -51,7 +51,7 @@ def _request_claim(level: str) -> LoopDef:
 
 def _response_claim(level: str) -> LoopDef:
     return loop(
-        f"2200{level}", "Claim Status Tracking Number", "R", None,
+        f"2200{level}", "Claim Status Tracking Number", "S" if level == "D" else "R", None,
         seg("TRN", "R", 1, "R=2 R", "Claim Status Tracking Number"),
         seg("STC", "R", None, _STC_CLAIM, "Claim Level Status Information"),
         seg("REF", "S", 1, "R=1K R", "Payer Claim Control Number"),
@@ -78,6 +78,9 @@ def _summary(level: str) -> LoopDef:
 
 def _tree(response: bool) -> LoopDef:
     claim = _response_claim if response else _request_claim
+    # A 277 may answer at the receiver or provider level alone (2200B/2200C status), so the
+    # levels below are situational there; a 276 always asks down to a claim.
+    level_usage = "S" if response else "R"
     provider_ids = "FI,SV,XX"
     patient_d: tuple[SegmentDef, ...] = () if response else (
         seg("DMG", "S", 1, "R=D8 R S=F,M,U", "Subscriber Demographic Information"),)
@@ -96,11 +99,11 @@ def _tree(response: bool) -> LoopDef:
              seg("HL", "R", 1, "R R R=21 R=1", "Information Receiver Level"),
              _name("2100B", "41", "Information Receiver", "46,FI,XX"),
              *receiver_extra,
-             loop("2000C", "Service Provider Level", "R", None,
+             loop("2000C", "Service Provider Level", level_usage, None,
                   seg("HL", "R", 1, "R R R=19 R=1", "Service Provider Level"),
                   _name("2100C", "1P", "Provider", provider_ids),
                   *provider_extra,
-                  loop("2000D", "Subscriber Level", "R", None,
+                  loop("2000D", "Subscriber Level", level_usage, None,
                        seg("HL", "R", 1, "R R R=22 R=0,1", "Subscriber Level"),
                        *patient_d,
                        _name("2100D", "IL", "Subscriber", "MI,24,II"),

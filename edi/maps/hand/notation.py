@@ -16,9 +16,9 @@ of, in this order:
 ``(...)``      a composite: one token per component, inside the parentheses
 
 Names, data types and lengths come from the X12 dictionary (:mod:`edi.maps.hand.dictionary`).
-:func:`loop` numbers segment positions by order where none is given, and marks qualifiers:
-an HL is told apart by HL03, and segments or loop triggers that share an id with a sibling
-(NM1*85 and NM1*87, REF*6P and REF*IG) by their first coded element.
+:func:`loop` numbers segment positions by order where none is given. Each segment gets the
+qualifier that tells it from siblings with the same id, by the rule of the compiled maps
+(``edi.maps.compile``): HL03 for HL, else a required coded first element (NM101, REF01).
 """
 
 from __future__ import annotations
@@ -118,33 +118,27 @@ def seg(tag: str, usage: str, max_use: int | None, elements: str = "", name: str
     defs = tuple(_slot(f"{tag}{i:02d}", number, token, context)
                  for i, (number, token) in enumerate(zip(slots, tokens, strict=True), 1))
     return SegmentDef(id=tag, name=name or default_name, usage=_USAGE[usage], max_use=max_use,
-                      position=position, elements=defs, syntax=syntax)
+                      position=position, elements=defs, syntax=syntax,
+                      qualifier=_qualifier(tag, defs))
 
 
-def _first_codes(s: SegmentDef) -> tuple[int, frozenset[str]] | None:
-    index = 3 if s.id == "HL" else 1
-    first = s.elements[index - 1]
+def _qualifier(tag: str, elements: tuple[ElementDef | CompositeDef, ...]
+               ) -> tuple[int, frozenset[str]] | None:
+    """How a segment is told apart from siblings with its id, by the rule the compiled maps use.
+
+    HL by HL03; otherwise the first element when it is a required code (NM101, REF01, DTP01),
+    or the first component of a leading composite (HI01-1 ABK vs ABF).
+    """
+    if tag == "HL":
+        third = elements[2]
+        return (3, third.codes) if isinstance(third, ElementDef) and third.codes else None
+    first = elements[0]
     if isinstance(first, CompositeDef):
-        first = first.components[0]
-    return (index, first.codes) if first.codes else None
-
-
-def _trigger_id(child: SegmentDef | LoopDef) -> str:
-    return child.id if isinstance(child, SegmentDef) else child.trigger.id
-
-
-def _qualified(s: SegmentDef) -> SegmentDef:
-    q = _first_codes(s)
-    return dataclasses.replace(s, qualifier=q) if q and s.qualifier is None else s
-
-
-def _with_trigger_qualifier(child: LoopDef) -> LoopDef:
-    first = child.children[0]
-    if isinstance(first, LoopDef):
-        first = _with_trigger_qualifier(first)
-    else:
-        first = _qualified(first)
-    return dataclasses.replace(child, children=(first, *child.children[1:]))
+        head = first.components[0]
+        return (1, head.codes) if head.data_type == "ID" and head.codes else None
+    if first.data_type == "ID" and first.usage is Usage.REQUIRED and first.codes:
+        return (1, first.codes)
+    return None
 
 
 def loop(loop_id: str, name: str, usage: str, max_repeat: int | None,
@@ -152,17 +146,10 @@ def loop(loop_id: str, name: str, usage: str, max_repeat: int | None,
     """A loop; its first child is the trigger. ``max_repeat`` None means unbounded."""
     if not children or not isinstance(children[0], SegmentDef):
         raise GrammarError(f"loop {loop_id} must start with its trigger segment")
-    ids = [_trigger_id(c) for c in children]
     out: list[SegmentDef | LoopDef] = []
     for i, child in enumerate(children):
-        shared = ids.count(ids[i]) > 1
-        if isinstance(child, SegmentDef):
-            if not child.position:
-                child = dataclasses.replace(child, position=f"{(i + 1) * 100:04d}")
-            if shared or child.id == "HL" or (i == 0 and child.id == "NM1"):
-                child = _qualified(child)
-        elif shared or child.trigger.id in ("HL", "NM1"):
-            child = _with_trigger_qualifier(child)
+        if isinstance(child, SegmentDef) and not child.position:
+            child = dataclasses.replace(child, position=f"{(i + 1) * 100:04d}")
         out.append(child)
     return LoopDef(loop_id, name, _USAGE[usage], max_repeat, tuple(out))
 
