@@ -26,6 +26,7 @@ __all__ = [
     "definition_for",
     "resolve",
     "known_versions",
+    "canonical_version",
     "dumps",
     "loads",
 ]
@@ -123,6 +124,12 @@ def resolve(set_id: str, gs08: str, st03: str = "") -> Resolution | None:
                 return Resolution(found, label, note=(
                     f"{label} is read with the {older} guide (same loops and segments)"))
     return None
+
+
+def canonical_version(label: str) -> str:
+    """The guide a version label is read with (``005010X222A2`` -> ``005010X222A1``)."""
+    label = label.strip()
+    return _FALLBACKS.get(label, label)
 
 
 def definition_for(set_id: str, version: str) -> TransactionDef:

@@ -171,6 +171,43 @@ def _qualifier(seg_id: str, elements: list[ElementDef | CompositeDef]
     return None
 
 
+def _without(loop: LoopDef, ids: frozenset[str], found: dict[str, LoopDef]) -> LoopDef:
+    kept: list[SegmentDef | LoopDef] = []
+    for child in loop.children:
+        if isinstance(child, LoopDef):
+            stripped = _without(child, ids, found)
+            if child.id in ids:
+                found[child.id] = stripped
+                continue
+            kept.append(stripped)
+        else:
+            kept.append(child)
+    return LoopDef(loop.id, loop.name, loop.usage, loop.max_repeat, tuple(kept))
+
+
+def _repair_x212(body: LoopDef, compiler: _Compiler, root: etree._Element) -> LoopDef:
+    """Rebuild the 277 X212 loop nesting, which pyx12's (unregistered) map gets wrong.
+
+    In that map the table wrappers close out of order, so 2000C..2000E end up beside 2000A
+    and SE outside the ST loop. The TR3 (X212 section 2.4) nests the hierarchical levels:
+    information source 2000A > receiver 2000B > provider 2000C > subscriber 2000D >
+    dependent 2000E, as pyx12's 277CA map does.
+    """
+    chain = ("2000A", "2000B", "2000C", "2000D", "2000E")
+    found: dict[str, LoopDef] = {}
+    body = _without(body, frozenset(chain), found)
+    nested: LoopDef | None = None
+    for loop_id in reversed(chain):
+        loop = found[loop_id]
+        children = loop.children + ((nested,) if nested is not None else ())
+        nested = LoopDef(loop.id, loop.name, loop.usage, loop.max_repeat, children)
+    children = [c for c in body.children if not (isinstance(c, SegmentDef) and c.id == "SE")]
+    children.append(nested)
+    se = root.find(".//segment[@xid='SE']")
+    children.append(compiler.segment(se))
+    return LoopDef(body.id, body.name, body.usage, body.max_repeat, tuple(children))
+
+
 def compile_map(source: MapSource, map_dir: Path | None = None) -> TransactionDef:
     """Read one pyx12 map and return its definition (ST loop only)."""
     map_dir = map_dir or pyx12_map_dir()
@@ -180,6 +217,8 @@ def compile_map(source: MapSource, map_dir: Path | None = None) -> TransactionDe
     if st_loop is None:
         raise ValueError(f"{source.file}: no ST_LOOP")
     body = compiler.loop(st_loop)
+    if source.version == "005010X212":
+        body = _repair_x212(body, compiler, root)
     # ST_LOOP's repeat is the number of sets per group; one body is one set.
     body = LoopDef(id="ST_LOOP", name=body.name, usage=Usage.REQUIRED, max_repeat=1,
                    children=body.children)

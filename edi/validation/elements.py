@@ -1,0 +1,326 @@
+"""Element checks of one segment against its definition (SNIP 1 and 2).
+
+Each check returns :class:`ElementProblem` values: the IK403 code of X231A1, the element,
+component and repetition (1-based), and a sentence naming the element. Data types follow X12.6
+section 3.3: ``Nn`` integers with n implied decimals (length counts digits only), ``R`` decimal
+numbers (length counts digits only, not the sign or point), ``DT`` CCYYMMDD (YYMMDD where the
+element is six long), ``TM`` HHMM[SS[d..]], ``ID`` a code from a list, ``AN`` text.
+
+A segment definition is compiled once into a :class:`SegmentChecker`; element results for a
+value are cached where the value space is small (codes, dates, times), which is where most of
+the segments of a claim file repeat themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import NamedTuple
+
+from edi.x12.grammar import CompositeDef, ElementDef, SegmentDef, Usage
+from edi.x12.segment import Segment
+
+__all__ = ["ElementProblem", "SegmentChecker", "checker_for", "is_valid_date"]
+
+# IK403 codes (X231A1).
+REQUIRED_MISSING = "1"
+CONDITIONAL_MISSING = "2"
+TOO_MANY_ELEMENTS = "3"
+TOO_SHORT = "4"
+TOO_LONG = "5"
+INVALID_CHARACTER = "6"
+INVALID_CODE = "7"
+INVALID_DATE = "8"
+INVALID_TIME = "9"
+EXCLUSION_VIOLATED = "10"
+TOO_MANY_REPETITIONS = "12"
+TOO_MANY_COMPONENTS = "13"
+NOT_USED_PRESENT = "I10"
+PATTERN_MISMATCH = "I12"
+
+
+class ElementProblem(NamedTuple):
+    code: str
+    element: int
+    component: int
+    repetition: int
+    message: str
+    value: str = ""
+
+
+_NUMERIC = re.compile(r"-?\d+")
+_DECIMAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DIGITS = re.compile(r"\d+")
+
+
+def is_valid_date(text: str) -> bool:
+    """CCYYMMDD (or YYMMDD) naming a real calendar day."""
+    if not _DIGITS.fullmatch(text):
+        return False
+    if len(text) == 6:
+        text = "20" + text
+    if len(text) != 8:
+        return False
+    try:
+        dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return False
+    return True
+
+
+def _valid_time(text: str) -> bool:
+    if not _DIGITS.fullmatch(text) or len(text) not in (4, 6, 7, 8):
+        return False
+    if int(text[:2]) > 23 or int(text[2:4]) > 59:
+        return False
+    return len(text) < 6 or int(text[4:6]) <= 59
+
+
+def _label(e: ElementDef | CompositeDef) -> str:
+    return f"{e.ref} ({e.name})" if e.name else e.ref
+
+
+class _Element:
+    """One element definition compiled into a value check, with a cache of verdicts."""
+
+    __slots__ = ("d", "label", "kind", "min", "max", "codes", "pattern", "cache", "cacheable")
+
+    def __init__(self, d: ElementDef) -> None:
+        self.d = d
+        self.label = _label(d)
+        self.kind = d.data_type
+        self.min = d.min_length
+        self.max = d.max_length
+        self.codes = d.codes
+        self.pattern = re.compile(d.pattern) if d.pattern else None
+        self.cache: dict[str, tuple[str, str] | None] = {}
+        self.cacheable = self.kind in ("ID", "DT", "TM") or bool(self.codes)
+
+    def check(self, value: str) -> tuple[str, str] | None:
+        """(IK403 code, message) for a present value, or None when it is fine."""
+        if self.cacheable:
+            cache = self.cache
+            if value in cache:
+                return cache[value]
+            result = self._check(value)
+            if len(cache) < 4096:
+                cache[value] = result
+            return result
+        return self._check(value)
+
+    def _check(self, value: str) -> tuple[str, str] | None:
+        kind = self.kind
+        label = self.label
+        if self.codes is not None:
+            if value not in self.codes:
+                return INVALID_CODE, f"{label}: {value!r} is not a valid code here"
+            return None
+        if kind == "AN" or kind == "ID":
+            length = len(value)
+            if _CONTROL.search(value):
+                return INVALID_CHARACTER, f"{label} contains a control character"
+        elif kind[0] == "N":
+            if not _NUMERIC.fullmatch(value):
+                return INVALID_CHARACTER, f"{label}: {value!r} is not a whole number"
+            length = len(value) - (value[0] == "-")
+        elif kind == "R":
+            if not _DECIMAL.fullmatch(value):
+                return INVALID_CHARACTER, f"{label}: {value!r} is not a number"
+            length = len(value) - (value[0] == "-") - ("." in value)
+        elif kind == "DT":
+            if not is_valid_date(value) or len(value) not in (self.min, self.max):
+                form = "YYMMDD" if self.max == 6 else "CCYYMMDD"
+                return INVALID_DATE, f"{label}: {value!r} is not a valid date ({form})"
+            return None
+        elif kind == "TM":
+            if not _valid_time(value):
+                return INVALID_TIME, f"{label}: {value!r} is not a valid time (HHMM)"
+            length = len(value)
+        else:
+            length = len(value)
+        if length < self.min:
+            return TOO_SHORT, (f"{label}: {value!r} is too short "
+                               f"(at least {self.min} characters)")
+        if length > self.max:
+            return TOO_LONG, (f"{label}: {value!r} is too long "
+                              f"(at most {self.max} characters)")
+        if self.pattern is not None and not self.pattern.fullmatch(value):
+            return PATTERN_MISMATCH, (f"{label}: {value!r} does not have the required form "
+                                      f"{self.pattern.pattern}")
+        return None
+
+
+class _Composite:
+    __slots__ = ("d", "label", "parts")
+
+    def __init__(self, d: CompositeDef) -> None:
+        self.d = d
+        self.label = _label(d)
+        self.parts = tuple(_Element(c) for c in d.components)
+
+
+def _syntax_rule(note: str) -> tuple[str, tuple[int, ...]] | None:
+    kind, digits = note[:1].upper(), note[1:]
+    if kind not in "PRCLE" or len(digits) < 4 or len(digits) % 2 or not digits.isdigit():
+        return None
+    return kind, tuple(int(digits[i:i + 2]) for i in range(0, len(digits), 2))
+
+
+class SegmentChecker:
+    """All element and syntax-note checks of one segment definition."""
+
+    __slots__ = ("segment", "slots", "rules", "required", "tag")
+
+    def __init__(self, segment: SegmentDef) -> None:
+        self.segment = segment
+        self.tag = segment.id
+        self.slots = tuple(_Composite(e) if isinstance(e, CompositeDef) else _Element(e)
+                           for e in segment.elements)
+        self.rules = tuple(r for r in (_syntax_rule(n) for n in segment.syntax) if r)
+        self.required = tuple(i for i, e in enumerate(segment.elements)
+                              if e.usage is Usage.REQUIRED)
+
+    def check(self, seg: Segment) -> list[ElementProblem]:
+        elements = seg.elements
+        slots = self.slots
+        out: list[ElementProblem] = []
+        n = len(elements)
+        if n > len(slots):
+            extra = elements[len(slots):]
+            if any(extra):
+                out.append(ElementProblem(
+                    TOO_MANY_ELEMENTS, len(slots) + 1, 0, 0,
+                    f"{self.tag} has {n} elements; the guide defines {len(slots)}"))
+        delims = seg.delimiters
+        for i in range(min(n, len(slots))):
+            value = elements[i]
+            if not value:
+                continue
+            slot = slots[i]
+            if slot.d.usage is Usage.NOT_USED:
+                out.append(ElementProblem(NOT_USED_PRESENT, i + 1, 0, 0,
+                                          f"{slot.label} is not used in this guide and must "
+                                          "not be sent", value))
+                continue
+            repeat = slot.d.repeat
+            if repeat > 1 and delims.repetition in value:
+                reps = value.split(delims.repetition)
+                if len(reps) > repeat:
+                    out.append(ElementProblem(TOO_MANY_REPETITIONS, i + 1, 0, len(reps),
+                                              f"{slot.label} repeats {len(reps)} times; at "
+                                              f"most {repeat} allowed", value))
+            else:
+                reps = (value,)
+            for r, rep in enumerate(reps, 1):
+                rep_no = r if len(reps) > 1 else 0
+                if isinstance(slot, _Element):
+                    if delims.component in rep:
+                        out.append(ElementProblem(
+                            INVALID_CHARACTER, i + 1, 0, rep_no,
+                            f"{slot.label} contains the component separator "
+                            f"{delims.component!r}", rep))
+                        continue
+                    problem = slot.check(rep)
+                    if problem is not None:
+                        out.append(ElementProblem(problem[0], i + 1, 0, rep_no, problem[1], rep))
+                else:
+                    self._composite(slot, rep, i + 1, rep_no, delims.component, out)
+        for i in self.required:
+            if i >= n or not elements[i]:
+                slot = slots[i]
+                out.append(ElementProblem(REQUIRED_MISSING, i + 1, 0, 0,
+                                          f"{slot.label} is required but missing"))
+        if self.rules:
+            self._syntax(elements, out)
+        if self.tag == "DTP" and n >= 3:
+            self._period(elements, out)
+        return out
+
+    def _composite(self, slot: _Composite, value: str, pos: int, rep: int, sep: str,
+                   out: list[ElementProblem]) -> None:
+        parts = value.split(sep)
+        comps = slot.parts
+        if len(parts) > len(comps) and any(parts[len(comps):]):
+            out.append(ElementProblem(TOO_MANY_COMPONENTS, pos, len(comps) + 1, rep,
+                                      f"{slot.label} has {len(parts)} components; at most "
+                                      f"{len(comps)} allowed", value))
+        for c, comp in enumerate(comps):
+            text = parts[c] if c < len(parts) else ""
+            if not text:
+                if comp.d.usage is Usage.REQUIRED:
+                    out.append(ElementProblem(REQUIRED_MISSING, pos, c + 1, rep,
+                                              f"{comp.label} is required but missing"))
+                continue
+            if comp.d.usage is Usage.NOT_USED:
+                out.append(ElementProblem(NOT_USED_PRESENT, pos, c + 1, rep,
+                                          f"{comp.label} is not used in this guide and must "
+                                          "not be sent", text))
+                continue
+            problem = comp.check(text)
+            if problem is not None:
+                out.append(ElementProblem(problem[0], pos, c + 1, rep, problem[1], text))
+
+    def _syntax(self, elements: tuple[str, ...], out: list[ElementProblem]) -> None:
+        n = len(elements)
+
+        def present(p: int) -> bool:
+            return p <= n and bool(elements[p - 1])
+
+        tag = self.tag
+        for kind, positions in self.rules:
+            have = [p for p in positions if present(p)]
+            names = ", ".join(f"{tag}{p:02d}" for p in positions)
+            if kind == "P" and have and len(have) < len(positions):
+                for p in positions:
+                    if not present(p):
+                        out.append(ElementProblem(
+                            CONDITIONAL_MISSING, p, 0, 0,
+                            f"{tag}{p:02d} is required when any of {names} is present"))
+            elif kind == "R" and not have:
+                out.append(ElementProblem(CONDITIONAL_MISSING, positions[0], 0, 0,
+                                          f"at least one of {names} is required"))
+            elif kind == "E" and len(have) > 1:
+                out.append(ElementProblem(EXCLUSION_VIOLATED, have[1], 0, 0,
+                                          f"only one of {names} may be present"))
+            elif kind == "C" and present(positions[0]):
+                for p in positions[1:]:
+                    if not present(p):
+                        out.append(ElementProblem(
+                            CONDITIONAL_MISSING, p, 0, 0,
+                            f"{tag}{p:02d} is required when {tag}{positions[0]:02d} "
+                            "is present"))
+            elif kind == "L" and present(positions[0]) and len(have) < 2:
+                rest = ", ".join(f"{tag}{p:02d}" for p in positions[1:])
+                out.append(ElementProblem(
+                    CONDITIONAL_MISSING, positions[1], 0, 0,
+                    f"one of {rest} is required when {tag}{positions[0]:02d} is present"))
+
+    @staticmethod
+    def _period(elements: tuple[str, ...], out: list[ElementProblem]) -> None:
+        # DTP02 says how DTP03 is written (TR3 DTP segment notes): D8 one date, RD8 a range.
+        form, value = elements[1], elements[2]
+        if form == "D8":
+            ok = len(value) == 8 and is_valid_date(value)
+        elif form == "RD8":
+            start, _, end = value.partition("-")
+            ok = (len(start) == 8 and len(end) == 8 and is_valid_date(start)
+                  and is_valid_date(end) and start <= end)
+        else:
+            return
+        if not ok:
+            shape = "CCYYMMDD" if form == "D8" else "CCYYMMDD-CCYYMMDD (start not after end)"
+            out.append(ElementProblem(INVALID_DATE, 3, 0, 0,
+                                      f"DTP03 (Date Time Period): {value!r} is not a valid "
+                                      f"date in the form {shape}", value))
+
+
+_checkers: dict[int, tuple[SegmentDef, SegmentChecker]] = {}
+
+
+def checker_for(segment: SegmentDef) -> SegmentChecker:
+    """The compiled checker of a segment definition (cached)."""
+    found = _checkers.get(id(segment))
+    if found is None or found[0] is not segment:
+        found = _checkers[id(segment)] = (segment, SegmentChecker(segment))
+    return found[1]
