@@ -23,10 +23,12 @@ _STC_SUMMARY = f"R({_STC_CODE}) S - S S - - - - S({_STC_CODE}) S({_STC_CODE}) S"
 _SVC = "R(R=AD,CI,HC,HP,IV,N4,NU,WK R S S S S S) R S S S - S"
 
 
-def _name(loop_id: str, entity: str, who: str, ids: str, *extra: SegmentDef) -> LoopDef:
+def _name(loop_id: str, entity: str, who: str, ids: str, *extra: SegmentDef,
+          id_usage: str = "R") -> LoopDef:
     return loop(
         loop_id, f"{who} Name", "R", 1,
-        seg("NM1", "R", 1, f"R={entity} R=1,2 R S S S S R={ids} R", f"{who} Name"),
+        seg("NM1", "R", 1, f"R={entity} R=1,2 R S S S S {id_usage}={ids} {id_usage}",
+            f"{who} Name"),
         *extra)
 
 
@@ -111,7 +113,8 @@ def _tree(response: bool) -> LoopDef:
                        loop("2000E", "Dependent Level", "S", None,
                             seg("HL", "R", 1, "R R R=23 S=0", "Dependent Level"),
                             *patient_e,
-                            _name("2100E", "QC", "Patient", "MI,II"),
+                            # A dependent patient usually has no member id of their own (X212 2100E NM108 notes).
+                            _name("2100E", "QC", "Patient", "MI,II", id_usage="S"),
                             claim("E"))))))
 
 

@@ -37,7 +37,7 @@ CODE_LISTS: dict[str, frozenset[str]] = {
     # AAA04 follow-up action (DE 889)
     "follow_up": _codes("C N P R S W X Y"),
     # AAA03 reject reason by location (X279A1 section 1.4.7 and each AAA's code notes)
-    "reject_source": _codes("04 41 42 79"),
+    "reject_source": _codes("04 41 42 79 80 T4"),
     "reject_payer": _codes("04 41 42 79 80 T4"),
     "reject_provider": _codes("15 41 43 44 45 46 47 48 50 51 79 97 T4"),
     "reject_subscriber": _codes(
