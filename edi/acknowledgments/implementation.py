@@ -1,0 +1,264 @@
+"""The 999 implementation acknowledgment (005010X231A1), built from a validation report.
+
+One 999 answers one functional group (X231A1 section 1.3): AK1 names the group, one AK2 loop
+per transaction set received names the set, IK3/IK4 (loops 2100/2110) locate each segment and
+element in error, IK5 gives the set's verdict and AK9 the group's. Only SNIP 1-2 findings have
+IK codes of their own; balancing, situational and code-set findings that reject a set are
+reported on the segment and element they concern with the nearest implementation code, so a
+sender always sees why a set was rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from edi.acknowledgments.codes import AckCode, ElementError, SegmentError, TransactionError
+from edi.acknowledgments.context import EMPTY_CONTEXT, AckContext
+from edi.maps import resolve
+from edi.validation.report import GroupResult, InterchangeResult, TransactionResult
+from edi.x12.defects import Defect, DefectLevel, Severity
+from edi.x12.delimiters import Delimiters
+from edi.x12.envelope import (
+    FunctionalGroup,
+    GroupHeader,
+    Interchange,
+    InterchangeHeader,
+    TransactionSet,
+    wrap_interchange,
+)
+from edi.x12.grammar import CompositeDef, LoopDef, SegmentDef
+from edi.x12.segment import Segment, make_segment
+
+__all__ = [
+    "AckControl",
+    "acknowledge_group",
+    "acknowledged_groups",
+    "build_999",
+    "group_verdict",
+    "set_verdict",
+]
+
+VERSION_999 = "005010X231A1"
+_MAX_IK4 = 99            # X231A1 2110 loop repeat
+_MAX_IK5_CODES = 5       # IK502..IK506
+_MAX_AK9_CODES = 5       # AK905..AK909
+_REPORTED = (Severity.ERROR, Severity.WARNING)
+_SEGMENT_CODES = frozenset(c.value for c in SegmentError)
+_ELEMENT_CODES = frozenset(c.value for c in ElementError)
+_SET_CODES = frozenset(c.value for c in TransactionError)
+# Findings beyond SNIP 2 have no IK code of their own: the closest implementation code.
+_ELEMENT_FALLBACK = {
+    DefectLevel.CODE_SET: ElementError.INVALID_CODE,
+    DefectLevel.SITUATIONAL: ElementError.DEPENDENT_ELEMENT_MISSING,
+    DefectLevel.BALANCING: ElementError.PATTERN_MISMATCH,
+}
+_SEGMENT_FALLBACK = {
+    DefectLevel.CODE_SET: SegmentError.SEGMENT_HAS_ELEMENT_ERRORS,
+    DefectLevel.SITUATIONAL: SegmentError.DEPENDENT_SEGMENT_MISSING,
+    DefectLevel.BALANCING: SegmentError.SEGMENT_HAS_ELEMENT_ERRORS,
+}
+_LOCATED_LEVELS = (DefectLevel.SEGMENT, DefectLevel.ELEMENT, *_ELEMENT_FALLBACK)
+
+
+@dataclass(frozen=True, slots=True)
+class AckControl:
+    """Our side of an acknowledgment: control numbers, time and (optionally) delimiters.
+
+    Control numbers come from the caller, who keeps them unique per trading partner.
+    ``usage`` None copies ISA15 of the interchange acknowledged; ``delimiters`` None uses the
+    received interchange's own.
+    """
+
+    interchange_control: int
+    group_control: int
+    when: dt.datetime
+    first_set_control: int = 1
+    usage: str | None = None
+    delimiters: Delimiters | None = None
+
+
+def set_verdict(ts: TransactionResult) -> AckCode:
+    """IK501: R when any error, E when only warnings would be reported, else A."""
+    if any(d.severity is Severity.ERROR for d in ts.defects):
+        return AckCode.REJECTED
+    if any(d.severity is Severity.WARNING and d.level in _LOCATED_LEVELS for d in ts.defects):
+        return AckCode.ACCEPTED_WITH_ERRORS
+    return AckCode.ACCEPTED
+
+
+def group_verdict(group: GroupResult) -> AckCode:
+    """AK901: R, P (some sets rejected), E (accepted with errors) or A."""
+    verdicts = [set_verdict(t) for t in group.transactions]
+    if any(d.severity is Severity.ERROR for d in group.defects):
+        return AckCode.REJECTED
+    if verdicts and all(v is AckCode.REJECTED for v in verdicts):
+        return AckCode.REJECTED
+    if any(v is AckCode.REJECTED for v in verdicts):
+        return AckCode.PARTIALLY_ACCEPTED
+    if any(v is AckCode.ACCEPTED_WITH_ERRORS for v in verdicts):
+        return AckCode.ACCEPTED_WITH_ERRORS
+    return AckCode.ACCEPTED
+
+
+@lru_cache(maxsize=64)
+def _element_numbers(set_id: str, version: str) -> dict[str, tuple[SegmentDef, ...]]:
+    """Segment definitions by id, to find IK402 data element numbers."""
+    found = resolve(set_id, version)
+    out: dict[str, list[SegmentDef]] = {}
+    if found is not None:
+        stack: list[LoopDef] = [found.definition.body]
+        while stack:
+            for child in stack.pop().children:
+                if isinstance(child, LoopDef):
+                    stack.append(child)
+                else:
+                    out.setdefault(child.id, []).append(child)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _data_element(ts: TransactionResult, segment: str, element: int, component: int) -> str:
+    for seg_def in _element_numbers(ts.set_id, ts.implementation).get(segment, ()):
+        if 0 < element <= len(seg_def.elements):
+            slot = seg_def.elements[element - 1]
+            if isinstance(slot, CompositeDef):
+                if 0 < component <= len(slot.components):
+                    return slot.components[component - 1].data_element
+                return ""
+            return slot.data_element
+    return ""
+
+
+def _loop_id(loop_path: str) -> str:
+    """IK303: the innermost loop of ``2000A/2000B/2300[4]``; ST-level segments have none.
+
+    IK303 holds at most 4 characters (data element 447), so a TR3 loop id such as 2010AA is
+    sent as its loop number, 2010.
+    """
+    last = loop_path.rsplit("/", 1)[-1].split("[", 1)[0]
+    return last[:4] if last and last[0].isdigit() else ""
+
+
+def _ik4(ts: TransactionResult, d: Defect, context: AckContext) -> Segment | None:
+    p = d.path
+    if p.element <= 0:
+        return None
+    code = d.code if d.level is DefectLevel.ELEMENT else _ELEMENT_FALLBACK.get(d.level, "")
+    if code not in _ELEMENT_CODES:
+        code = d.code if d.code in _ELEMENT_CODES else ElementError.INVALID_CODE.value
+    position = (str(p.element), str(p.component) if p.component else "",
+                str(p.repetition) if p.repetition else "")
+    bad = ""
+    if code not in ("1", "2", "I9"):
+        bad = context.bad_value(p.file_position, p.element, p.component, p.repetition)[:99]
+    return make_segment("IK4", position, _data_element(ts, p.segment, p.element, p.component),
+                        code, bad or None)
+
+
+def _segment_notes(ts: TransactionResult, context: AckContext) -> list[Segment]:
+    """IK3 (with business unit CTX) and IK4 segments for every located finding of a set."""
+    by_segment: dict[tuple[int, str, int], list[Defect]] = {}
+    for d in ts.defects:
+        if d.severity in _REPORTED and d.level in _LOCATED_LEVELS and d.path.segment:
+            key = (d.path.segment_position, d.path.segment, d.path.file_position)
+            by_segment.setdefault(key, []).append(d)
+    out: list[Segment] = []
+    for (position, segment, file_position), defects in sorted(by_segment.items()):
+        seg_code = ""
+        for d in defects:
+            if d.path.element:
+                continue
+            if d.level is DefectLevel.SEGMENT and d.code in _SEGMENT_CODES:
+                seg_code = d.code
+            elif not seg_code:
+                seg_code = _SEGMENT_FALLBACK.get(d.level, SegmentError.UNEXPECTED_SEGMENT).value
+            if seg_code:
+                break
+        elements = [d for d in defects if d.path.element]
+        if not seg_code:
+            seg_code = SegmentError.SEGMENT_HAS_ELEMENT_ERRORS.value
+        out.append(make_segment("IK3", segment, str(position) if position else "1",
+                                _loop_id(defects[0].path.loop) or None, seg_code))
+        unit = context.units.get(file_position)
+        if unit is not None:
+            out.append(make_segment("CTX", (unit.name, unit.value[:35])))
+        for d in elements[:_MAX_IK4]:
+            ik4 = _ik4(ts, d, context)
+            if ik4 is not None:
+                out.append(ik4)
+    return out
+
+
+def _ik5(ts: TransactionResult, verdict: AckCode, has_notes: bool) -> Segment:
+    codes: list[str] = []
+    for d in ts.defects:
+        if d.severity is Severity.ERROR and d.level is DefectLevel.TRANSACTION:
+            if d.code in _SET_CODES and d.code not in codes:
+                codes.append(d.code)
+    if verdict is not AckCode.ACCEPTED and has_notes and "5" not in codes:
+        codes.append(TransactionError.SEGMENTS_IN_ERROR.value)
+    if verdict is AckCode.REJECTED and not codes:
+        codes.append(TransactionError.SEGMENTS_IN_ERROR.value)
+    return make_segment("IK5", verdict.value, *codes[:_MAX_IK5_CODES])
+
+
+def acknowledge_group(group: GroupResult, control_number: str,
+                      context: AckContext = EMPTY_CONTEXT) -> TransactionSet:
+    """The 999 for one functional group, as a transaction set (ST/SE filled by the writer)."""
+    h = group.header
+    body: list[Segment] = [make_segment("AK1", h.functional_id, str(h.control_number),
+                                        h.version)]
+    for ts in group.transactions:
+        verdict = set_verdict(ts)
+        body.append(make_segment("AK2", ts.set_id, ts.control_number, ts.implementation or None))
+        notes = _segment_notes(ts, context)
+        body.extend(notes)
+        body.append(_ik5(ts, verdict, bool(notes)))
+    verdict = group_verdict(group)
+    group_codes: list[str] = []
+    for d in group.defects:
+        if d.severity is Severity.ERROR and d.code not in group_codes:
+            group_codes.append(d.code)
+    received = len(group.transactions)
+    accepted = sum(1 for t in group.transactions if set_verdict(t).accepted)
+    if verdict is AckCode.REJECTED:
+        accepted = 0
+    body.append(make_segment("AK9", verdict.value, str(received), str(received), str(accepted),
+                             *group_codes[:_MAX_AK9_CODES]))
+    return TransactionSet("999", control_number, tuple(body), VERSION_999)
+
+
+def acknowledged_groups(interchange: InterchangeResult) -> Sequence[GroupResult]:
+    """The groups a 999 answers: every group except acknowledgments themselves (GS01 FA)."""
+    return tuple(g for g in interchange.groups if g.header.functional_id != "FA")
+
+
+def build_999(interchange: InterchangeResult, control: AckControl,
+              context: AckContext = EMPTY_CONTEXT) -> list[Segment] | None:
+    """A whole interchange carrying one 999 per functional group, or None if none applies.
+
+    Sender and receiver are swapped from the interchange received; ISA14 is 0 (no TA1 is
+    asked for an acknowledgment) and GS01 is FA.
+    """
+    groups = acknowledged_groups(interchange)
+    if not groups:
+        return None
+    received = interchange.header
+    when = control.when
+    header = InterchangeHeader(
+        sender_qualifier=received.receiver_qualifier, sender_id=received.receiver_id,
+        receiver_qualifier=received.sender_qualifier, receiver_id=received.sender_id,
+        control_number=control.interchange_control, date=when.date(),
+        time=when.time().replace(second=0, microsecond=0),
+        usage=control.usage or received.usage or "P", ack_requested=False)
+    first = groups[0].header
+    gs = GroupHeader(functional_id="FA", sender_code=first.receiver_code,
+                     receiver_code=first.sender_code, control_number=control.group_control,
+                     version=VERSION_999, date=when.date(),
+                     time=when.time().replace(second=0, microsecond=0))
+    sets = tuple(acknowledge_group(g, f"{control.first_set_control + i:04d}", context)
+                 for i, g in enumerate(groups))
+    delimiters = control.delimiters or interchange.isa.delimiters
+    return list(wrap_interchange(Interchange(header, (FunctionalGroup(gs, sets),), delimiters)))

@@ -1,0 +1,61 @@
+"""The TA1 interchange acknowledgment: the verdict on an ISA/IEA envelope.
+
+A TA1 is sent when the sender asked for one (ISA14 = 1) or when the envelope itself is broken
+(TR3 appendix B, TA1 segment notes): TA101 repeats ISA13, TA102/TA103 the interchange's date
+and time, TA104 says A, E or R, and TA105 gives the interchange note code of the first
+problem. It travels alone in its own ISA/IEA, with no functional group.
+"""
+
+from __future__ import annotations
+
+from edi.acknowledgments.codes import AckCode, InterchangeNote
+from edi.acknowledgments.implementation import AckControl
+from edi.validation.report import InterchangeResult
+from edi.x12.defects import Severity
+from edi.x12.envelope import Interchange, InterchangeHeader, wrap_interchange
+from edi.x12.segment import Segment, make_segment
+
+__all__ = ["ta1_needed", "ta1_verdict", "build_ta1"]
+
+_NOTES = frozenset(c.value for c in InterchangeNote)
+
+
+def ta1_verdict(interchange: InterchangeResult) -> tuple[AckCode, InterchangeNote]:
+    """TA104 and TA105 for an interchange, from its envelope-level defects."""
+    errors = [d for d in interchange.defects if d.severity is Severity.ERROR]
+    warnings = [d for d in interchange.defects if d.severity is Severity.WARNING]
+    for found, verdict in ((errors, AckCode.REJECTED), (warnings, AckCode.ACCEPTED_WITH_ERRORS)):
+        for d in found:
+            code = d.code if d.code in _NOTES else InterchangeNote.INVALID_CONTENT.value
+            return verdict, InterchangeNote(code)
+    return AckCode.ACCEPTED, InterchangeNote.NO_ERROR
+
+
+def ta1_needed(interchange: InterchangeResult) -> bool:
+    """True when ISA14 asks for a TA1 or the envelope has an error or warning to report."""
+    if interchange.isa.get(14).strip() == "1":
+        return True
+    return ta1_verdict(interchange)[0] is not AckCode.ACCEPTED
+
+
+def build_ta1(interchange: InterchangeResult, control: AckControl) -> list[Segment]:
+    """A whole interchange (ISA, TA1, IEA) acknowledging ``interchange``."""
+    received = interchange.header
+    isa = interchange.isa
+    when = control.when
+    header = InterchangeHeader(
+        sender_qualifier=received.receiver_qualifier, sender_id=received.receiver_id,
+        receiver_qualifier=received.sender_qualifier, receiver_id=received.sender_id,
+        control_number=control.interchange_control, date=when.date(),
+        time=when.time().replace(second=0, microsecond=0),
+        usage=control.usage or received.usage or "P", ack_requested=False)
+    verdict, note = ta1_verdict(interchange)
+    # TA101-TA103 repeat ISA13, ISA09 and ISA10 as received, so the sender can match them.
+    control_number = isa.get(13).strip() or f"{received.control_number:09d}"
+    date = isa.get(9).strip() or received.date.strftime("%y%m%d")
+    time = isa.get(10).strip() or received.time.strftime("%H%M")
+    delimiters = control.delimiters or isa.delimiters
+    ta1 = make_segment("TA1", control_number, date, time, verdict.value, note.value,
+                       delimiters=delimiters)
+    isa_out, iea = wrap_interchange(Interchange(header, (), delimiters))
+    return [isa_out, ta1, iea]
