@@ -1,0 +1,44 @@
+"""Database fixtures for the remittance tests: SQLite in memory, PostgreSQL where marked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from remit_practice import load_practice
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+import claims.db.tables  # noqa: F401  (registers the claims tables on Base)
+import core.tables  # noqa: F401
+import remittance.tables  # noqa: F401
+from core.db import Base, make_engine
+
+
+@pytest.fixture(scope="session")
+def engine():
+    engine = make_engine("sqlite://", poolclass=StaticPool)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test.
+
+    Services never commit, so nothing a test writes survives it.
+    """
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def practice(session: Session) -> dict[str, int]:
+    return load_practice(session)
