@@ -178,7 +178,8 @@ def apply_transition(session: Session, claim: ClaimRecord, event: ClaimEvent, *,
                                from_status=str(current), to_status=str(target), actor=actor,
                                reason=reason, stored_file_id=stored_file_id, at=when)
     claim.status = str(target)
-    if reason and target in (S.CLEARINGHOUSE_REJECTED, S.PAYER_REJECTED, S.DENIED):
+    if reason and target in (S.CLEARINGHOUSE_REJECTED, S.PAYER_REJECTED, S.DENIED,
+                             S.PARTLY_PAID, S.APPEALED):
         claim.status_reason = reason
     elif target is S.DRAFT:
         claim.status_reason = ""

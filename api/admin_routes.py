@@ -1,0 +1,112 @@
+"""Users (admin), the audit log (supervisor) and the stored-file archive."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from api.deps import DbSession, Principal, require, settings_of
+from api.schemas import AuditEntryOut, StoredFileCreated, StoredFileOut, UserIn, UserOut, UserPatch
+from core import archive, audit, users
+from core.audit import Action
+from core.errors import NotFound
+from core.roles import Permission
+from core.tables import AuditEntry, StoredFile, User
+
+router = APIRouter(prefix="/api", tags=["admin"])
+
+Admin = Annotated[Principal, require(Permission.USERS_MANAGE)]
+Auditor = Annotated[Principal, require(Permission.AUDIT_READ)]
+FileReader = Annotated[Principal, require(Permission.FILES_READ)]
+Uploader = Annotated[Principal, require(Permission.FILES_UPLOAD)]
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+@router.get("/users", response_model=list[UserOut], tags=["users"])
+def list_users(session: DbSession, user: Admin) -> list[User]:
+    return list(users.list_users(session))
+
+
+@router.post("/users", response_model=UserOut, status_code=201, tags=["users"])
+def create_user(body: UserIn, session: DbSession, user: Admin) -> User:
+    created = users.create_user(session, username=body.username, password=body.password,
+                                role=body.role, full_name=body.full_name)
+    audit.record(session, user.actor, Action.CREATE, "user", created.id)
+    return created
+
+
+@router.patch("/users/{user_id}", response_model=UserOut, tags=["users"],
+              summary="Change a user's role, name, or deactivate them")
+def update_user(user_id: int, body: UserPatch, session: DbSession, user: Admin) -> User:
+    changed = users.update_user(session, user_id, role=body.role, active=body.active,
+                                full_name=body.full_name)
+    audit.record(session, user.actor, Action.UPDATE, "user", user_id)
+    return changed
+
+
+@router.get("/audit", response_model=list[AuditEntryOut], tags=["audit"],
+            summary="The access log, newest first (who looked at which patient)")
+def audit_log(session: DbSession, user: Auditor, patient_id: int | None = None,
+              actor: str | None = None, before_id: int | None = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[AuditEntry]:
+    return list(audit.list_entries(session, patient_id=patient_id, actor=actor,
+                                   before_id=before_id, limit=limit))
+
+
+@router.get("/files", response_model=list[StoredFileOut], tags=["files"],
+            summary="Stored X12 files, newest first")
+def list_files(session: DbSession, user: FileReader, direction: str | None = None,
+               status: str | None = None, before_id: int | None = None,
+               limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[StoredFile]:
+    stmt = select(StoredFile).order_by(StoredFile.id.desc()).limit(limit)
+    if direction:
+        stmt = stmt.where(StoredFile.direction == archive.Direction(direction))
+    if status:
+        stmt = stmt.where(StoredFile.status == archive.FileStatus(status))
+    if before_id is not None:
+        stmt = stmt.where(StoredFile.id < before_id)
+    return list(session.scalars(stmt))
+
+
+def _stored(session: DbSession, file_id: int) -> StoredFile:
+    stored = session.get(StoredFile, file_id)
+    if stored is None:
+        raise NotFound(f"no stored file with id {file_id}")
+    return stored
+
+
+@router.get("/files/{file_id}", response_model=StoredFileOut, tags=["files"])
+def get_file(file_id: int, session: DbSession, user: FileReader) -> StoredFile:
+    return _stored(session, file_id)
+
+
+@router.get("/files/{file_id}/content", tags=["files"], response_class=Response,
+            summary="The file's exact bytes (X12 carries patient data: audited)")
+def file_content(file_id: int, request: Request, session: DbSession,
+                 user: FileReader) -> Response:
+    stored = _stored(session, file_id)
+    content = archive.file_content(session, stored, settings_of(request).archive_dir)
+    audit.record(session, user.actor, Action.EXPORT, "stored_file", file_id)
+    return Response(content, media_type="application/edi-x12")
+
+
+@router.post("/files", response_model=StoredFileCreated, tags=["files"],
+             summary="Store an inbound X12 file (a second upload of the same bytes is a no-op)")
+def upload_file(file: UploadFile, request: Request, session: DbSession,
+                      user: Uploader) -> StoredFileCreated:
+    content = file.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValueError(f"file {file.filename}: larger than {MAX_UPLOAD_BYTES} bytes")
+    if not content:
+        raise ValueError(f"file {file.filename}: the file is empty")
+    stored, created = archive.store_file(
+        session, content, direction=archive.Direction.IN,
+        source_name=f"upload:{file.filename or 'unnamed'}",
+        archive_dir=settings_of(request).archive_dir, uploaded_by=user.user_id)
+    audit.record(session, user.actor, Action.CREATE, "stored_file", stored.id)
+    return StoredFileCreated.model_validate({**StoredFileOut.model_validate(stored).model_dump(),
+                                             "created": created})

@@ -1,0 +1,56 @@
+"""The application factory: ``create_app(settings)`` builds the FastAPI app that
+``claimhouse serve`` runs. The engine and session factory are made here, from the settings,
+never at import; tests pass their own engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Engine
+
+from api import admin_routes, auth_routes, claim_routes, pages, practice_routes
+from api.errors import install_error_handlers
+from core.db import make_engine, make_session_factory
+from core.settings import Settings
+
+__all__ = ["create_app"]
+
+_HERE = Path(__file__).resolve().parent
+
+_DESCRIPTION = """\
+Claims, patients, payers, providers, stored X12 files and the access audit log of a billing
+office. Every route needs a signed-in user: get a token from `POST /api/auth/token` (or use
+*Authorize* above) and send it as `Authorization: Bearer <token>`. Roles: biller, poster,
+supervisor, admin. Reads of patient data are written to the audit log.
+"""
+
+
+def _money(value: object) -> str:
+    return f"{value:,.2f}" if value is not None else ""
+
+
+def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
+    app = FastAPI(title="Claimhouse", version="0.1.0", description=_DESCRIPTION,
+                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    app.state.settings = settings
+    if engine is None:
+        url = settings.effective_database_url
+        # Sized for the 50 concurrent clients of bench/load_api.py on PostgreSQL.
+        pool = {} if url.startswith("sqlite") else {"pool_size": 20, "max_overflow": 30,
+                                                    "pool_pre_ping": True}
+        engine = make_engine(url, **pool)
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(app.state.engine)
+    templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    templates.env.filters["money"] = _money
+    templates.env.filters["words"] = lambda v: str(v).replace("_", " ")
+    app.state.templates = templates
+    install_error_handlers(app)
+    for module in (auth_routes, claim_routes, practice_routes, admin_routes, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+
+    return app

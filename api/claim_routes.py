@@ -1,0 +1,109 @@
+"""Claims: create from claim JSON, edit, scrub, release, lifecycle moves, work queues.
+
+Every response that shows a claim is a read of its patient's data and is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request
+
+from api.deps import DbSession, Principal, require
+from api.schemas import ClaimDetailOut, ClaimPageOut, QueueOut, TransitionIn
+from api.scrubbing import scrubber_for
+from claims.db import service
+from claims.lifecycle import allowed_events
+from core import audit
+from core.audit import Action
+from core.roles import Permission
+
+router = APIRouter(prefix="/api/claims", tags=["claims"])
+
+ClaimReader = Annotated[Principal, require(Permission.CLAIMS_READ)]
+ClaimWriter = Annotated[Principal, require(Permission.CLAIMS_WRITE)]
+ClaimDocument = Annotated[dict[str, Any], Body(
+    description="The claim in the claims package's JSON schema (docs/claim-json.md)")]
+
+
+def detail_out(session: DbSession, claim_id: int, user: Principal) -> ClaimDetailOut:
+    detail = service.get_claim(session, claim_id)
+    audit.record(session, user.actor, Action.READ, "claim", claim_id,
+                 patient_id=detail.claim.patient_id)
+    return ClaimDetailOut.model_validate({
+        "claim": detail.claim, "allowed_events": allowed_events(detail.claim.status),
+        "history": detail.history, "acknowledgments": detail.acknowledgments,
+        "submissions": detail.submissions}, from_attributes=True)
+
+
+@router.get("", response_model=ClaimPageOut, summary="List claims (one page, newest first)")
+def list_claims(session: DbSession, user: ClaimReader,
+                queue: str | None = None, status: str | None = None,
+                payer_id: int | None = None, patient_id: int | None = None,
+                service_from: dt.date | None = None, service_to: dt.date | None = None,
+                before_id: int | None = None,
+                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> ClaimPageOut:
+    page = service.list_claims(session, service.ClaimQuery(
+        status=status, queue=queue, payer_id=payer_id, patient_id=patient_id,
+        service_from=service_from, service_to=service_to, before_id=before_id, limit=limit))
+    audit.record_many(session, user.actor, Action.LIST, "claim",
+                      ((c.id, c.patient_id) for c in page.items))
+    return ClaimPageOut.model_validate(page, from_attributes=True)
+
+
+@router.get("/queues", response_model=list[QueueOut], summary="Work queues and their sizes")
+def queues(session: DbSession, user: ClaimReader) -> list[QueueOut]:
+    return [QueueOut(name=q.name, title=q.title, statuses=[str(s) for s in q.statuses],
+                     count=n) for q, n in service.queue_counts(session)]
+
+
+@router.post("", response_model=ClaimDetailOut, status_code=201,
+             summary="Create a draft claim from claim JSON")
+def create_claim(session: DbSession, user: ClaimWriter,
+                 document: ClaimDocument) -> ClaimDetailOut:
+    record = service.create_claim(session, document, actor=user.username)
+    audit.record(session, user.actor, Action.CREATE, "claim", record.id,
+                 patient_id=record.patient_id)
+    return detail_out(session, record.id, user)
+
+
+@router.get("/{claim_id}", response_model=ClaimDetailOut,
+            summary="One claim with lines, findings, history and acknowledgments")
+def get_claim(claim_id: int, session: DbSession, user: ClaimReader) -> ClaimDetailOut:
+    return detail_out(session, claim_id, user)
+
+
+@router.put("/{claim_id}", response_model=ClaimDetailOut,
+            summary="Replace a claim's content (before submission; back to draft)")
+def update_claim(claim_id: int, session: DbSession, user: ClaimWriter,
+                 document: ClaimDocument) -> ClaimDetailOut:
+    record = service.update_claim(session, claim_id, document, actor=user.username)
+    audit.record(session, user.actor, Action.UPDATE, "claim", claim_id,
+                 patient_id=record.patient_id)
+    return detail_out(session, claim_id, user)
+
+
+@router.post("/{claim_id}/scrub", response_model=ClaimDetailOut,
+             summary="Run the scrubber; a claim without errors becomes scrubbed")
+def scrub_claim(claim_id: int, request: Request, session: DbSession,
+                user: ClaimWriter) -> ClaimDetailOut:
+    service.scrub_claim(session, claim_id, scrubber_for(request.app), actor=user.username)
+    return detail_out(session, claim_id, user)
+
+
+@router.post("/{claim_id}/ready", response_model=ClaimDetailOut,
+             summary="Release a scrubbed claim for the next submission batch")
+def mark_ready(claim_id: int, session: DbSession,
+               user: Annotated[Principal, require(Permission.CLAIMS_SUBMIT)]) -> ClaimDetailOut:
+    service.mark_ready(session, claim_id, actor=user.username)
+    return detail_out(session, claim_id, user)
+
+
+@router.post("/{claim_id}/transitions", response_model=ClaimDetailOut,
+             summary="Apply a lifecycle event (appeal, correct, close...)")
+def transition(claim_id: int, body: TransitionIn, session: DbSession,
+               user: ClaimWriter) -> ClaimDetailOut:
+    service.transition_claim(session, claim_id, body.event, actor=user.username,
+                             reason=body.reason)
+    return detail_out(session, claim_id, user)

@@ -1,0 +1,165 @@
+"""The browser pages a billing person works in: login, claim list and work queues with
+filters, claim detail with scrubber findings, the rejections queue.
+
+Server-rendered Jinja2 with plain forms; the login token rides in an HttpOnly, SameSite=Strict
+cookie, which also keeps other sites from posting these forms. Pages call the same services as
+the JSON routes and audit the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from api.auth_routes import login
+from api.deps import COOKIE_NAME, DbSession, Principal, require, settings_of
+from api.scrubbing import scrubber_for
+from claims.db import practice, service
+from claims.db.tables import ClaimLineRecord, ClaimRecord
+from claims.lifecycle import ClaimEvent, ClaimStatus, allowed_events
+from core import audit
+from core.audit import Action
+from core.errors import AuthenticationFailed
+from core.roles import Permission
+
+router = APIRouter(include_in_schema=False)
+
+Reader = Annotated[Principal, require(Permission.CLAIMS_READ)]
+Writer = Annotated[Principal, require(Permission.CLAIMS_WRITE)]
+Submitter = Annotated[Principal, require(Permission.CLAIMS_SUBMIT)]
+
+
+def _render(request: Request, name: str, user: Principal | None, status_code: int = 200,
+            **context: object) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(
+        request, name, {"user": user, **context}, status_code=status_code)
+
+
+@router.get("/", response_class=RedirectResponse)
+def home() -> RedirectResponse:
+    return RedirectResponse("/claims", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return _render(request, "login.html", None, error="")
+
+
+@router.post("/login")
+def login_submit(request: Request, session: DbSession, username: Annotated[str, Form()],
+                 password: Annotated[str, Form()]) -> Response:
+    try:
+        _, token, out = login(request, session, username, password)
+    except AuthenticationFailed as exc:
+        return _render(request, "login.html", None, status_code=401, error=str(exc))
+    response = RedirectResponse("/claims", status_code=303)
+    minutes = settings_of(request).token_minutes
+    response.set_cookie(COOKIE_NAME, token, max_age=minutes * 60, httponly=True,
+                        samesite="strict", secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE_NAME)
+    return response
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+@router.get("/claims", response_class=HTMLResponse)
+def claims_page(request: Request, session: DbSession, user: Reader, queue: str = "",
+                status: str = "", payer_id: str = "", service_from: str = "",
+                service_to: str = "", before_id: int | None = None) -> HTMLResponse:
+    query = service.ClaimQuery(queue=queue or None, status=status or None,
+                               payer_id=int(payer_id) if payer_id.isdigit() else None,
+                               service_from=_date(service_from), service_to=_date(service_to),
+                               before_id=before_id, limit=50)
+    page = service.list_claims(session, query)
+    audit.record_many(session, user.actor, Action.LIST, "claim",
+                      ((c.id, c.patient_id) for c in page.items))
+    filters = {"queue": queue, "status": status, "payer_id": payer_id,
+               "service_from": service_from, "service_to": service_to}
+    return _render(request, "claims.html", user, page=page, queues=service.queue_counts(session),
+                   payers=practice.list_payers(session), statuses=list(ClaimStatus),
+                   filters=filters, title="Claims")
+
+
+@router.get("/rejections", response_class=HTMLResponse)
+def rejections_page(request: Request, session: DbSession, user: Reader,
+                    before_id: int | None = None) -> HTMLResponse:
+    page = service.list_claims(session, service.ClaimQuery(queue="rejections",
+                                                           before_id=before_id, limit=50))
+    ids = [c.id for c in page.items]
+    lines = session.scalars(select(ClaimLineRecord).where(
+        ClaimLineRecord.claim_id.in_(ids), ClaimLineRecord.status == "rejected")).all()
+    # Claims that are not rejected as a whole but have a rejected line belong here too.
+    line_only = session.execute(select(ClaimRecord.id, ClaimRecord.patient_control_number,
+                                       ClaimRecord.patient_id, ClaimLineRecord)
+                                .join(ClaimLineRecord)
+                                .where(ClaimLineRecord.status == "rejected",
+                                       ClaimRecord.id.not_in(ids))
+                                .order_by(ClaimRecord.id.desc()).limit(50)).all()
+    by_claim: dict[int, list[ClaimLineRecord]] = {}
+    for line in lines:
+        by_claim.setdefault(line.claim_id, []).append(line)
+    audit.record_many(session, user.actor, Action.LIST, "claim",
+                      [(c.id, c.patient_id) for c in page.items]
+                      + [(r[0], r[2]) for r in line_only])
+    return _render(request, "rejections.html", user, page=page, lines=by_claim,
+                   line_only=line_only, queues=service.queue_counts(session),
+                   title="Rejections")
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim_page(claim_id: int, request: Request, session: DbSession,
+               user: Reader) -> HTMLResponse:
+    detail = service.get_claim(session, claim_id)
+    audit.record(session, user.actor, Action.READ, "claim", claim_id,
+                 patient_id=detail.claim.patient_id)
+    events = [e for e in allowed_events(detail.claim.status) if e in service.USER_EVENTS]
+    return _render(request, "claim.html", user, detail=detail, claim=detail.claim,
+                   events=events, can_write=user.can(Permission.CLAIMS_WRITE),
+                   can_submit=user.can(Permission.CLAIMS_SUBMIT),
+                   message=request.query_params.get("message", ""),
+                   title=f"Claim {detail.claim.patient_control_number}")
+
+
+def _back(claim_id: int, message: str) -> RedirectResponse:
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/claims/{claim_id}?message={quote(message)}", status_code=303)
+
+
+@router.post("/claims/{claim_id}/scrub")
+def scrub_action(claim_id: int, request: Request, session: DbSession, user: Writer) -> Response:
+    record, findings = service.scrub_claim(session, claim_id, scrubber_for(request.app),
+                                           actor=user.username)
+    errors = sum(1 for f in findings if f.severity.value == "error")
+    return _back(claim_id, f"Scrubbed: {errors} error(s), {len(findings) - errors} other "
+                           f"finding(s). Status: {record.status.replace('_', ' ')}.")
+
+
+@router.post("/claims/{claim_id}/ready")
+def ready_action(claim_id: int, session: DbSession, user: Submitter) -> Response:
+    service.mark_ready(session, claim_id, actor=user.username)
+    return _back(claim_id, "Released for the next submission batch.")
+
+
+@router.post("/claims/{claim_id}/transition")
+def transition_action(claim_id: int, session: DbSession, user: Writer,
+                      event: Annotated[str, Form()],
+                      reason: Annotated[str, Form()] = "") -> Response:
+    record = service.transition_claim(session, claim_id, ClaimEvent(event), actor=user.username,
+                                      reason=reason)
+    return _back(claim_id, f"Done: the claim is now {record.status.replace('_', ' ')}.")

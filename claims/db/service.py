@@ -1,0 +1,410 @@
+"""Claims in the database: create from claim JSON, edit, scrub, release, move along the
+lifecycle, list by work queue, read with history.
+
+Service functions take a Session and never commit. The claim JSON (the claims package's
+schema) is the one input format: the practice records it names (payer by payer id, providers by
+NPI, patient by account number or name and birth date, policy by member id) are found or
+registered on the way in, so a claim imported from a practice system and one typed in the API
+end up the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from claims.db.tables import (
+    Acknowledgment,
+    ClaimLineRecord,
+    ClaimRecord,
+    ClaimStatusChange,
+    Patient,
+    Payer,
+    Policy,
+    Provider,
+    Submission,
+    SubmissionClaim,
+)
+from claims.json_codec import claim_from_json, claim_to_json
+from claims.lifecycle import ClaimEvent, ClaimStatus, apply_transition
+from claims.model import Claim
+from claims.rules import Finding
+from core.errors import Conflict, NotFound
+from core.tables import utcnow
+from edi.x12.defects import Severity
+
+__all__ = [
+    "USER_EVENTS",
+    "WORK_QUEUES",
+    "ClaimDetail",
+    "ClaimPage",
+    "ClaimQuery",
+    "ClaimSummary",
+    "WorkQueue",
+    "create_claim",
+    "get_claim",
+    "list_claims",
+    "mark_ready",
+    "queue_counts",
+    "scrub_claim",
+    "transition_claim",
+    "update_claim",
+]
+
+Scrubber = Callable[[Claim], Sequence[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkQueue:
+    name: str
+    title: str
+    statuses: tuple[ClaimStatus, ...]
+
+
+S = ClaimStatus
+#: The queues a billing office works, in the order the screens show them.
+WORK_QUEUES: tuple[WorkQueue, ...] = (
+    WorkQueue("to_fix", "To fix and scrub", (S.DRAFT,)),
+    WorkQueue("to_release", "Scrubbed, to release", (S.SCRUBBED,)),
+    WorkQueue("to_submit", "Ready for the next batch", (S.READY,)),
+    WorkQueue("in_flight", "Waiting for the payer",
+              (S.SUBMITTED, S.CLEARINGHOUSE_ACCEPTED, S.PAYER_ACCEPTED)),
+    WorkQueue("rejections", "Rejected: fix and resubmit",
+              (S.CLEARINGHOUSE_REJECTED, S.PAYER_REJECTED)),
+    WorkQueue("denials", "Denied or partly paid", (S.DENIED, S.PARTLY_PAID, S.APPEALED)),
+    WorkQueue("done", "Paid and closed", (S.PAID, S.CLOSED)),
+)
+_QUEUES = {q.name: q for q in WORK_QUEUES}
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimQuery:
+    status: str | None = None
+    queue: str | None = None
+    payer_id: int | None = None
+    patient_id: int | None = None
+    service_from: dt.date | None = None
+    service_to: dt.date | None = None
+    before_id: int | None = None       # keyset: the last id of the previous page
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSummary:
+    id: int
+    patient_control_number: str
+    kind: str
+    status: str
+    status_reason: str
+    patient_id: int
+    patient_name: str
+    payer_id: int
+    payer_name: str
+    total_charge: str
+    service_date_from: dt.date
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPage:
+    items: tuple[ClaimSummary, ...]
+    next_before_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimDetail:
+    claim: ClaimRecord
+    history: tuple[ClaimStatusChange, ...]
+    acknowledgments: tuple[Acknowledgment, ...]
+    submissions: tuple[Submission, ...]
+
+
+def _payer_for(session: Session, claim: Claim) -> Payer:
+    payer = session.scalar(select(Payer).where(Payer.payer_id == claim.payer.payer_id))
+    if payer is None:
+        address = claim.payer.address
+        payer = Payer(payer_id=claim.payer.payer_id, name=claim.payer.name,
+                      filing_indicator=claim.subscriber.claim_filing_indicator or "CI",
+                      address_line1=address.line1 if address else "",
+                      city=address.city if address else "",
+                      state=address.state if address else "",
+                      postal_code=address.postal_code if address else "")
+        session.add(payer)
+        session.flush()
+    return payer
+
+
+def _provider_for(session: Session, source: Any) -> Provider | None:
+    if source is None or not source.npi:
+        return None
+    provider = session.scalar(select(Provider).where(Provider.npi == source.npi))
+    if provider is None:
+        address = source.address
+        provider = Provider(npi=source.npi, entity_type="2" if source.organization else "1",
+                            name=source.last_name, first_name=source.first_name,
+                            taxonomy_code=source.taxonomy, tax_id=source.tax_id,
+                            address_line1=address.line1 if address else "",
+                            city=address.city if address else "",
+                            state=address.state if address else "",
+                            postal_code=address.postal_code if address else "")
+        session.add(provider)
+        session.flush()
+    return provider
+
+
+def _patient_for(session: Session, claim: Claim) -> Patient:
+    person = claim.patient_person
+    account = dict(claim.metadata).get("account_number", "")
+    if account:
+        found = session.scalar(select(Patient).where(Patient.account_number == account))
+        if found is not None:
+            return found
+    if person.birth_date is None:
+        raise ValueError("patient.birth_date: the patient's birth date is required to file")
+    found = session.scalar(select(Patient).where(
+        Patient.last_name == person.last_name, Patient.first_name == person.first_name,
+        Patient.birth_date == person.birth_date).order_by(Patient.id).limit(1))
+    if found is not None:
+        return found
+    address = person.address
+    patient = Patient(account_number=account or f"CLM-{claim.patient_control_number}",
+                      last_name=person.last_name, first_name=person.first_name,
+                      middle_name=person.middle_name, birth_date=person.birth_date,
+                      sex=str(person.sex), address_line1=address.line1 if address else "",
+                      address_line2=address.line2 if address else "",
+                      city=address.city if address else "",
+                      state=address.state if address else "",
+                      postal_code=address.postal_code if address else "")
+    session.add(patient)
+    session.flush()
+    return patient
+
+
+def _policy_for(session: Session, claim: Claim, patient: Patient, payer: Payer) -> Policy:
+    policy = session.scalar(select(Policy).where(
+        Policy.patient_id == patient.id, Policy.payer_id == payer.id,
+        Policy.member_id == claim.subscriber.member_id))
+    if policy is None:
+        sub = claim.subscriber.person
+        policy = Policy(patient_id=patient.id, payer_id=payer.id,
+                        priority=claim.responsibility, member_id=claim.subscriber.member_id,
+                        group_number=claim.subscriber.group_number,
+                        relationship_code=claim.patient.relationship if claim.patient else "18",
+                        subscriber_last_name=sub.last_name, subscriber_first_name=sub.first_name,
+                        subscriber_birth_date=sub.birth_date)
+        session.add(policy)
+        session.flush()
+    return policy
+
+
+def _fill(session: Session, record: ClaimRecord, claim: Claim) -> None:
+    """Copy the claim's facts onto the record and its lines (lines matched by REF*6R)."""
+    payer = _payer_for(session, claim)
+    patient = _patient_for(session, claim)
+    billing = _provider_for(session, claim.billing_provider)
+    if billing is None:
+        raise ValueError("billing_provider.npi: the billing provider's NPI is required")
+    rendering = _provider_for(session, claim.rendering_provider)
+    first = claim.first_service_date
+    if first is None:
+        raise ValueError("lines[1].service_date: the claim needs a date of service")
+    record.kind = str(claim.kind)
+    record.patient_id = patient.id
+    record.payer_id = payer.id
+    record.policy_id = _policy_for(session, claim, patient, payer).id
+    record.billing_provider_id = billing.id
+    record.rendering_provider_id = rendering.id if rendering else None
+    record.total_charge = claim.total_charge
+    record.service_date_from = first
+    record.service_date_to = claim.last_service_date or first
+    record.frequency = claim.frequency
+    record.payer_claim_number = claim.payer_claim_number or record.payer_claim_number
+    record.document = claim_to_json(claim)
+    record.scrub_findings = None
+    record.scrubbed_at = None
+    session.add(record)
+    existing = {line.line_control_number: line for line in record.lines}
+    wanted = [ln.line_control_number for ln in claim.lines]
+    for number, old in list(existing.items()):
+        if number not in wanted:
+            # Keep the line's history on the claim when the line itself goes away.
+            session.execute(update(ClaimStatusChange).where(
+                ClaimStatusChange.line_id == old.id).values(line_id=None))
+            record.lines.remove(old)
+    session.flush()
+    for index, line in enumerate(claim.lines, 1):
+        target = existing.get(line.line_control_number)
+        if target is None:
+            clash = session.scalar(select(ClaimLineRecord.claim_id).where(
+                ClaimLineRecord.line_control_number == line.line_control_number))
+            if clash is not None:
+                raise Conflict(f"lines[{index}].line_control_number: "
+                               f"{line.line_control_number} is already used on claim {clash}")
+            target = ClaimLineRecord(line_control_number=line.line_control_number,
+                                     line_number=1000 + index)
+            record.lines.append(target)
+        target.procedure_code = line.procedure_code
+        target.modifiers = ":".join(line.modifiers)
+        target.revenue_code = line.revenue_code
+        target.charge = line.charge
+        target.units = line.units
+        target.service_date = line.service_date or first
+    session.flush()
+    # Renumber after the flush so the (claim, line number) key never sees a duplicate.
+    for index, line in enumerate(claim.lines, 1):
+        next(t for t in record.lines if t.line_control_number == line.line_control_number
+             ).line_number = index
+    record.lines.sort(key=lambda t: t.line_number)
+
+
+def create_claim(session: Session, document: Mapping[str, Any], *, actor: str) -> ClaimRecord:
+    """Store a new draft claim from claim JSON. Raises ClaimInputError (bad JSON, naming the
+    field), ValueError (facts missing) or Conflict (CLM01 or a REF*6R already used)."""
+    claim = claim_from_json(document)
+    taken = session.scalar(select(ClaimRecord.id).where(
+        ClaimRecord.patient_control_number == claim.patient_control_number))
+    if taken is not None:
+        raise Conflict(f"patient_control_number: {claim.patient_control_number} is already "
+                       f"used by claim {taken}")
+    now = utcnow()
+    record = ClaimRecord(patient_control_number=claim.patient_control_number,
+                         status=str(ClaimStatus.DRAFT), status_reason="", created_at=now,
+                         updated_at=now)
+    _fill(session, record, claim)
+    session.add(ClaimStatusChange(claim_id=record.id, event="create", from_status="",
+                                  to_status=str(ClaimStatus.DRAFT), actor=actor,
+                                  reason="claim created", at=now))
+    session.flush()
+    return record
+
+
+def _claim(session: Session, claim_id: int) -> ClaimRecord:
+    record = session.get(ClaimRecord, claim_id, options=[selectinload(ClaimRecord.lines)])
+    if record is None:
+        raise NotFound(f"no claim with id {claim_id}")
+    return record
+
+
+def update_claim(session: Session, claim_id: int, document: Mapping[str, Any], *,
+                 actor: str, reason: str = "edited") -> ClaimRecord:
+    """Replace the claim's content; allowed before submission only, and puts it back to draft
+    (it must be scrubbed again)."""
+    record = _claim(session, claim_id)
+    claim = claim_from_json(document)
+    if claim.patient_control_number != record.patient_control_number:
+        raise ValueError("patient_control_number: CLM01 cannot change once a claim exists; "
+                         "create a new claim instead")
+    apply_transition(session, record, ClaimEvent.EDIT, actor=actor, reason=reason)
+    _fill(session, record, claim)
+    return record
+
+
+def scrub_claim(session: Session, claim_id: int, scrubber: Scrubber, *,
+                actor: str) -> tuple[ClaimRecord, tuple[Finding, ...]]:
+    """Run the scrubber, keep its findings on the claim, and move a draft with no errors to
+    scrubbed (or a scrubbed claim that now has errors back to draft)."""
+    record = _claim(session, claim_id)
+    if record.status not in (ClaimStatus.DRAFT, ClaimStatus.SCRUBBED):
+        raise ValueError(f"claim {record.patient_control_number} is "
+                         f"{record.status.replace('_', ' ')}: only draft claims are scrubbed")
+    findings = tuple(scrubber(claim_from_json(record.document)))
+    errors = [f for f in findings if f.severity == Severity.ERROR]
+    record.scrub_findings = [{"rule_id": f.rule_id, "severity": str(f.severity.value),
+                              "field": f.field, "message": f.message} for f in findings]
+    record.scrubbed_at = utcnow()
+    if not errors:
+        apply_transition(session, record, ClaimEvent.SCRUB_PASSED, actor=actor,
+                         reason=f"scrubbed: {len(findings)} finding(s), no errors")
+    elif record.status == ClaimStatus.SCRUBBED:
+        apply_transition(session, record, ClaimEvent.EDIT, actor=actor,
+                         reason=f"scrub found {len(errors)} error(s)")
+    session.flush()
+    return record, findings
+
+
+def mark_ready(session: Session, claim_id: int, *, actor: str) -> ClaimRecord:
+    record = _claim(session, claim_id)
+    apply_transition(session, record, ClaimEvent.MARK_READY, actor=actor,
+                     reason="released for submission")
+    return record
+
+
+#: Moves a person makes by hand. The others come from files (999, 277CA, 835) through
+#: :func:`claims.lifecycle.apply_transition` with the stored file's id, or from the scrubber.
+USER_EVENTS = (ClaimEvent.APPEAL, ClaimEvent.CORRECT, ClaimEvent.CLOSE)
+
+
+def transition_claim(session: Session, claim_id: int, event: ClaimEvent, *, actor: str,
+                     reason: str = "") -> ClaimRecord:
+    """A user-driven move: appeal, correct (back to draft to fix and resubmit) or close."""
+    if event not in USER_EVENTS:
+        raise ValueError(f"event: {event.value!r} is recorded from files or the scrubber, not "
+                         f"by hand; by hand: {', '.join(e.value for e in USER_EVENTS)}")
+    if event in (ClaimEvent.APPEAL, ClaimEvent.CLOSE) and not reason.strip():
+        raise ValueError("reason: say why (it goes in the claim's history)")
+    record = _claim(session, claim_id)
+    apply_transition(session, record, event, actor=actor, reason=reason)
+    return record
+
+
+def list_claims(session: Session, query: ClaimQuery) -> ClaimPage:
+    """One page of claims, newest first, served by the (status, id) and (payer, status, id)
+    indexes; page on with ``before_id=page.next_before_id``."""
+    limit = max(1, min(query.limit, 200))
+    stmt = (select(ClaimRecord.id, ClaimRecord.patient_control_number, ClaimRecord.kind,
+                   ClaimRecord.status, ClaimRecord.status_reason, ClaimRecord.patient_id,
+                   Patient.last_name, Patient.first_name, ClaimRecord.payer_id, Payer.name,
+                   ClaimRecord.total_charge, ClaimRecord.service_date_from,
+                   ClaimRecord.updated_at)
+            .join(Patient, Patient.id == ClaimRecord.patient_id)
+            .join(Payer, Payer.id == ClaimRecord.payer_id)
+            .order_by(ClaimRecord.id.desc()).limit(limit + 1))
+    if query.queue:
+        if query.queue not in _QUEUES:
+            raise ValueError(f"queue: {query.queue!r} is not one of {', '.join(_QUEUES)}")
+        stmt = stmt.where(ClaimRecord.status.in_([str(s) for s in
+                                                  _QUEUES[query.queue].statuses]))
+    if query.status:
+        stmt = stmt.where(ClaimRecord.status == str(ClaimStatus(query.status)))
+    if query.payer_id is not None:
+        stmt = stmt.where(ClaimRecord.payer_id == query.payer_id)
+    if query.patient_id is not None:
+        stmt = stmt.where(ClaimRecord.patient_id == query.patient_id)
+    if query.service_from is not None:
+        stmt = stmt.where(ClaimRecord.service_date_from >= query.service_from)
+    if query.service_to is not None:
+        stmt = stmt.where(ClaimRecord.service_date_from <= query.service_to)
+    if query.before_id is not None:
+        stmt = stmt.where(ClaimRecord.id < query.before_id)
+    rows = session.execute(stmt).all()
+    items = tuple(ClaimSummary(r[0], r[1], r[2], r[3], r[4], r[5], f"{r[6]}, {r[7]}", r[8],
+                               r[9], f"{r[10]:.2f}", r[11], r[12]) for r in rows[:limit])
+    return ClaimPage(items, items[-1].id if len(rows) > limit else None)
+
+
+def queue_counts(session: Session) -> tuple[tuple[WorkQueue, int], ...]:
+    """How many claims sit in each work queue (for the navigation badges)."""
+    by_status = dict(session.execute(
+        select(ClaimRecord.status, func.count()).group_by(ClaimRecord.status)).all())
+    return tuple((q, sum(by_status.get(str(s), 0) for s in q.statuses)) for q in WORK_QUEUES)
+
+
+def get_claim(session: Session, claim_id: int) -> ClaimDetail:
+    record = session.get(ClaimRecord, claim_id, options=[
+        selectinload(ClaimRecord.lines), selectinload(ClaimRecord.patient),
+        selectinload(ClaimRecord.payer), selectinload(ClaimRecord.billing_provider)])
+    if record is None:
+        raise NotFound(f"no claim with id {claim_id}")
+    history = session.scalars(select(ClaimStatusChange).where(
+        ClaimStatusChange.claim_id == claim_id).order_by(ClaimStatusChange.at,
+                                                         ClaimStatusChange.id)).all()
+    acks = session.scalars(select(Acknowledgment).where(
+        Acknowledgment.claim_id == claim_id).order_by(Acknowledgment.received_at)).all()
+    submissions = session.scalars(select(Submission).join(SubmissionClaim).where(
+        SubmissionClaim.claim_id == claim_id).order_by(Submission.created_at)).all()
+    return ClaimDetail(record, tuple(history), tuple(acks), tuple(submissions))
