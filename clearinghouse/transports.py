@@ -22,9 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 from clearinghouse.errors import RemoteFileMissing, TransportError
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 __all__ = [
     "RemoteFile",
@@ -33,6 +36,7 @@ __all__ = [
     "MemoryTransport",
     "check_file_name",
     "is_partial_name",
+    "transport_from_settings",
 ]
 
 # Names writers use while a file is still being written (ours: ".name.part"; WinSCP's
@@ -227,3 +231,19 @@ class MemoryTransport(_Closing):
             self.archived[name] = self.inbound.pop(check_file_name(name))
         except KeyError as exc:
             raise RemoteFileMissing(f"{name} is no longer in the memory inbox") from exc
+
+
+def transport_from_settings(settings: Settings) -> Transport:
+    """The transport the operator configured (CLAIMHOUSE_EXCHANGE_TRANSPORT: folder | sftp)."""
+    kind = settings.exchange_transport.strip().lower()
+    if kind == "folder":
+        return FolderTransport(settings.data_dir / "exchange")
+    if kind == "sftp":
+        from clearinghouse.sftp import SftpTransport
+
+        return SftpTransport(
+            settings.sftp_host, settings.sftp_port, username=settings.sftp_username,
+            password=settings.sftp_password or None, key_path=settings.sftp_key_path,
+            inbound_dir=settings.sftp_inbound_dir, outbound_dir=settings.sftp_outbound_dir)
+    raise TransportError(f"CLAIMHOUSE_EXCHANGE_TRANSPORT is {settings.exchange_transport!r}; "
+                         "use 'folder' or 'sftp'")

@@ -1,0 +1,400 @@
+"""Acknowledgments onto claims: what a TA1, a 999 and a 277CA change on submissions, claims and
+lines, and the rejection queue that results.
+
+Keys (x12-domain §7.4): a TA1 names our interchange (TA101 = ISA13); a 999 names our group
+(AK102 = GS06) and each transaction set in it (AK202 = ST02); a 277CA names each claim by its
+patient control number (2200D TRN02 = CLM01) and each line by its line item control number
+(2220D REF*FJ = REF*6R). Every verdict is kept as an :class:`~claims.db.tables.Acknowledgment`
+row; status changes go through :mod:`claims.lifecycle`, so each has who (``"999"``, ``"277CA"``),
+when and why.
+
+Responses arrive in order but none is guaranteed (§7.1): a 277CA may land on a claim whose 999
+never came, and a late 999 may arrive after the payer accepted the claim. A verdict that the
+lifecycle table does not allow from the claim's current status is recorded but moves nothing.
+
+A rejected set (999 IK5 R) rejects every claim in it: X12 rejects transaction sets, not claims.
+The IK3/IK4 errors go onto the claims in words; when a CTX*CLM01 names the claim the error is
+about, that claim's reason says so. Rejected claims go back to the biller through the rejection
+queue (:func:`rejection_queue`); once corrected they follow the usual path (draft, scrubbed,
+ready) into the next batch with the same CLM01, as a new original: a claim rejected before
+adjudication has nothing to replace (§3.2, RFI 2173).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from claims.db.tables import (
+    Acknowledgment,
+    ClaimLineRecord,
+    ClaimRecord,
+    Submission,
+    SubmissionClaim,
+)
+from claims.lifecycle import (
+    LINE_TRANSITIONS,
+    ClaimEvent,
+    ClaimStatus,
+    LineEvent,
+    LineStatus,
+    apply_line_transition,
+    apply_transition,
+    can_apply,
+)
+
+__all__ = [
+    "AckKind",
+    "AppliedAcknowledgment",
+    "ClaimVerdict",
+    "InterchangeVerdict",
+    "LineVerdict",
+    "RejectionItem",
+    "SetVerdict",
+    "SubmissionStatus",
+    "Verdict",
+    "apply_277ca",
+    "apply_999",
+    "apply_ta1",
+    "rejection_queue",
+]
+
+
+class Verdict(StrEnum):
+    ACCEPTED = "accepted"
+    ACCEPTED_WITH_ERRORS = "accepted_with_errors"
+    REJECTED = "rejected"
+    PENDING = "pending"
+    INFORMATIONAL = "informational"
+
+
+class AckKind(StrEnum):
+    TA1 = "TA1"
+    IMPLEMENTATION = "999"
+    CLAIM = "277CA"
+
+
+class SubmissionStatus(StrEnum):
+    """``submissions.status``: created -> sent -> acknowledged | rejected."""
+
+    CREATED = "created"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"      # 999 accepted at least one set
+    REJECTED = "rejected"              # TA1 rejected the interchange, or 999 every set
+
+
+@dataclass(frozen=True, slots=True)
+class InterchangeVerdict:
+    """A TA1: our interchange ``control_number`` (TA101) accepted or rejected (TA104/TA105)."""
+
+    control_number: int
+    verdict: Verdict
+    codes: str
+    message: str
+    sender_id: str = ""                 # ISA06 of the TA1: the clearinghouse
+
+
+@dataclass(frozen=True, slots=True)
+class SetVerdict:
+    """A 999 AK2 loop: one of our transaction sets and its IK5 verdict.
+
+    ``errors`` are the IK3/IK4 findings as sentences; ``claim_errors`` maps a CLM01 named by a
+    CTX segment to the sentences about that claim.
+    """
+
+    group_control_number: int           # AK102 = our GS06
+    transaction_control_number: str     # AK202 = our ST02
+    verdict: Verdict
+    codes: str
+    errors: tuple[str, ...] = ()
+    claim_errors: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    sender_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LineVerdict:
+    """A 277CA 2220D loop: one line by its REF*FJ line item control number."""
+
+    line_control_number: str
+    verdict: Verdict
+    codes: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimVerdict:
+    """A 277CA 2200D loop: one claim by its CLM01, with its lines."""
+
+    patient_control_number: str
+    verdict: Verdict
+    codes: str
+    message: str
+    payer_claim_number: str = ""        # REF*1K
+    lines: tuple[LineVerdict, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedAcknowledgment:
+    """What applying one acknowledgment did, in words a billing person reads."""
+
+    kind: AckKind
+    submission_ids: tuple[int, ...] = ()
+    accepted_claims: tuple[str, ...] = ()
+    rejected_claims: tuple[str, ...] = ()
+    rejected_lines: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        parts = [f"{self.kind.value}:"]
+        if self.accepted_claims:
+            parts.append(f"{len(self.accepted_claims)} claim(s) accepted")
+        if self.rejected_claims:
+            parts.append(f"{len(self.rejected_claims)} claim(s) rejected "
+                         f"({', '.join(self.rejected_claims)})")
+        if self.rejected_lines:
+            parts.append(f"{len(self.rejected_lines)} line(s) rejected "
+                         f"({', '.join(self.rejected_lines)})")
+        parts.extend(self.notes)
+        return " ".join(parts) if len(parts) > 1 else f"{self.kind.value}: nothing to apply"
+
+
+@dataclass(slots=True)
+class _Tally:
+    submissions: set[int] = field(default_factory=set)
+    accepted: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def result(self, kind: AckKind) -> AppliedAcknowledgment:
+        return AppliedAcknowledgment(kind, tuple(sorted(self.submissions)), tuple(self.accepted),
+                                     tuple(self.rejected), tuple(self.lines), tuple(self.notes))
+
+
+def _move(session: Session, claim: ClaimRecord, event: ClaimEvent, *, actor: str, reason: str,
+          file_id: int | None, tally: _Tally) -> bool:
+    if not can_apply(claim.status, event):
+        tally.notes.append(f"claim {claim.patient_control_number} is "
+                           f"{claim.status.replace('_', ' ')}; left as it is")
+        return False
+    apply_transition(session, claim, event, actor=actor, reason=reason, stored_file_id=file_id)
+    return True
+
+
+def _record(session: Session, kind: AckKind, file_id: int, verdict: Verdict, codes: str,
+            message: str, *, submission_id: int | None = None, claim_id: int | None = None,
+            line_id: int | None = None, payer_claim_number: str | None = None) -> None:
+    session.add(Acknowledgment(
+        stored_file_id=file_id, kind=str(kind), submission_id=submission_id, claim_id=claim_id,
+        line_id=line_id, verdict=str(verdict), codes=codes[:200], message=message,
+        payer_claim_number=payer_claim_number or None))
+
+
+def _submissions(session: Session, column: object, number: int,
+                 sender_id: str) -> Sequence[Submission]:
+    """Our submissions with that control number; when several partners share the number,
+    the one sent to the acknowledging sender."""
+    found = session.scalars(select(Submission).options(selectinload(Submission.claims))
+                            .where(column == f"{number:09d}").order_by(Submission.id)).all()
+    if len(found) > 1 and sender_id:
+        to_sender = [s for s in found if s.receiver_id.strip() == sender_id.strip()]
+        return to_sender or found
+    return found
+
+
+def apply_ta1(session: Session, ack: InterchangeVerdict, *, stored_file_id: int,
+              actor: str = "TA1") -> AppliedAcknowledgment:
+    """A TA1 rejection (TA104 R) rejects every claim of the interchange; A and E only record."""
+    tally = _Tally()
+    submissions = _submissions(session, Submission.interchange_control_number,
+                               ack.control_number, ack.sender_id)
+    if not submissions:
+        tally.notes.append(f"no interchange {ack.control_number:09d} of ours to match")
+    for submission in submissions:
+        tally.submissions.add(submission.id)
+        _record(session, AckKind.TA1, stored_file_id, ack.verdict, ack.codes, ack.message,
+                submission_id=submission.id)
+        if ack.verdict is not Verdict.REJECTED:
+            continue
+        submission.status = str(SubmissionStatus.REJECTED)
+        reason = (f"The clearinghouse rejected the whole file (interchange "
+                  f"{submission.interchange_control_number}): {ack.message}")
+        for claim in _claims_of(session, submission.claims):
+            if _move(session, claim, ClaimEvent.ACK_REJECTED, actor=actor, reason=reason,
+                     file_id=stored_file_id, tally=tally):
+                tally.rejected.append(claim.patient_control_number)
+    return tally.result(AckKind.TA1)
+
+
+def _claims_of(session: Session, links: Iterable[SubmissionClaim]) -> list[ClaimRecord]:
+    ids = [link.claim_id for link in links]
+    if not ids:
+        return []
+    return list(session.scalars(select(ClaimRecord).where(ClaimRecord.id.in_(ids))
+                                .order_by(ClaimRecord.id).with_for_update()))
+
+
+def apply_999(session: Session, sets: Sequence[SetVerdict], *, stored_file_id: int,
+              actor: str = "999") -> AppliedAcknowledgment:
+    """Each acknowledged set moves its claims to clearinghouse accepted or rejected."""
+    tally = _Tally()
+    touched: dict[int, Submission] = {}
+    for ack in sets:
+        submissions = _submissions(session, Submission.group_control_number,
+                                   ack.group_control_number, ack.sender_id)
+        # An empty ST02 is a group rejected as a whole (AK9 R without AK2): every set.
+        wanted = ack.transaction_control_number.lstrip("0")
+        links = [(s, link) for s in submissions for link in s.claims
+                 if not ack.transaction_control_number
+                 or link.transaction_control_number.lstrip("0") == wanted]
+        if not links:
+            tally.notes.append(f"no transaction set {ack.transaction_control_number} of group "
+                               f"{ack.group_control_number} of ours to match")
+            continue
+        named = dict(ack.claim_errors)
+        for submission, link in links:
+            touched[submission.id] = submission
+            tally.submissions.add(submission.id)
+            claim = session.get(ClaimRecord, link.claim_id, with_for_update=True)
+            if claim is None:
+                continue
+            message = _set_message(ack, link, named)
+            _record(session, AckKind.IMPLEMENTATION, stored_file_id, ack.verdict, ack.codes,
+                    message, submission_id=submission.id, claim_id=claim.id)
+            if ack.verdict is Verdict.REJECTED:
+                if _move(session, claim, ClaimEvent.ACK_REJECTED, actor=actor, reason=message,
+                         file_id=stored_file_id, tally=tally):
+                    tally.rejected.append(claim.patient_control_number)
+            elif ack.verdict in (Verdict.ACCEPTED, Verdict.ACCEPTED_WITH_ERRORS):
+                if _move(session, claim, ClaimEvent.ACK_ACCEPTED, actor=actor, reason=message,
+                         file_id=stored_file_id, tally=tally):
+                    tally.accepted.append(claim.patient_control_number)
+    for submission in touched.values():
+        _settle_submission(session, submission)
+    return tally.result(AckKind.IMPLEMENTATION)
+
+
+def _set_message(ack: SetVerdict, link: SubmissionClaim,
+                 named: dict[str, tuple[str, ...]]) -> str:
+    st02 = link.transaction_control_number
+    if ack.verdict is Verdict.REJECTED:
+        head = f"The clearinghouse rejected transaction set {st02} (999 IK5 {ack.codes})"
+    elif ack.verdict is Verdict.ACCEPTED_WITH_ERRORS:
+        head = f"The clearinghouse accepted transaction set {st02} with errors"
+    else:
+        return f"The clearinghouse accepted transaction set {st02}"
+    own = named.get(link.patient_control_number, ())
+    if own:
+        return f"{head}: {'; '.join(own)}"
+    if named:
+        others = ", ".join(sorted(named))
+        detail = "; ".join(ack.errors) if ack.errors else "errors in other claims"
+        return f"{head} because of claim(s) {others} in the same set: {detail}"
+    return f"{head}: {'; '.join(ack.errors)}" if ack.errors else head
+
+
+def _settle_submission(session: Session, submission: Submission) -> None:
+    verdicts = session.scalars(
+        select(Acknowledgment.verdict).where(Acknowledgment.submission_id == submission.id,
+                                             Acknowledgment.kind == AckKind.IMPLEMENTATION))
+    seen = set(verdicts)
+    if seen & {Verdict.ACCEPTED, Verdict.ACCEPTED_WITH_ERRORS}:
+        submission.status = str(SubmissionStatus.ACKNOWLEDGED)
+    elif Verdict.REJECTED in seen:
+        submission.status = str(SubmissionStatus.REJECTED)
+
+
+def apply_277ca(session: Session, claims: Sequence[ClaimVerdict], *, stored_file_id: int,
+                actor: str = "277CA") -> AppliedAcknowledgment:
+    """Each claim is accepted into or rejected from adjudication; each named line likewise."""
+    tally = _Tally()
+    for ack in claims:
+        claim = session.scalar(
+            select(ClaimRecord).options(selectinload(ClaimRecord.lines))
+            .where(ClaimRecord.patient_control_number == ack.patient_control_number)
+            .with_for_update())
+        if claim is None:
+            tally.notes.append(f"no claim {ack.patient_control_number} of ours to match")
+            continue
+        link = session.scalar(select(SubmissionClaim).where(SubmissionClaim.claim_id == claim.id)
+                              .order_by(SubmissionClaim.id.desc()).limit(1))
+        submission_id = link.submission_id if link is not None else None
+        if submission_id is not None:
+            tally.submissions.add(submission_id)
+        _record(session, AckKind.CLAIM, stored_file_id, ack.verdict, ack.codes, ack.message,
+                submission_id=submission_id, claim_id=claim.id,
+                payer_claim_number=ack.payer_claim_number)
+        if ack.payer_claim_number:
+            claim.payer_claim_number = ack.payer_claim_number
+        if ack.verdict is Verdict.REJECTED:
+            if _move(session, claim, ClaimEvent.PAYER_REJECTED, actor=actor,
+                     reason=f"Rejected before adjudication: {ack.message}",
+                     file_id=stored_file_id, tally=tally):
+                tally.rejected.append(claim.patient_control_number)
+        elif ack.verdict in (Verdict.ACCEPTED, Verdict.ACCEPTED_WITH_ERRORS):
+            if _move(session, claim, ClaimEvent.PAYER_ACCEPTED, actor=actor, reason=ack.message,
+                     file_id=stored_file_id, tally=tally):
+                tally.accepted.append(claim.patient_control_number)
+        _apply_lines(session, claim, ack, stored_file_id, submission_id, actor, tally)
+    return tally.result(AckKind.CLAIM)
+
+
+def _apply_lines(session: Session, claim: ClaimRecord, ack: ClaimVerdict, file_id: int,
+                 submission_id: int | None, actor: str, tally: _Tally) -> None:
+    by_number = {line.line_control_number: line for line in claim.lines}
+    for line_ack in ack.lines:
+        line = by_number.get(line_ack.line_control_number)
+        if line is None:
+            tally.notes.append(f"claim {claim.patient_control_number} has no line "
+                               f"{line_ack.line_control_number}")
+            continue
+        _record(session, AckKind.CLAIM, file_id, line_ack.verdict, line_ack.codes,
+                line_ack.message, submission_id=submission_id, claim_id=claim.id,
+                line_id=line.id)
+        event = {Verdict.REJECTED: LineEvent.REJECTED, Verdict.ACCEPTED: LineEvent.ACCEPTED,
+                 Verdict.ACCEPTED_WITH_ERRORS: LineEvent.ACCEPTED}.get(line_ack.verdict)
+        if event is None or event not in LINE_TRANSITIONS[LineStatus(line.status)]:
+            continue
+        reason = (f"Line {line.line_number} ({line.procedure_code}) rejected: "
+                  f"{line_ack.message}" if event is LineEvent.REJECTED else line_ack.message)
+        apply_line_transition(session, line, event, actor=actor, reason=reason,
+                              stored_file_id=file_id)
+        if event is LineEvent.REJECTED:
+            tally.lines.append(line.line_control_number)
+    session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionItem:
+    """One entry of the rejection queue: a rejected claim, or a claim with rejected lines."""
+
+    claim_id: int
+    patient_control_number: str
+    status: str
+    reason: str
+    rejected_lines: tuple[tuple[str, str], ...]     # (line control number, reason)
+
+
+_REJECTED = (ClaimStatus.CLEARINGHOUSE_REJECTED, ClaimStatus.PAYER_REJECTED)
+
+
+def rejection_queue(session: Session, *, limit: int = 100,
+                    after_id: int = 0) -> list[RejectionItem]:
+    """Claims a biller must fix: rejected by the clearinghouse or the payer, or with a line
+    the payer rejected; oldest first, paged by claim id."""
+    has_rejected_line = (select(ClaimLineRecord.id)
+                         .where(ClaimLineRecord.claim_id == ClaimRecord.id,
+                                ClaimLineRecord.status == LineStatus.REJECTED).exists())
+    rows = session.scalars(
+        select(ClaimRecord).options(selectinload(ClaimRecord.lines))
+        .where(ClaimRecord.id > after_id,
+               or_(ClaimRecord.status.in_([str(s) for s in _REJECTED]), has_rejected_line))
+        .order_by(ClaimRecord.id).limit(limit)).all()
+    return [RejectionItem(
+        claim.id, claim.patient_control_number, claim.status, claim.status_reason,
+        tuple((line.line_control_number, line.status_reason) for line in claim.lines
+              if line.status == LineStatus.REJECTED)) for claim in rows]

@@ -1,0 +1,205 @@
+"""Inbound files: store first, then route by ST01 and apply, exactly once.
+
+The order that makes this safe (the edge, :mod:`worker.tasks`, owns the commits):
+
+1. fetch a file from the transport and :func:`receive_file` it: stored by SHA-256 before
+   anything acts on it; the same bytes again are recognised and change nothing;
+2. commit, and only then take the file out of the mailbox, so a crash can never lose a file;
+3. :func:`process_file` locks the stored row, routes it and applies it, and marks it
+   processed in the same transaction as its effects. A crash before that commit leaves the
+   file ``received``: :func:`unprocessed_file_ids` hands it back on the next poll and it is
+   processed then, once. A re-delivered task finds it processed and does nothing.
+
+Besides the SHA-256, the sender's ISA13 is a key: a clearinghouse that sends the same
+acknowledgment again with a new timestamp (new bytes) is recognised as a duplicate interchange.
+
+Routing (ST01): 999, TA1 and 277 (277CA) are applied to submissions, claims and lines; 835 goes
+to ``remittance.import_era`` once that exists; anything else (271 for now) is kept with status
+``unhandled`` and the reason, to be processed when a handler arrives.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from claims.acknowledgments import AppliedAcknowledgment, apply_277ca, apply_999, apply_ta1
+from clearinghouse.responses import read_277ca, read_999, read_ta1
+from clearinghouse.tables import ReceivedInterchange
+from core.archive import (
+    Direction,
+    claim_for_processing,
+    file_content,
+    mark_failed,
+    mark_processed,
+    pending_files,
+    store_file,
+)
+from core.tables import StoredFile
+from edi.x12 import Segment, parse_segments
+
+__all__ = ["DUPLICATE", "UNHANDLED", "ProcessOutcome", "Received", "process_file",
+           "receive_file", "record_failure", "unprocessed_file_ids"]
+
+#: Stored-file statuses added by the exchange, beside received / processed / failed.
+UNHANDLED = "unhandled"     # a kind we cannot act on yet (271 ...): kept, processed later
+DUPLICATE = "duplicate"     # an interchange (sender + ISA13) we had already received
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    file_id: int
+    created: bool
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessOutcome:
+    """What processing one stored file did; ``summary`` is for people."""
+
+    file_id: int
+    status: str
+    kinds: tuple[str, ...] = ()
+    summary: str = ""
+    applied: tuple[AppliedAcknowledgment, ...] = ()
+
+
+def receive_file(session: Session, content: bytes, *, name: str, source: str,
+                 archive_dir: Path | None = None) -> Received:
+    """Store one inbound file (step 1). ``created`` is False for bytes already stored."""
+    stored, created = store_file(session, content, direction=Direction.IN,
+                                 source_name=f"{source}/{name}", archive_dir=archive_dir)
+    return Received(stored.id, created, stored.kind, name)
+
+
+def unprocessed_file_ids(session: Session, limit: int = 500) -> list[int]:
+    """Inbound files stored but not yet processed, oldest first (the restart queue)."""
+    return [row.id for row in pending_files(session, Direction.IN, limit)]
+
+
+def record_failure(session: Session, file_id: int, reason: str) -> None:
+    """Mark a file failed with the reason, in a fresh transaction after the failed one."""
+    stored = session.get(StoredFile, file_id)
+    if stored is not None:
+        mark_failed(session, stored, reason)
+
+
+def _decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        # X12's extended character set is single-byte; latin-1 keeps every byte as it came.
+        return content.decode("latin-1")
+
+
+Handler = Callable[[Session, StoredFile, str, Sequence[Segment]], str]
+
+
+def _ta1(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
+    results = [apply_ta1(session, verdict, stored_file_id=stored.id)
+               for verdict in read_ta1(segments)]
+    return "; ".join(r.summary() for r in results) or "TA1: nothing to apply"
+
+
+def _999(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
+    return apply_999(session, read_999(segments), stored_file_id=stored.id).summary()
+
+
+def _277(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
+    return apply_277ca(session, read_277ca(segments), stored_file_id=stored.id).summary()
+
+
+def _835(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
+    import_era = getattr(importlib.import_module("remittance"), "import_era", None)
+    if import_era is None:
+        raise _NoHandler("835")
+    result = import_era(session, text, source=stored.source_name, file_sha256=stored.sha256)
+    return f"835: {result}"
+
+
+class _NoHandler(Exception):
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        super().__init__(kind)
+
+
+_HANDLERS: dict[str, Handler] = {"TA1": _ta1, "999": _999, "277": _277, "835": _835}
+
+
+def _interchanges(segments: Sequence[Segment]) -> list[tuple[str, str]]:
+    return [(s.get(6).strip(), s.get(13).strip()) for s in segments if s.tag == "ISA"]
+
+
+def _kinds(segments: Sequence[Segment]) -> list[str]:
+    kinds: list[str] = []
+    for seg in segments:
+        kind = seg.get(1) if seg.tag == "ST" else "TA1" if seg.tag == "TA1" else ""
+        if kind and kind not in kinds:
+            kinds.append(kind)
+    return kinds
+
+
+def process_file(session: Session, file_id: int, *,
+                 archive_dir: Path | None = None) -> ProcessOutcome:
+    """Route and apply one stored inbound file, in the caller's transaction (step 3).
+
+    Raises on a file that cannot be read (the caller rolls back and calls
+    :func:`record_failure`); returns ``skipped`` when the file is already done or another
+    worker holds it.
+    """
+    stored = claim_for_processing(session, file_id)
+    if stored is None:
+        return ProcessOutcome(file_id, "skipped", summary="already processed or in progress")
+    if stored.direction != Direction.IN:
+        raise ValueError(f"stored file {stored.source_name} is an outbound file")
+    text = _decode(file_content(session, stored, archive_dir))
+    segments = parse_segments(text, stored.source_name)
+    kinds = tuple(_kinds(segments))
+    duplicate = _register_interchanges(session, stored, segments)
+    if duplicate:
+        mark_processed(session, stored)
+        stored.status, stored.error = DUPLICATE, duplicate
+        return ProcessOutcome(file_id, DUPLICATE, kinds, duplicate)
+    summaries, unhandled = [], []
+    for kind in kinds or ("",):
+        handler = _HANDLERS.get(kind)
+        try:
+            if handler is None:
+                raise _NoHandler(kind or "(no transaction set)")
+            summaries.append(handler(session, stored, text, segments))
+        except _NoHandler as missing:
+            unhandled.append(missing.kind)
+    mark_processed(session, stored)
+    status = "processed"
+    if unhandled:
+        note = (f"no handler for {', '.join(unhandled)} files yet; the file is kept and will "
+                "be processed when one exists")
+        summaries.append(note)
+        if not summaries[:-1]:
+            stored.status, stored.error, status = UNHANDLED, note, UNHANDLED
+    return ProcessOutcome(file_id, status, kinds, "; ".join(summaries))
+
+
+def _register_interchanges(session: Session, stored: StoredFile,
+                           segments: Sequence[Segment]) -> str:
+    """Remember each interchange by sender and ISA13; a message when all were seen before."""
+    seen: list[str] = []
+    found = _interchanges(segments)
+    for sender, control in found:
+        earlier = session.scalar(select(ReceivedInterchange).where(
+            ReceivedInterchange.sender_id == sender,
+            ReceivedInterchange.control_number == control))
+        if earlier is not None and earlier.stored_file_id != stored.id:
+            seen.append(f"interchange {control} from {sender} was already received "
+                        f"(stored file {earlier.stored_file_id}); nothing applied again")
+        elif earlier is None:
+            session.add(ReceivedInterchange(sender_id=sender, control_number=control,
+                                            stored_file_id=stored.id))
+    session.flush()
+    return "; ".join(seen) if found and len(seen) == len(found) else ""
