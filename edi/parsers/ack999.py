@@ -1,0 +1,248 @@
+"""Inbound 999 implementation acknowledgments (005010X231A1) read into frozen values.
+
+A 999 answers one functional group we sent: AK1 names it by GS06 (AK102), each AK2 names one
+transaction set by ST02 (AK202), IK3/IK4 say which segment and element a partner rejected and
+why, IK5 is the set's verdict and AK9 the group's (X231A1 section 2). Codes are kept as sent and
+looked up in :mod:`edi.acknowledgments.codes`, so every finding also reads as a sentence.
+
+Sans-I/O: :func:`read_999` takes text. Envelope damage that stops reading raises
+:class:`~edi.errors.InterchangeError`; anything else odd becomes a defect on the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from edi.acknowledgments.codes import (
+    AckCode,
+    ElementError,
+    GroupError,
+    SegmentError,
+    TransactionError,
+    describe,
+)
+from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
+from edi.x12.envelope import InterchangeHeader, header_from_isa
+from edi.x12.segment import Segment
+from edi.x12.tokenizer import parse_segments
+
+__all__ = [
+    "ElementNote",
+    "SegmentNote",
+    "SetAcknowledgment",
+    "GroupAcknowledgment",
+    "Acknowledgment999",
+    "read_999",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ElementNote:
+    """IK4: one element in error (IK401 position, IK402 element number, IK403, IK404)."""
+
+    position: int
+    component: int
+    repetition: int
+    data_element: str
+    code: str
+    bad_value: str
+
+    @property
+    def meaning(self) -> str:
+        return describe(ElementError, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentNote:
+    """IK3: one segment in error, with its business unit CTX (the claim) and its elements."""
+
+    segment_id: str
+    position: int                       # IK302: ordinal in the set, ST = 1
+    loop_id: str
+    code: str                           # IK304, "" when only elements are in error
+    business_unit: tuple[str, str] | None
+    contexts: tuple[str, ...]           # other CTX segments, as sent
+    elements: tuple[ElementNote, ...]
+
+    @property
+    def meaning(self) -> str:
+        return describe(SegmentError, self.code) if self.code else "the segment has errors"
+
+    def sentences(self) -> tuple[str, ...]:
+        """The finding in words, one sentence for the segment and one per element."""
+        where = f"segment {self.segment_id} (position {self.position}"
+        where += f", loop {self.loop_id})" if self.loop_id else ")"
+        if self.business_unit:
+            where += f" of {self.business_unit[0]} {self.business_unit[1]}"
+        out = [f"{where[0].upper()}{where[1:]}: {self.meaning}."]
+        for e in self.elements:
+            ref = f"{self.segment_id}{e.position:02d}"
+            if e.component:
+                ref += f"-{e.component}"
+            value = f" (sent: {e.bad_value!r})" if e.bad_value else ""
+            out.append(f"{ref}: {e.meaning}{value}.")
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class SetAcknowledgment:
+    """AK2..IK5: the verdict on one transaction set we sent."""
+
+    set_id: str
+    control_number: str                 # AK202 = our ST02
+    implementation: str
+    code: str                           # IK501
+    error_codes: tuple[str, ...]        # IK502..IK506
+    segments: tuple[SegmentNote, ...]
+
+    @property
+    def accepted(self) -> bool:
+        return self.code in (AckCode.ACCEPTED, AckCode.ACCEPTED_WITH_ERRORS)
+
+    @property
+    def verdict(self) -> str:
+        return describe(AckCode, self.code)
+
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(describe(TransactionError, c) for c in self.error_codes)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupAcknowledgment:
+    """AK1..AK9: the verdict on one functional group we sent, and each of its sets."""
+
+    functional_id: str
+    control_number: str                 # AK102 = our GS06
+    version: str
+    code: str                           # AK901
+    sets_included: int
+    sets_received: int
+    sets_accepted: int
+    error_codes: tuple[str, ...]        # AK905..AK909
+    sets: tuple[SetAcknowledgment, ...]
+
+    @property
+    def accepted(self) -> bool:
+        """True when every set was accepted (A or E); P means some were rejected."""
+        return self.code in (AckCode.ACCEPTED, AckCode.ACCEPTED_WITH_ERRORS)
+
+    @property
+    def verdict(self) -> str:
+        return describe(AckCode, self.code)
+
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(describe(GroupError, c) for c in self.error_codes)
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgment999:
+    """One 999 transaction set, with the envelope it came in."""
+
+    interchange: InterchangeHeader
+    sender_code: str                    # GS02 of the 999
+    control_number: str                 # ST02 of the 999
+    group: GroupAcknowledgment
+    defects: tuple[Defect, ...] = ()
+
+
+def _int(seg: Segment, n: int, defects: list[Defect]) -> int:
+    raw = seg.get(n)
+    try:
+        return int(raw)
+    except ValueError:
+        defects.append(Defect(Severity.ERROR, DefectLevel.ELEMENT, "6",
+                              X12Path(segment=seg.tag, element=n, file_position=seg.position),
+                              f"{seg.tag}{n:02d} should be a count, found {raw!r}"))
+        return 0
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.results: list[Acknowledgment999] = []
+        self.isa: InterchangeHeader | None = None
+        self.gs02 = ""
+        self.st02 = ""
+        self.ak1: Segment | None = None
+        self.sets: list[SetAcknowledgment] = []
+        self.ak2: Segment | None = None
+        self.notes: list[SegmentNote] = []
+        self.ik3: Segment | None = None
+        self.unit: tuple[str, str] | None = None
+        self.contexts: list[str] = []
+        self.elements: list[ElementNote] = []
+        self.defects: list[Defect] = []
+
+    def close_ik3(self) -> None:
+        if self.ik3 is not None:
+            s = self.ik3
+            self.notes.append(SegmentNote(
+                s.get(1), _int(s, 2, self.defects) if s.get(2) else 0, s.get(3), s.get(4),
+                self.unit, tuple(self.contexts), tuple(self.elements)))
+        self.ik3, self.unit, self.contexts, self.elements = None, None, [], []
+
+    def feed(self, seg: Segment) -> None:
+        tag = seg.tag
+        if tag == "ISA":
+            self.isa = header_from_isa(seg)
+        elif tag == "GS":
+            self.gs02 = seg.get(2)
+        elif tag == "ST":
+            self.st02, self.ak1, self.sets, self.defects = seg.get(2), None, [], []
+        elif tag == "AK1":
+            self.ak1 = seg
+        elif tag == "AK2":
+            self.ak2, self.notes = seg, []
+        elif tag == "IK3":
+            self.close_ik3()
+            self.ik3 = seg
+        elif tag == "CTX":
+            self.context(seg)
+        elif tag == "IK4":
+            pos = seg.components(1) + ("", "", "")
+            self.elements.append(ElementNote(
+                int(pos[0]) if pos[0].isdigit() else 0, int(pos[1]) if pos[1].isdigit() else 0,
+                int(pos[2]) if pos[2].isdigit() else 0, seg.get(2), seg.get(3), seg.get(4)))
+        elif tag == "IK5":
+            self.close_ik3()
+            ak2 = self.ak2
+            if ak2 is None:
+                self.problem(seg, "IK5 without an AK2 naming the transaction set")
+                return
+            self.sets.append(SetAcknowledgment(
+                ak2.get(1), ak2.get(2), ak2.get(3), seg.get(1),
+                tuple(c for c in seg.elements[1:6] if c), tuple(self.notes)))
+            self.ak2 = None
+        elif tag == "AK9":
+            self.ak9(seg)
+
+    def context(self, seg: Segment) -> None:
+        name, _, value = seg.get(1).partition(seg.delimiters.component)
+        if name == "SITUATIONAL TRIGGER" or seg.get(2):
+            self.contexts.append(seg.to_text().rstrip(seg.delimiters.segment))
+        else:
+            self.unit = (name, value)
+
+    def ak9(self, seg: Segment) -> None:
+        if self.ak1 is None or self.isa is None:
+            self.problem(seg, "AK9 without an AK1 naming the functional group")
+            return
+        ak1 = self.ak1
+        group = GroupAcknowledgment(
+            ak1.get(1), ak1.get(2), ak1.get(3), seg.get(1), _int(seg, 2, self.defects),
+            _int(seg, 3, self.defects), _int(seg, 4, self.defects),
+            tuple(c for c in seg.elements[4:9] if c), tuple(self.sets))
+        self.results.append(Acknowledgment999(self.isa, self.gs02, self.st02, group,
+                                              tuple(self.defects)))
+
+    def problem(self, seg: Segment, message: str) -> None:
+        self.defects.append(Defect(Severity.ERROR, DefectLevel.SEGMENT, "2",
+                                   X12Path(segment=seg.tag, file_position=seg.position),
+                                   message))
+
+
+def read_999(text: str, source: str | None = None) -> tuple[Acknowledgment999, ...]:
+    """Every 999 in ``text`` (any number of interchanges, groups and sets)."""
+    reader = _Reader()
+    for seg in parse_segments(text, source):
+        reader.feed(seg)
+    return tuple(reader.results)
