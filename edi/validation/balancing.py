@@ -40,13 +40,25 @@ class Imbalance(NamedTuple):
     message: str
 
 
+_parsed: dict[str, Decimal | None] = {}
+
+
 def _amount(text: str) -> Decimal | None:
-    if not text:
-        return None
+    # Amounts repeat a great deal (0, the same charges and adjustments): parse each once.
+    found = _parsed.get(text, _parsed)
+    if found is not _parsed:
+        return found  # type: ignore[return-value]
+    value: Decimal | None
     try:
-        return Decimal(text)
+        value = Decimal(text) if text and "e" not in text.lower() else None
     except InvalidOperation:
-        return None
+        value = None
+    if value is not None and not value.is_finite():
+        value = None
+    if len(_parsed) > 50_000:
+        _parsed.clear()
+    _parsed[text] = value
+    return value
 
 
 def _money(value: Decimal) -> str:
@@ -65,7 +77,14 @@ def _cas_total(seg: Segment) -> Decimal:
 
 
 class Balancer:
-    """Does nothing; the base of the transaction-specific balancers."""
+    """Does nothing; the base of the transaction-specific balancers.
+
+    ``tags`` are the segments it wants to see and ``loops`` the loops whose end it wants to
+    hear about; the checker calls it for nothing else.
+    """
+
+    tags: frozenset[str] = frozenset()
+    loops: frozenset[str] = frozenset()
 
     def segment(self, seg: Segment, loop_id: str) -> list[Imbalance]:
         return []
@@ -78,6 +97,9 @@ class Balancer:
 
 
 class Balancer835(Balancer):
+    tags = frozenset({"CAS", "SVC", "CLP", "PLB", "BPR"})
+    loops = frozenset({"2100", "2110"})
+
     def __init__(self) -> None:
         self.bpr: Segment | None = None
         self.paid_total = ZERO
@@ -160,6 +182,9 @@ _LINE_CHARGE = {"SV1": 2, "SV2": 3, "SV3": 2}
 
 
 class Balancer837(Balancer):
+    tags = frozenset({"CLM", "SV1", "SV2", "SV3", "SBR", "AMT", "CAS", "NM1", "SVD"})
+    loops = frozenset({"2300", "2400"})
+
     def __init__(self) -> None:
         self.clm: Segment | None = None
         self.line_total = ZERO

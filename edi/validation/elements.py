@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
+from edi.x12.delimiters import Delimiters
 from edi.x12.grammar import CompositeDef, ElementDef, SegmentDef, Usage
 from edi.x12.segment import Segment
 
@@ -167,10 +168,13 @@ def _syntax_rule(note: str) -> tuple[str, tuple[int, ...]] | None:
     return kind, tuple(int(digits[i:i + 2]) for i in range(0, len(digits), 2))
 
 
+_NOT_USED, _SIMPLE, _REPEATING, _COMPOSITE = range(4)
+
+
 class SegmentChecker:
     """All element and syntax-note checks of one segment definition."""
 
-    __slots__ = ("segment", "slots", "rules", "required", "tag")
+    __slots__ = ("segment", "slots", "rules", "required", "tag", "plan")
 
     def __init__(self, segment: SegmentDef) -> None:
         self.segment = segment
@@ -180,62 +184,80 @@ class SegmentChecker:
         self.rules = tuple(r for r in (_syntax_rule(n) for n in segment.syntax) if r)
         self.required = tuple(i for i, e in enumerate(segment.elements)
                               if e.usage is Usage.REQUIRED)
+        # Per element: how to check it, decided once (most are simple, not repeating).
+        plan = []
+        for slot in self.slots:
+            if slot.d.usage is Usage.NOT_USED:
+                kind = _NOT_USED
+            elif slot.d.repeat > 1:
+                kind = _REPEATING
+            elif isinstance(slot, _Composite):
+                kind = _COMPOSITE
+            else:
+                kind = _SIMPLE
+            plan.append((kind, slot))
+        self.plan = tuple(plan)
 
     def check(self, seg: Segment) -> list[ElementProblem]:
         elements = seg.elements
-        slots = self.slots
+        plan = self.plan
         out: list[ElementProblem] = []
         n = len(elements)
-        if n > len(slots):
-            extra = elements[len(slots):]
-            if any(extra):
-                out.append(ElementProblem(
-                    TOO_MANY_ELEMENTS, len(slots) + 1, 0, 0,
-                    f"{self.tag} has {n} elements; the guide defines {len(slots)}"))
-        delims = seg.delimiters
-        for i in range(min(n, len(slots))):
-            value = elements[i]
+        if n > len(plan) and any(elements[len(plan):]):
+            out.append(ElementProblem(
+                TOO_MANY_ELEMENTS, len(plan) + 1, 0, 0,
+                f"{self.tag} has {n} elements; the guide defines {len(plan)}"))
+        component = seg.delimiters.component
+        for i, value in enumerate(elements[:len(plan)]):
             if not value:
                 continue
-            slot = slots[i]
-            if slot.d.usage is Usage.NOT_USED:
+            kind, slot = plan[i]
+            if kind == _SIMPLE:
+                if component in value:
+                    out.append(ElementProblem(
+                        INVALID_CHARACTER, i + 1, 0, 0,
+                        f"{slot.label} contains the component separator {component!r}",
+                        value))
+                    continue
+                problem = slot.check(value)
+                if problem is not None:
+                    out.append(ElementProblem(problem[0], i + 1, 0, 0, problem[1], value))
+            elif kind == _COMPOSITE:
+                self._composite(slot, value, i + 1, 0, component, out)
+            elif kind == _NOT_USED:
                 out.append(ElementProblem(NOT_USED_PRESENT, i + 1, 0, 0,
                                           f"{slot.label} is not used in this guide and must "
                                           "not be sent", value))
-                continue
-            repeat = slot.d.repeat
-            if repeat > 1 and delims.repetition in value:
-                reps = value.split(delims.repetition)
-                if len(reps) > repeat:
-                    out.append(ElementProblem(TOO_MANY_REPETITIONS, i + 1, 0, len(reps),
-                                              f"{slot.label} repeats {len(reps)} times; at "
-                                              f"most {repeat} allowed", value))
             else:
-                reps = (value,)
-            for r, rep in enumerate(reps, 1):
-                rep_no = r if len(reps) > 1 else 0
-                if isinstance(slot, _Element):
-                    if delims.component in rep:
-                        out.append(ElementProblem(
-                            INVALID_CHARACTER, i + 1, 0, rep_no,
-                            f"{slot.label} contains the component separator "
-                            f"{delims.component!r}", rep))
-                        continue
-                    problem = slot.check(rep)
-                    if problem is not None:
-                        out.append(ElementProblem(problem[0], i + 1, 0, rep_no, problem[1], rep))
-                else:
-                    self._composite(slot, rep, i + 1, rep_no, delims.component, out)
+                self._repeating(slot, value, i + 1, seg.delimiters, out)
         for i in self.required:
             if i >= n or not elements[i]:
-                slot = slots[i]
                 out.append(ElementProblem(REQUIRED_MISSING, i + 1, 0, 0,
-                                          f"{slot.label} is required but missing"))
+                                          f"{self.slots[i].label} is required but missing"))
         if self.rules:
             self._syntax(elements, out)
         if self.tag == "DTP" and n >= 3:
             self._period(elements, out)
         return out
+
+    def _repeating(self, slot: _Element | _Composite, value: str, pos: int,
+                   delims: Delimiters, out: list[ElementProblem]) -> None:
+        reps = value.split(delims.repetition)
+        repeat = slot.d.repeat
+        if len(reps) > repeat:
+            out.append(ElementProblem(TOO_MANY_REPETITIONS, pos, 0, len(reps),
+                                      f"{slot.label} repeats {len(reps)} times; at most "
+                                      f"{repeat} allowed", value))
+        for r, rep in enumerate(reps, 1):
+            number = r if len(reps) > 1 else 0
+            if not rep:
+                continue
+            if isinstance(slot, _Composite):
+                self._composite(slot, rep, pos, number, delims.component, out)
+                continue
+            problem = slot.check(rep)
+            if problem is not None:
+                out.append(ElementProblem(problem[0], pos, 0, number, problem[1], rep))
 
     def _composite(self, slot: _Composite, value: str, pos: int, rep: int, sep: str,
                    out: list[ElementProblem]) -> None:
@@ -263,38 +285,48 @@ class SegmentChecker:
 
     def _syntax(self, elements: tuple[str, ...], out: list[ElementProblem]) -> None:
         n = len(elements)
+        tag = self.tag
 
         def present(p: int) -> bool:
             return p <= n and bool(elements[p - 1])
 
-        tag = self.tag
+        def names(positions: tuple[int, ...]) -> str:
+            return ", ".join(f"{tag}{p:02d}" for p in positions)
+
         for kind, positions in self.rules:
-            have = [p for p in positions if present(p)]
-            names = ", ".join(f"{tag}{p:02d}" for p in positions)
-            if kind == "P" and have and len(have) < len(positions):
-                for p in positions:
-                    if not present(p):
-                        out.append(ElementProblem(
-                            CONDITIONAL_MISSING, p, 0, 0,
-                            f"{tag}{p:02d} is required when any of {names} is present"))
-            elif kind == "R" and not have:
-                out.append(ElementProblem(CONDITIONAL_MISSING, positions[0], 0, 0,
-                                          f"at least one of {names} is required"))
-            elif kind == "E" and len(have) > 1:
-                out.append(ElementProblem(EXCLUSION_VIOLATED, have[1], 0, 0,
-                                          f"only one of {names} may be present"))
-            elif kind == "C" and present(positions[0]):
-                for p in positions[1:]:
-                    if not present(p):
-                        out.append(ElementProblem(
-                            CONDITIONAL_MISSING, p, 0, 0,
-                            f"{tag}{p:02d} is required when {tag}{positions[0]:02d} "
-                            "is present"))
-            elif kind == "L" and present(positions[0]) and len(have) < 2:
-                rest = ", ".join(f"{tag}{p:02d}" for p in positions[1:])
-                out.append(ElementProblem(
-                    CONDITIONAL_MISSING, positions[1], 0, 0,
-                    f"one of {rest} is required when {tag}{positions[0]:02d} is present"))
+            have = [p for p in positions if p <= n and elements[p - 1]]
+            if kind == "P":
+                if have and len(have) < len(positions):
+                    for p in positions:
+                        if not present(p):
+                            out.append(ElementProblem(
+                                CONDITIONAL_MISSING, p, 0, 0,
+                                f"{tag}{p:02d} is required when any of {names(positions)} "
+                                "is present"))
+            elif kind == "C":
+                if have and have[0] == positions[0]:
+                    for p in positions[1:]:
+                        if not present(p):
+                            out.append(ElementProblem(
+                                CONDITIONAL_MISSING, p, 0, 0,
+                                f"{tag}{p:02d} is required when {tag}{positions[0]:02d} "
+                                "is present"))
+            elif kind == "R":
+                if not have:
+                    out.append(ElementProblem(CONDITIONAL_MISSING, positions[0], 0, 0,
+                                              f"at least one of {names(positions)} is "
+                                              "required"))
+            elif kind == "E":
+                if len(have) > 1:
+                    out.append(ElementProblem(EXCLUSION_VIOLATED, have[1], 0, 0,
+                                              f"only one of {names(positions)} may be "
+                                              "present"))
+            elif kind == "L":
+                if have and have[0] == positions[0] and len(have) < 2:
+                    out.append(ElementProblem(
+                        CONDITIONAL_MISSING, positions[1], 0, 0,
+                        f"one of {names(positions[1:])} is required when "
+                        f"{tag}{positions[0]:02d} is present"))
 
     @staticmethod
     def _period(elements: tuple[str, ...], out: list[ElementProblem]) -> None:

@@ -6,10 +6,10 @@ each placed segment is checked element by element (elements.py), and the money i
 (balancing.py). What is kept is the report: envelopes, counts and defects; memory does not
 grow with the file.
 
-Fast paths, measured with cProfile on generated 835/837P files: the walk is memoized per
-(state, segment id, qualifier); element checks are memoized per (segment definition, element
-values) since most segments of a claim file (dates, adjustments, references) repeat exactly;
-the garbage collector is paused during a run because nothing built here forms cycles.
+Speed (measured with cProfile on generated 835/837P files): the walk and the element checks are
+memoized (transaction.py); the garbage collector is paused during a run, since nothing built
+here forms reference cycles and the collector would otherwise rescan every live object as the
+defect list grows.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 
 from edi import maps
 from edi.errors import InterchangeError, StrictModeError
-from edi.validation.balancing import Balancer, balancer_for
-from edi.validation.elements import ElementProblem, checker_for
 from edi.validation.envelopes import AK9, IK5, TA1, defect, gs_defects, isa_defects
 from edi.validation.report import (
     GroupResult,
@@ -30,53 +28,27 @@ from edi.validation.report import (
     TransactionResult,
     ValidationReport,
 )
-from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
+from edi.validation.transaction import Memo, SetChecker
+from edi.x12.defects import Defect, Severity, X12Path
 from edi.x12.envelope import (
     GroupHeader,
     InterchangeHeader,
     group_from_gs,
     header_from_isa,
 )
-from edi.x12.grammar import LoopDef, SegmentDef, TransactionDef
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import Tokenizer
-from edi.x12.walker import OUT_OF_SEQUENCE, Walker
 
 __all__ = ["validate", "validate_text"]
-
-IK3 = DefectLevel.SEGMENT
-IK4 = DefectLevel.ELEMENT
-SNIP3 = DefectLevel.BALANCING
-
-#: Loops counted as claims in TransactionResult.claim_count.
-CLAIM_LOOPS = frozenset({"2300", "2100", "2200D"})
-_MEMO_LIMIT = 200_000
-
-_SEGMENT_MESSAGES = {
-    "1": "segment {tag} is not a segment this transaction uses",
-    "2": "segment {tag} is not expected here{where}",
-    "7": "segment {tag} is out of order{where}: the guide places it earlier",
-    "I4": "segment {tag} ({name}) is not used in this guide and must not be sent",
-}
-
 
 @dataclass(slots=True)
 class _Set:
     st: Segment
     control: str
     implementation: str
-    group_control: str
-    definition: TransactionDef | None
-    note: str
-    walker: Walker | None
-    balancer: Balancer
+    checker: SetChecker | None
     defects: list[Defect] = field(default_factory=list)
     count: int = 1
-    claims: int = 0
-    hl_next: int = 1
-    hl_chain: list[str] = field(default_factory=list)
-    lx_next: int = 0
-    open_loops: tuple[LoopDef, ...] = ()
 
 
 @dataclass(slots=True)
@@ -123,7 +95,8 @@ class _Validation:
         self.group: _Group | None = None
         self.set: _Set | None = None
         self.fatal: Defect | None = None
-        self.memo: dict[tuple, list[ElementProblem]] = {}
+        # One memo per guide, emptied for each interchange (delimiters may change).
+        self.memos: dict[int, Memo] = {}
         self.segments = 0
         self.tokenizer: Tokenizer | None = None
 
@@ -141,7 +114,7 @@ class _Validation:
         if self.ic is not None:
             self.end_interchange(seg, missing_trailer=True)
         ic = self.ic = _Interchange(seg, _safe_header(seg))
-        self.memo.clear()
+        self.memos.clear()
         tok = self.tokenizer
         if tok is not None:
             for code, message, ordinal in tok.problems:
@@ -233,11 +206,8 @@ class _Validation:
         gs08 = group.gs.get(8)
         found = maps.resolve(set_id, gs08, st03)
         definition = found.definition if found else None
-        current = self.set = _Set(
-            st=seg, control=control, implementation=st03 or gs08, group_control=group.gs.get(6),
-            definition=definition, note=found.note if found else "",
-            walker=Walker(definition) if definition else None,
-            balancer=balancer_for(set_id) if definition else Balancer())
+        current = self.set = _Set(st=seg, control=control, implementation=st03 or gs08,
+                                  checker=None)
         if not (control.isdigit() or control.isalnum()) or not 4 <= len(control) <= 9:
             self.add(current.defects, defect(IK5, "7", seg, f"ST02 control number {control!r}"
                                                             " must be 4 to 9 characters",
@@ -271,12 +241,23 @@ class _Validation:
                                              f"{group.gs.get(1)!r} group (expected "
                                              f"{definition.functional_id})", element=1,
                                              transaction=control, segment_position=1))
-        self.place(current, seg)
+        memo = self.memos.setdefault(id(definition), {})
+        defects = current.defects
+
+        def report(d: Defect) -> None:
+            self.add(defects, d)
+
+        current.checker = SetChecker(definition, control, memo, report,
+                                     accepted_label=bool(found and found.note),
+                                     first=seg.position)
+        current.checker.feed(seg)
 
     def end_set(self, seg: Segment | None, missing_trailer: bool = False) -> None:
         current = self.set
         if current is None:
             return
+        if current.checker is not None:
+            current.count = current.checker.position
         if missing_trailer:
             self.add(current.defects, defect(IK5, "2", seg or current.st,
                                              f"transaction set {current.control} has no SE "
@@ -295,166 +276,15 @@ class _Validation:
                                                  f"set has {current.count} (ST through SE)",
                                                  element=1, transaction=current.control,
                                                  segment_position=current.count))
-        if current.walker is not None:
-            self.close_loops(current, current.open_loops[1:], seg or current.st)
-            for imbalance in current.balancer.finish():
-                self.imbalance(current, imbalance)
+        if current.checker is not None:
+            current.checker.finish()
         assert self.group is not None
         self.group.transactions.append(TransactionResult(
             set_id=current.st.get(1), control_number=current.control,
             implementation=current.implementation, segment_count=current.count,
-            defects=tuple(current.defects), claim_count=current.claims))
+            defects=tuple(current.defects),
+            claim_count=current.checker.claims if current.checker else 0))
         self.set = None
-
-    # -- inside a transaction set -----------------------------------------------------------
-
-    def imbalance(self, current: _Set, imb) -> None:
-        seg = imb.segment
-        self.add(current.defects, Defect(
-            Severity.ERROR, SNIP3, imb.code,
-            X12Path(segment=seg.tag, element=imb.element, transaction=current.control,
-                    file_position=seg.position,
-                    segment_position=seg.position - current.st.position + 1),
-            imb.message))
-
-    def close_loops(self, current: _Set, closing: Iterable[LoopDef], seg: Segment) -> None:
-        for loop in reversed(tuple(closing)):
-            for imbalance in current.balancer.loop_end(loop.id):
-                self.imbalance(current, imbalance)
-
-    def place(self, current: _Set, seg: Segment) -> None:
-        walker = current.walker
-        assert walker is not None
-        step, used = walker.feed(seg)
-        tag = seg.tag
-        segdef = step.segment
-        position = current.count
-        if step.error or step.missing or (step.limit is not None and used > step.limit):
-            self.structure(current, walker, step, seg, used, position)
-        if step.closed:
-            previous = current.open_loops
-            self.close_loops(current, previous[len(previous) - step.closed:], seg)
-        if step.segment is not None and step.error != OUT_OF_SEQUENCE:
-            current.open_loops = step.loops
-        if segdef is None:
-            return
-        if step.opened is not None and step.opened.id in CLAIM_LOOPS:
-            current.claims += 1
-        key = (step.seg_index, seg.elements)
-        problems = self.memo.get(key)
-        if problems is None:
-            problems = checker_for(segdef).check(seg)
-            if len(self.memo) >= _MEMO_LIMIT:
-                self.memo.clear()
-            self.memo[key] = problems
-        if problems:
-            self.element_defects(current, walker, step, seg, problems, position)
-        if tag == "HL":
-            self.hl(current, walker, step, seg, position)
-        elif tag == "CLM":
-            current.lx_next = 1
-        elif tag == "LX" and current.lx_next:
-            self.lx(current, walker, step, seg, position)
-        current.balancer.segment(seg, step.loops[-1].id)
-
-    def path(self, current: _Set, walker: Walker, step, seg: Segment, position: int,
-             element: int = 0, component: int = 0, repetition: int = 0,
-             loop: str | None = None) -> X12Path:
-        return X12Path(loop=walker.loop_path(step) if loop is None else loop, segment=seg.tag,
-                       segment_position=position, element=element, component=component,
-                       repetition=repetition, transaction=current.control,
-                       file_position=seg.position)
-
-    def structure(self, current: _Set, walker: Walker, step, seg: Segment, used: int,
-                  position: int) -> None:
-        previous = current.open_loops
-        for missing in step.missing:
-            child = missing.child
-            owner = "/".join(lp.id for lp in previous[1:missing.loop_depth + 1])
-            where = f" in loop {owner}" if owner else ""
-            if isinstance(child, SegmentDef):
-                what = f"required segment {child.id} ({child.name}) is missing{where}"
-                tag = child.id
-            else:
-                what = (f"required loop {child.id} ({child.name}), starting with "
-                        f"{child.trigger.id}, is missing{where}")
-                tag = child.trigger.id
-            self.add(current.defects, Defect(
-                Severity.ERROR, IK3, "3",
-                X12Path(loop=owner, segment=tag, segment_position=position,
-                        transaction=current.control, file_position=seg.position), what))
-        if step.error:
-            loops = walker.loop_path(step)
-            where = f" in loop {loops}" if loops else ""
-            name = step.segment.name if step.segment else ""
-            message = _SEGMENT_MESSAGES.get(step.error, "segment {tag} error").format(
-                tag=seg.tag or "(empty)", where=where, name=name)
-            if not seg.tag:
-                message = "empty segment: two segment terminators in a row"
-            self.add(current.defects, Defect(Severity.ERROR, IK3, step.error,
-                                             self.path(current, walker, step, seg, position),
-                                             message))
-        if step.limit is not None and used > step.limit and step.error != OUT_OF_SEQUENCE:
-            if step.opened is not None:
-                lp = step.opened
-                message = (f"loop {lp.id} ({lp.name}) repeats {used} times; the guide allows "
-                           f"{step.limit}")
-                code = "4"
-            else:
-                assert step.segment is not None
-                message = (f"segment {seg.tag} ({step.segment.name}) is used {used} times "
-                           f"here; the guide allows {step.limit}")
-                code = "5"
-            self.add(current.defects, Defect(Severity.ERROR, IK3, code,
-                                             self.path(current, walker, step, seg, position),
-                                             message))
-
-    def element_defects(self, current: _Set, walker: Walker, step, seg: Segment,
-                        problems: list[ElementProblem], position: int) -> None:
-        loop = walker.loop_path(step)
-        for p in problems:
-            if seg.tag == "ST" and p.element == 3 and p.code == "7" and current.note:
-                continue      # an errata label accepted with a warning (see edi.maps)
-            self.add(current.defects, Defect(
-                Severity.ERROR, IK4, p.code,
-                self.path(current, walker, step, seg, position, p.element, p.component,
-                          p.repetition, loop=loop), p.message))
-
-    def hl(self, current: _Set, walker: Walker, step, seg: Segment, position: int) -> None:
-        # HL01 numbers the levels 1, 2, 3... in order; HL02 names an earlier level on the
-        # current parent chain (X12.6 HL semantics; TR3 section 2.3.2.1).
-        own, parent = seg.get(1), seg.get(2)
-        expected = str(current.hl_next)
-        if own != expected:
-            self.add(current.defects, Defect(
-                Severity.ERROR, IK3, "8",
-                self.path(current, walker, step, seg, position, 1),
-                f"HL01 hierarchical ID {own!r} is out of sequence; expected {expected}"))
-        current.hl_next = (int(own) + 1) if own.isdigit() else current.hl_next + 1
-        chain = current.hl_chain
-        if parent:
-            while chain and chain[-1] != parent:
-                chain.pop()
-            if not chain:
-                self.add(current.defects, Defect(
-                    Severity.ERROR, IK3, "8",
-                    self.path(current, walker, step, seg, position, 2),
-                    f"HL02 parent ID {parent!r} does not name an earlier level this one can "
-                    "belong to"))
-        else:
-            chain.clear()
-        chain.append(own)
-
-    def lx(self, current: _Set, walker: Walker, step, seg: Segment, position: int) -> None:
-        # 837 LX01 numbers the service lines of a claim 1, 2, 3... (X222A1 loop 2400 notes).
-        expected = str(current.lx_next)
-        if seg.get(1) != expected:
-            self.add(current.defects, Defect(
-                Severity.ERROR, IK3, "8",
-                self.path(current, walker, step, seg, position, 1),
-                f"LX01 service line number {seg.get(1)!r} is out of sequence; expected "
-                f"{expected}"))
-        current.lx_next += 1
 
     # -- the main loop -------------------------------------------------------------------
 
@@ -477,42 +307,55 @@ class _Validation:
 
     def consume(self, segments: list[Segment]) -> None:
         self.segments += len(segments)
+        current = self.set
+        feed = current.checker.feed if current and current.checker else None
+        envelope = _ENVELOPE
         for seg in segments:
             tag = seg.tag
+            if tag not in envelope:
+                if feed is not None:
+                    feed(seg)           # the body of a set: nearly every segment
+                    continue
+                if current is not None:
+                    current.count += 1
+                    continue
             current = self.set
-            if current is not None and tag not in _ENVELOPE:
-                current.count += 1
-                if current.walker is not None:
-                    self.place(current, seg)
-                continue
-            if tag == "SE" and current is not None:
-                current.count += 1
-                if current.walker is not None:
-                    self.place(current, seg)
-                self.end_set(seg)
-            elif tag == "ST":
-                self.st(seg)
-            elif tag == "GS":
-                self.gs(seg)
-            elif tag == "GE":
-                if self.group is not None:
-                    self.end_group(seg)
-                elif self.ic is not None:
-                    self.add(self.ic.defects, defect(TA1, "024", seg, "GE without a GS"))
-            elif tag == "ISA":
-                self.isa(seg)
-            elif tag == "IEA":
-                if self.ic is not None:
-                    self.end_interchange(seg)
-            elif tag == "TA1" and self.ic is not None and self.group is None:
-                continue      # an interchange acknowledgment sits directly in ISA/IEA
+            self.envelope(seg, tag, current)
+            current = self.set
+            feed = current.checker.feed if current and current.checker else None
+
+    def envelope(self, seg: Segment, tag: str, current: _Set | None) -> None:
+        """Every segment that is not inside a checked set body."""
+        if tag == "SE" and current is not None:
+            if current.checker is not None:
+                current.checker.feed(seg)
+                current.count = current.checker.position
             else:
-                target = self.group.defects if self.group else (
-                    self.ic.defects if self.ic else [])
-                level = AK9 if self.group else TA1
-                message = (f"segment {tag} is outside any transaction set" if tag else
-                           "empty segment (two terminators in a row) outside a transaction set")
-                self.add(target, defect(level, "24" if self.group else "024", seg, message))
+                current.count += 1
+            self.end_set(seg)
+        elif tag == "ST":
+            self.st(seg)
+        elif tag == "GS":
+            self.gs(seg)
+        elif tag == "GE":
+            if self.group is not None:
+                self.end_group(seg)
+            elif self.ic is not None:
+                self.add(self.ic.defects, defect(TA1, "024", seg, "GE without a GS"))
+        elif tag == "ISA":
+            self.isa(seg)
+        elif tag == "IEA":
+            if self.ic is not None:
+                self.end_interchange(seg)
+        elif tag == "TA1" and self.ic is not None and self.group is None:
+            return        # an interchange acknowledgment sits directly in ISA/IEA
+        else:
+            target = self.group.defects if self.group else (
+                self.ic.defects if self.ic else [])
+            level = AK9 if self.group else TA1
+            message = (f"segment {tag} is outside any transaction set" if tag else
+                       "empty segment (two terminators in a row) outside a transaction set")
+            self.add(target, defect(level, "24" if self.group else "024", seg, message))
 
     def report(self) -> ValidationReport:
         return ValidationReport(self.source, tuple(self.interchanges), tuple(self.all),

@@ -93,32 +93,52 @@ class Tokenizer:
                 return
             delims = self.delimiters
             assert delims is not None
-            pieces = self._buffer.split(delims.segment)
+            buffer = self._buffer
+            pieces = buffer.split(delims.segment)
             tail = pieces.pop()
+            # The hot loop: one split per segment and a tuple built in C (NamedTuple's own
+            # __new__ is a Python function, several times slower per segment).
+            element = delims.element
+            position = self._position
+            new = tuple.__new__
+            append = out.append
+            ws = _WS
+            rest_at = -1
             for i, piece in enumerate(pieces):
-                self._offset += len(piece) + 1
-                tag = self._emit(piece, out)
+                piece = piece.strip(ws)
+                position += 1
+                if not piece:
+                    # An empty segment (two terminators in a row) is reported by the validator
+                    # as a segment without an id; keep it visible rather than dropping it.
+                    append(new(Segment, ("", (), delims, position)))
+                    continue
+                parts = piece.split(element)
+                tag = parts[0]
+                del parts[0]
+                append(new(Segment, (tag, tuple(parts), delims, position)))
                 if tag == "IEA":
-                    # The next interchange may use other delimiters: rescan what is left.
-                    rest = pieces[i + 1:]
-                    rest.append(tail)
-                    self._buffer = delims.segment.join(rest)
-                    self.delimiters = None
+                    rest_at = i + 1
                     break
-            else:
-                self._buffer = tail
-                return
+            self._position = position
+            if rest_at >= 0:
+                # The next interchange may use other delimiters: rescan what is left.
+                rest = pieces[rest_at:]
+                rest.append(tail)
+                self._buffer = delims.segment.join(rest)
+                self._offset += len(buffer) - len(self._buffer)
+                self.delimiters = None
+                continue
+            self._buffer = tail
+            self._offset += len(buffer) - len(tail)
+            return
 
     def _emit(self, piece: str, out: list[Segment]) -> str:
         piece = piece.strip(_WS)
+        self._position += 1
         if not piece:
-            # An empty segment (two terminators in a row) is reported by the validator as
-            # a segment without an id; keep it visible rather than silently dropping it.
-            self._position += 1
             out.append(Segment("", (), self.delimiters, self._position))  # type: ignore[arg-type]
             return ""
         parts = piece.split(self.delimiters.element)  # type: ignore[union-attr]
-        self._position += 1
         tag = parts[0]
         out.append(Segment(tag, tuple(parts[1:]), self.delimiters, self._position))  # type: ignore[arg-type]
         return tag

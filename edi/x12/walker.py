@@ -128,6 +128,8 @@ class Step(NamedTuple):
     limit: int | None
     missing: tuple[Missing, ...]
     loops: tuple[LoopDef, ...]    # the open loops after the step, outermost first
+    closed_ids: tuple[str, ...] = ()   # ids of the loops ended, innermost first
+    attention: bool = False       # misplaced, or required children skipped
 
 
 class _Node:
@@ -256,7 +258,8 @@ class Machine:
               seg: SegmentDef | None, code: str) -> Step:
         loops = tuple(self._nodes[n].loop for n, _ in frames)
         index = self._seg_index[id(seg)] if seg is not None else -1
-        return Step(state, seg, index, code, len(frames) - 1, 0, None, False, None, (), loops)
+        return Step(state, seg, index, code, len(frames) - 1, 0, None, False, None, (), loops,
+                    (), True)
 
     def _place(self, frames: tuple[tuple[int, int], ...], level: int, ci: int,
                is_loop: bool) -> Step:
@@ -286,8 +289,11 @@ class Machine:
         error = NOT_USED_PRESENT if (seg.usage is Usage.NOT_USED or
                                      child.usage is Usage.NOT_USED) else ""
         loops = tuple(self._nodes[n].loop for n, _ in new)
+        closed_ids = tuple(self._nodes[frames[d][0]].loop.id
+                           for d in range(len(frames) - 1, level, -1))
         return Step(self._state_id(new), seg, self._seg_index[id(seg)], error, len(new) - 1,
-                    len(frames) - 1 - level, opened, same, limit, tuple(missing), loops)
+                    len(frames) - 1 - level, opened, same, limit, tuple(missing), loops,
+                    closed_ids, bool(error or missing))
 
     def _required_between(self, depth: int, node_id: int, start: int,
                           stop: int | None) -> list[Missing]:
@@ -336,33 +342,36 @@ class Walker:
 
     def feed(self, seg: Segment) -> tuple[Step, int]:
         """Place ``seg``; returns the step and how many times its child has now been used."""
+        step = self.step_for(seg)
+        return step, self.advance(step)
+
+    def step_for(self, seg: Segment) -> Step:
+        """Where ``seg`` goes from the current state (the walk does not move)."""
         tag = seg.tag
         q: tuple[str, ...] = ()
         if tag in self._qpos:
             q = self.machine.qualifier_values(seg)
-        step = self._step(self.state, tag, q)
-        if step.error and step.segment is None or step.error == OUT_OF_SEQUENCE:
-            return step, 0
+        return self._step(self.state, tag, q)
+
+    def advance(self, step: Step) -> int:
+        """Move to the state after ``step``; returns the use count of the child it used
+        (0 when the segment was left where it was: misplaced or out of sequence)."""
+        if step.error and (step.segment is None or step.error == OUT_OF_SEQUENCE):
+            return 0
         counts = self.counts
         depth = step.depth
         if step.opened is not None:
             level = depth - 1
-            del counts[level + 1:]
-            if step.same:
-                counts[level] += 1
-            else:
-                counts[level] = 1
-            used = counts[level]
+            del counts[depth:]
+            used = counts[level] + 1 if step.same else 1
+            counts[level] = used
             counts.append(1)
         else:
             del counts[depth + 1:]
-            if step.same:
-                counts[depth] += 1
-            else:
-                counts[depth] = 1
-            used = counts[depth]
+            used = counts[depth] + 1 if step.same else 1
+            counts[depth] = used
         self.state = step.state
-        return step, used
+        return used
 
     def loop_path(self, step: Step) -> str:
         """``2000A/2000B/2300[4]``: open loops below the ST loop, repeat number when > 1."""

@@ -1,0 +1,221 @@
+"""The checks inside one transaction set (ST..SE): placement, elements, numbering, balancing.
+
+:class:`SetChecker` is fed each segment of a set. It walks the guide's loop tree
+(edi.x12.walker), checks the segment's elements where it landed (elements.py), keeps the HL and
+LX numbering, and hands money segments to the balancer (balancing.py). Defects go to a
+callback as they are found; nothing else is kept.
+
+The hot path is one dictionary look-up: the walk step and the element verdicts depend only on
+the walk state, the segment id and its element values, so they are memoized per interchange
+under (state, id, elements). Remittances and claim files repeat most of their segments
+(dates, adjustments, references, amounts), so most segments cost a look-up and a count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from edi.validation.balancing import Imbalance, balancer_for
+from edi.validation.elements import ElementProblem, checker_for
+from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
+from edi.x12.grammar import SegmentDef, TransactionDef
+from edi.x12.segment import Segment
+from edi.x12.walker import Step, Walker
+
+__all__ = ["SetChecker", "CLAIM_LOOPS", "Memo"]
+
+IK3 = DefectLevel.SEGMENT
+IK4 = DefectLevel.ELEMENT
+SNIP3 = DefectLevel.BALANCING
+
+#: Loops counted as claims in TransactionResult.claim_count.
+CLAIM_LOOPS = frozenset({"2300", "2100", "2200D"})
+#: Entries kept per interchange before the memo starts over (bounds memory on huge files).
+MEMO_LIMIT = 200_000
+
+Memo = dict[tuple[int, str, tuple[str, ...]], tuple[Step, list[ElementProblem]]]
+
+_SEGMENT_MESSAGES = {
+    "1": "segment {tag} is not a segment this transaction uses",
+    "2": "segment {tag} is not expected here{where}",
+    "7": "segment {tag} is out of order{where}: the guide places it earlier",
+    "I4": "segment {tag} ({name}) is not used in this guide and must not be sent",
+}
+_NUMBERED = frozenset({"HL", "LX", "CLM"})
+
+
+class SetChecker:
+    """Checks one transaction set against ``definition``; see the module notes."""
+
+    def __init__(self, definition: TransactionDef, control: str, memo: Memo,
+                 report: Callable[[Defect], None], accepted_label: bool = False,
+                 first: int = 0) -> None:
+        self.walker = Walker(definition)
+        self.control = control
+        self.memo = memo
+        self.report = report
+        self.accepted_label = accepted_label   # ST03 read through an errata fallback
+        self.balancer = balancer_for(definition.set_id)
+        self.balance_tags = self.balancer.tags
+        self.balance_loops = self.balancer.loops
+        self.lx_checked = definition.set_id == "837"
+        self.position = 0          # ordinal in the set, ST = 1 (IK302)
+        self.first = first         # file ordinal of the ST
+        self.claims = 0
+        self.hl_next = 1
+        self.hl_chain: list[str] = []
+        self.lx_next = 0
+
+    # -- the hot path ------------------------------------------------------------------------
+
+    def feed(self, seg: Segment) -> None:
+        self.position += 1
+        walker = self.walker
+        tag = seg.tag
+        before = walker.state
+        hit = self.memo.get((before, tag, seg.elements))
+        if hit is None:
+            hit = self._compute((before, tag, seg.elements), seg)
+        step, problems = hit
+        used = walker.advance(step)
+        if step.attention or (step.same and step.limit is not None and used > step.limit):
+            self._structure(step, seg, used, before)
+        if step.closed_ids:
+            self._close(step.closed_ids)
+        if step.segment is None:
+            return
+        if problems:
+            self._elements(step, seg, problems)
+        if step.opened is not None and step.opened.id in CLAIM_LOOPS:
+            self.claims += 1
+        if tag in _NUMBERED:
+            self._numbering(step, seg)
+        if tag in self.balance_tags:
+            for imbalance in self.balancer.segment(seg, step.loops[-1].id):
+                self._imbalance(imbalance)
+
+    def _compute(self, key: tuple[int, str, tuple[str, ...]],
+                 seg: Segment) -> tuple[Step, list[ElementProblem]]:
+        step = self.walker.step_for(seg)
+        segdef = step.segment
+        problems = checker_for(segdef).check(seg) if segdef is not None else []
+        if self.accepted_label and seg.tag == "ST":
+            problems = [p for p in problems if p.element != 3 or p.code != "7"]
+        memo = self.memo
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        hit = memo[key] = (step, problems)
+        return hit
+
+    def finish(self) -> None:
+        """The set has ended (after SE, or without one): close what is open, total up."""
+        open_loops = self.walker.machine.loops_of(self.walker.state)
+        self._close(tuple(lp.id for lp in reversed(open_loops[1:])))
+        for imbalance in self.balancer.finish():
+            self._imbalance(imbalance)
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def _path(self, step: Step, seg: Segment, element: int = 0, component: int = 0,
+              repetition: int = 0, loop: str | None = None) -> X12Path:
+        return X12Path(loop=self.walker.loop_path(step) if loop is None else loop,
+                       segment=seg.tag, segment_position=self.position, element=element,
+                       component=component, repetition=repetition, transaction=self.control,
+                       file_position=seg.position)
+
+    def _error(self, level: DefectLevel, code: str, path: X12Path, message: str) -> None:
+        self.report(Defect(Severity.ERROR, level, code, path, message))
+
+    def _close(self, closing: tuple[str, ...]) -> None:
+        for loop_id in closing:          # innermost first
+            if loop_id in self.balance_loops:
+                for imbalance in self.balancer.loop_end(loop_id):
+                    self._imbalance(imbalance)
+
+    def _imbalance(self, imb: Imbalance) -> None:
+        seg = imb.segment
+        self._error(SNIP3, imb.code, X12Path(
+            segment=seg.tag, element=imb.element, transaction=self.control,
+            file_position=seg.position, segment_position=seg.position - self.first + 1),
+            imb.message)
+
+    def _structure(self, step: Step, seg: Segment, used: int, before: int) -> None:
+        previous = self.walker.machine.loops_of(before)
+        for missing in step.missing:
+            child = missing.child
+            owner = "/".join(lp.id for lp in previous[1:missing.loop_depth + 1])
+            where = f" in loop {owner}" if owner else ""
+            if isinstance(child, SegmentDef):
+                what = f"required segment {child.id} ({child.name}) is missing{where}"
+                tag = child.id
+            else:
+                what = (f"required loop {child.id} ({child.name}), starting with "
+                        f"{child.trigger.id}, is missing{where}")
+                tag = child.trigger.id
+            self._error(IK3, "3", X12Path(loop=owner, segment=tag,
+                                          segment_position=self.position,
+                                          transaction=self.control,
+                                          file_position=seg.position), what)
+        if step.error:
+            loops = self.walker.loop_path(step)
+            where = f" in loop {loops}" if loops else ""
+            name = step.segment.name if step.segment else ""
+            message = _SEGMENT_MESSAGES.get(step.error, "segment {tag} error").format(
+                tag=seg.tag, where=where, name=name)
+            if not seg.tag:
+                message = "empty segment: two segment terminators in a row"
+            self._error(IK3, step.error, self._path(step, seg), message)
+        if step.limit is not None and used > step.limit:
+            if step.opened is not None:
+                lp = step.opened
+                code, message = "4", (f"loop {lp.id} ({lp.name}) repeats {used} times; the "
+                                       f"guide allows {step.limit}")
+            else:
+                assert step.segment is not None
+                code, message = "5", (f"segment {seg.tag} ({step.segment.name}) is used "
+                                       f"{used} times here; the guide allows {step.limit}")
+            self._error(IK3, code, self._path(step, seg), message)
+
+    def _elements(self, step: Step, seg: Segment, problems: list[ElementProblem]) -> None:
+        loop = self.walker.loop_path(step)
+        for p in problems:
+            self._error(IK4, p.code, self._path(step, seg, p.element, p.component,
+                                                p.repetition, loop=loop), p.message)
+
+    # -- numbering ---------------------------------------------------------------------------
+
+    def _numbering(self, step: Step, seg: Segment) -> None:
+        tag = seg.tag
+        if tag == "HL":
+            self._hl(step, seg)
+        elif tag == "CLM":
+            self.lx_next = 1
+        elif self.lx_checked and self.lx_next:
+            # 837 LX01 numbers the service lines of a claim 1, 2, 3... (X222A1 loop 2400).
+            expected = str(self.lx_next)
+            if seg.get(1) != expected:
+                self._error(IK3, "8", self._path(step, seg, 1),
+                            f"LX01 service line number {seg.get(1)!r} is out of sequence; "
+                            f"expected {expected}")
+            self.lx_next += 1
+
+    def _hl(self, step: Step, seg: Segment) -> None:
+        # HL01 numbers the levels 1, 2, 3... in order; HL02 names an earlier level on the
+        # current parent chain (X12.6 HL semantics; TR3 section 2.3.2.1).
+        own, parent = seg.get(1), seg.get(2)
+        expected = str(self.hl_next)
+        if own != expected:
+            self._error(IK3, "8", self._path(step, seg, 1),
+                        f"HL01 hierarchical ID {own!r} is out of sequence; expected {expected}")
+        self.hl_next = (int(own) + 1) if own.isdigit() else self.hl_next + 1
+        chain = self.hl_chain
+        if parent:
+            while chain and chain[-1] != parent:
+                chain.pop()
+            if not chain:
+                self._error(IK3, "8", self._path(step, seg, 2),
+                            f"HL02 parent ID {parent!r} does not name an earlier level this "
+                            "one can belong to")
+        else:
+            chain.clear()
+        chain.append(own)
