@@ -158,8 +158,10 @@ class AppliedAcknowledgment:
         if self.rejected_lines:
             parts.append(f"{len(self.rejected_lines)} line(s) rejected "
                          f"({', '.join(self.rejected_lines)})")
-        parts.extend(self.notes)
-        return " ".join(parts) if len(parts) > 1 else f"{self.kind.value}: nothing to apply"
+        text = " ".join(parts[:2]) + "".join(f", {p}" for p in parts[2:])
+        if self.notes:
+            text += ("; " if len(parts) > 1 else " ") + "; ".join(self.notes)
+        return text if len(parts) > 1 or self.notes else f"{self.kind.value}: nothing to apply"
 
 
 @dataclass(slots=True)
@@ -330,6 +332,9 @@ def apply_277ca(session: Session, claims: Sequence[ClaimVerdict], *, stored_file
                 payer_claim_number=ack.payer_claim_number)
         if ack.payer_claim_number:
             claim.payer_claim_number = ack.payer_claim_number
+        # Lines follow the payer's word only while the claim is with the payer: a claim the
+        # clearinghouse rejected (or one already adjudicated) keeps its lines as they are.
+        lines_apply = can_apply(claim.status, ClaimEvent.PAYER_ACCEPTED)
         if ack.verdict is Verdict.REJECTED:
             if _move(session, claim, ClaimEvent.PAYER_REJECTED, actor=actor,
                      reason=f"Rejected before adjudication: {ack.message}",
@@ -339,7 +344,11 @@ def apply_277ca(session: Session, claims: Sequence[ClaimVerdict], *, stored_file
             if _move(session, claim, ClaimEvent.PAYER_ACCEPTED, actor=actor, reason=ack.message,
                      file_id=stored_file_id, tally=tally):
                 tally.accepted.append(claim.patient_control_number)
-        _apply_lines(session, claim, ack, stored_file_id, submission_id, actor, tally)
+        if lines_apply:
+            _apply_lines(session, claim, ack, stored_file_id, submission_id, actor, tally)
+        elif ack.lines:
+            tally.notes.append(f"line verdicts for claim {claim.patient_control_number} "
+                               "not applied")
     return tally.result(AckKind.CLAIM)
 
 

@@ -54,6 +54,17 @@ _IK403 = {
     "I12": "value does not match the required pattern",
 }
 _IK5 = {"A": Verdict.ACCEPTED, "E": Verdict.ACCEPTED_WITH_ERRORS}
+_IK502 = {
+    "1": "this transaction set is not supported", "2": "the SE trailer is missing",
+    "3": "the ST and SE control numbers differ", "4": "the SE01 segment count is wrong",
+    "6": "the transaction set identifier is missing or invalid",
+    "7": "the transaction set control number is missing or invalid",
+    "18": "the set is not inside a functional group",
+    "19": "the implementation guide reference (ST03) is invalid",
+    "23": "the transaction set control number is not unique in its group",
+    "I5": "one or more segments are in error",
+    "I6": "the implementation guide is not supported",
+}
 _STC_CATEGORY = {
     "A0": "forwarded to another entity", "A1": "received, not yet accepted",
     "A2": "accepted into adjudication", "A3": "returned as unprocessable",
@@ -98,11 +109,13 @@ def _ik3_words(seg: Segment) -> str:
     return f"{where}: {_IK304.get(seg.get(4), 'error ' + seg.get(4))}"
 
 
-def _ik4_words(seg: Segment) -> str:
+def _ik4_words(seg: Segment, segment_id: str) -> str:
     position = seg.components(1)
     element = seg.get(2) and f" (data element {seg.get(2)})"
-    name = f"element {position[0]}" + (f"-{position[1]}" if len(position) > 1 and position[1]
-                                        else "")
+    number = position[0].zfill(2) if position[0].isdigit() else position[0]
+    # IK401 is element:component[:repetition] within the segment IK3 named (X231A1 2110).
+    name = (f"{segment_id}{number}" if segment_id else f"element {position[0]}") + (
+        f"-{position[1]}" if len(position) > 1 and position[1] else "")
     words = f"{name}{element}: {_IK403.get(seg.get(3), 'error ' + seg.get(3))}"
     return words + (f" '{seg.get(4)}'" if seg.get(4) else "")
 
@@ -115,7 +128,7 @@ def read_999(segments: Iterable[Segment]) -> list[SetVerdict]:
     st02: str | None = None
     errors: list[str] = []
     by_claim: dict[str, list[str]] = {}
-    claim = ""
+    claim = segment_id = ""
     group_sets = 0
     for seg in segments:
         tag = seg.tag
@@ -127,18 +140,20 @@ def read_999(segments: Iterable[Segment]) -> list[SetVerdict]:
             st02, errors, by_claim, claim = seg.get(2), [], {}, ""
         elif tag == "IK3" and st02 is not None:
             errors.append(_ik3_words(seg))
-            claim = ""
+            claim, segment_id = "", seg.get(1)
         elif tag == "CTX" and st02 is not None and seg.component(1, 1) == "CLM01":
             claim = seg.component(1, 2)
             if errors:
                 by_claim.setdefault(claim, []).append(errors[-1])
         elif tag == "IK4" and st02 is not None:
-            words = _ik4_words(seg)
+            words = _ik4_words(seg, segment_id)
             errors.append(words)
             if claim:
                 by_claim.setdefault(claim, []).append(words)
         elif tag == "IK5" and st02 is not None:
             codes = "*".join(e for e in seg.elements if e)
+            # IK502..IK506: code 5 only says "see the IK3 loops"; the others are set-level.
+            errors += [_IK502[c] for c in seg.elements[1:6] if c in _IK502]
             verdicts.append(SetVerdict(
                 _number(group), st02, _IK5.get(seg.get(1), Verdict.REJECTED), codes,
                 tuple(errors), tuple((k, tuple(v)) for k, v in by_claim.items()), sender))

@@ -77,7 +77,7 @@ def _run(task: Task, what: str, body: Callable[[Runtime], T]) -> T | None:
 def register_tasks(app: Celery) -> dict[str, Task]:
     """Define the exchange tasks on ``app``; returns them by name."""
 
-    @app.task(name="claimhouse.submit_batch", bind=True)
+    @app.task(name="claimhouse.submit_batch", bind=True, shared=False)
     def submit_batch(self: Task, claim_ids: list[int] | None = None,
                      actor: str = "system") -> list[int]:
         def body(rt: Runtime) -> list[int]:
@@ -89,7 +89,7 @@ def register_tasks(app: Celery) -> dict[str, Task]:
                 return [b.submission_id for b in batches]
         return _run(self, "submitting a batch", body) or []
 
-    @app.task(name="claimhouse.send_submission", bind=True)
+    @app.task(name="claimhouse.send_submission", bind=True, shared=False)
     def send_submission(self: Task, submission_id: int) -> bool:
         def body(rt: Runtime) -> bool:
             with rt.open_transport() as transport, \
@@ -98,7 +98,7 @@ def register_tasks(app: Celery) -> dict[str, Task]:
                                                 archive_dir=rt.settings.archive_dir)
         return bool(_run(self, f"sending submission {submission_id}", body))
 
-    @app.task(name="claimhouse.poll_mailbox", bind=True)
+    @app.task(name="claimhouse.poll_mailbox", bind=True, shared=False)
     def poll_mailbox(self: Task) -> dict[str, int]:
         def body(rt: Runtime) -> dict[str, int]:
             archive_dir = rt.settings.archive_dir
@@ -127,7 +127,7 @@ def register_tasks(app: Celery) -> dict[str, Task]:
             return {"sent": sent, "received": received, "queued": len(pending)}
         return _run(self, "polling the mailbox", body) or {}
 
-    @app.task(name="claimhouse.process_file", bind=True)
+    @app.task(name="claimhouse.process_file", bind=True, shared=False)
     def process_file(self: Task, file_id: int) -> str:
         def body(rt: Runtime) -> str:
             try:

@@ -1,0 +1,8 @@
+"""The worker tests share the exchange's test support (database, sample batch, settings)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "clearinghouse"))
