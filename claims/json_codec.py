@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -278,6 +279,11 @@ def claim_from_json(data: Mapping[str, Any]) -> Claim:
     if not line_items:
         raise ClaimInputError("lines", "a claim needs at least one service line")
     lines = tuple(_line(path, item, i, pcn) for i, (path, item) in enumerate(line_items, 1))
+    place = f.text("place_of_service", "11", max_len=2)
+    # A line place of service equal to the claim's is the claim's: SV105 is sent only when
+    # it differs from CLM05-1.
+    lines = tuple(replace(line, place_of_service="") if line.place_of_service == place
+                  else line for line in lines)
     diagnoses = tuple(_diagnosis(p, i) for p, i in f.items("diagnoses",
                                                           max_items=_MAX_DIAGNOSES[kind]))
     total = f.amount("total_charge")
@@ -298,7 +304,7 @@ def claim_from_json(data: Mapping[str, Any]) -> Claim:
         responsibility=f.text("responsibility", "P", upper=True, max_len=1),
         frequency=f.text("frequency", "1", upper=True, max_len=1),
         payer_claim_number=f.text("payer_claim_number", max_len=50),
-        place_of_service=f.text("place_of_service", "11", max_len=2),
+        place_of_service=place,
         rendering_provider=_provider(f.child("rendering_provider", _PROVIDER)),
         referring_provider=_provider(f.child("referring_provider", _PROVIDER)),
         service_facility=_provider(f.child("service_facility", _PROVIDER)),
