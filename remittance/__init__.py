@@ -1,1 +1,107 @@
+"""Remittance: 835 posting to the penny, reconciliation, denials on a work queue, appeals.
 
+Data flow: an inbound 835 (from the clearinghouse exchange, the API or the command line) goes
+to :func:`import_era`, which reads it (:mod:`edi.parsers.remit835`), checks its balancing, matches
+each claim payment and line to our claims, posts per line by the office's posting rules, queues
+denials with category, action and appeal deadline, and moves the claims along their lifecycle;
+all in the caller's session, never committed here.
+"""
+
+from remittance.appeal_letter import AppealLetter, appeal_letter_pdf, render_appeal_letter
+from remittance.balances import ClaimBalance, PatientBalance, patient_balances
+from remittance.balancing import BalanceVerdict, check_balance
+from remittance.codes import Action, DenialCategory
+from remittance.denials import DenialFinding, classify_adjustment, denial_findings
+from remittance.importer import (
+    ImportResult,
+    RemittanceError,
+    RemittanceSummary,
+    import_era,
+    plan_era,
+)
+from remittance.matching import ClaimIndex, ClaimSnapshot, LineSnapshot
+from remittance.posting import (
+    ClaimPosting,
+    EntryKind,
+    LinePosting,
+    Outcome,
+    RemittancePlan,
+    plan_remittance,
+)
+from remittance.preview import describe_plan
+from remittance.queues import (
+    DenialItem,
+    HeldPayment,
+    QueueError,
+    ReleaseResult,
+    UnmatchedPayment,
+    held_payments,
+    list_denials,
+    release_claim_payment,
+    release_remittance,
+    resolve_denial,
+    unmatched_payments,
+)
+from remittance.reconciliation import (
+    ReconciliationResult,
+    reconcile_deposit,
+    unreconciled_remittances,
+)
+from remittance.rules import DEFAULT_RULES, Disposition, PostingRules, RulesError
+from remittance.secondary import (
+    SecondaryClaimError,
+    prior_payer_adjudication,
+    secondary_claim_from_era,
+)
+
+__all__ = [
+    "DEFAULT_RULES",
+    "Action",
+    "AppealLetter",
+    "BalanceVerdict",
+    "ClaimBalance",
+    "ClaimIndex",
+    "ClaimPosting",
+    "ClaimSnapshot",
+    "DenialCategory",
+    "DenialFinding",
+    "DenialItem",
+    "Disposition",
+    "EntryKind",
+    "HeldPayment",
+    "ImportResult",
+    "LinePosting",
+    "LineSnapshot",
+    "Outcome",
+    "PatientBalance",
+    "PostingRules",
+    "QueueError",
+    "ReconciliationResult",
+    "ReleaseResult",
+    "RemittanceError",
+    "RemittancePlan",
+    "RemittanceSummary",
+    "RulesError",
+    "SecondaryClaimError",
+    "UnmatchedPayment",
+    "appeal_letter_pdf",
+    "check_balance",
+    "classify_adjustment",
+    "denial_findings",
+    "describe_plan",
+    "held_payments",
+    "import_era",
+    "list_denials",
+    "patient_balances",
+    "plan_era",
+    "plan_remittance",
+    "prior_payer_adjudication",
+    "reconcile_deposit",
+    "release_claim_payment",
+    "release_remittance",
+    "render_appeal_letter",
+    "resolve_denial",
+    "secondary_claim_from_era",
+    "unmatched_payments",
+    "unreconciled_remittances",
+]

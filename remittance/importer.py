@@ -27,7 +27,7 @@ from core.tables import utcnow
 from edi.errors import X12Error
 from edi.parsers.remit835 import Remittance, read_835
 from remittance.denials import denial_findings
-from remittance.lifecycle import apply_postings
+from remittance.lifecycle import apply_postings, posted_claim
 from remittance.lookup import load_claim_index
 from remittance.posting import Outcome, RemittancePlan, plan_remittance
 from remittance.rules import DEFAULT_RULES, PostingRules
@@ -143,8 +143,9 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
                 reasons.insert(0, "already posted from an earlier remittance")
             else:
                 net[key] += 1
+        hold_kind = "claim" if outcome is Outcome.HELD else ""
         if era_held and outcome is Outcome.POSTED:
-            outcome = Outcome.HELD
+            outcome, hold_kind = Outcome.HELD, "remittance"
             reasons.append("the remittance is out of balance and waits for review")
         outcomes.append(outcome)
         pay = cp.payment
@@ -162,7 +163,7 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
             "member_id": (patient.identifier if patient else "")[:80],
             "service_from": start or (min(dates) if dates else None),
             "service_to": end or (max(dates) if dates else None),
-            "outcome": str(outcome), "match_method": str(cp.method),
+            "outcome": str(outcome), "match_method": str(cp.method), "hold_kind": hold_kind,
             "reasons": "\n".join(reasons), "crossover_payer": cp.crossover_payer[:60],
             "split_claim": cp.is_split, "remarks": " ".join(pay.remarks)[:200],
             "position": pay.position,
@@ -199,7 +200,7 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
                 "claim_payment_id": cp_id, "claim_id": claim_id, "line_id": f.line_id,
                 "service_index": f.service_index, "procedure_code": f.procedure_code,
                 "category": str(f.category), "action": str(f.action), "group_code": f.group,
-                "reason_code": f.reason[:5], "reasons": " ".join(f.reasons)[:200],
+                "reason_code": f.reason[:5], "reasons": ", ".join(f.reasons)[:200],
                 "remark_codes": " ".join(f.remarks)[:200],
                 "amount_at_stake": f.amount_at_stake, "appeal_deadline": f.appeal_deadline,
                 "explanation": f.explanation, "status": "open" if posted else "held"})
@@ -211,8 +212,10 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
     posted_claims = [(cp, cp_id) for cp, outcome, cp_id in zip(plan.claims, outcomes, ids,
                                                                 strict=True)
                      if outcome is Outcome.POSTED]
-    apply_postings(session, [cp for cp, _ in posted_claims], actor=user or "835",
-                   stored_file_id=stored_file_id)
+    refused = apply_postings(session, [posted_claim(cp) for cp, _ in posted_claims],
+                             actor=user or "835", stored_file_id=stored_file_id)
+    if refused:
+        record.problems = problems + refused
     tally = Counter(str(o) for o in outcomes)
     return RemittanceSummary(
         remittance_id=record.id, payer=remit.payer.name, trace_number=record.trace_number,

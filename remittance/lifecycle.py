@@ -11,6 +11,8 @@ claim keeps its status and the change is noted on the claim payment's reasons by
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -26,23 +28,67 @@ from claims.lifecycle import (
 )
 from core.tables import utcnow
 from remittance.codes import carc_label
-from remittance.posting import ClaimPosting, LinePosting
+from remittance.posting import ClaimPosting
 
-__all__ = ["apply_postings", "claim_event", "line_event"]
+__all__ = ["PostedClaim", "PostedLine", "apply_postings", "claim_event", "line_event",
+           "posted_claim"]
 
 
-def claim_event(posting: ClaimPosting) -> ClaimEvent:
-    if posting.is_reversal:
+@dataclass(frozen=True, slots=True)
+class PostedLine:
+    line_id: int
+    paid: Decimal
+    open_amount: Decimal         # denied or held, still on the payer
+
+
+@dataclass(frozen=True, slots=True)
+class PostedClaim:
+    """What the lifecycle needs of one posted claim payment (from a plan or from storage)."""
+
+    claim_id: int
+    patient_control_number: str
+    payer_claim_number: str
+    status_code: str             # CLP02
+    charge: Decimal
+    paid: Decimal
+    split: bool
+    lines: tuple[PostedLine, ...]
+    reason: str
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.status_code == "22"
+
+    @property
+    def open_amount(self) -> Decimal:
+        return sum((line.open_amount for line in self.lines), Decimal(0))
+
+
+def posted_claim(posting: ClaimPosting) -> PostedClaim:
+    pay = posting.payment
+    reason = f"835 CLP02 {pay.status}, paid {pay.paid:,.2f} of {pay.charge:,.2f}"
+    denied = [e for line in posting.lines for e in line.entries if e.kind in ("denied", "held")]
+    if denied:
+        top = max(denied, key=lambda e: e.amount)
+        reason += f"; {top.group} {top.reason} {carc_label(top.reason)}"
+    lines = tuple(PostedLine(line.line_id, line.paid, line.open_amount)
+                  for line in posting.lines if line.line_id is not None)
+    return PostedClaim(posting.claim.claim_id if posting.claim else 0,
+                       pay.patient_control_number, pay.payer_claim_number, pay.status,
+                       pay.charge, pay.paid, posting.is_split, lines, reason)
+
+
+def claim_event(posted: PostedClaim) -> ClaimEvent:
+    if posted.is_reversal:
         return ClaimEvent.REVERSED
-    open_amount = sum(line.open_amount for line in posting.lines)
-    if posting.payment.status == "4" or (posting.payment.paid == 0 and open_amount > 0):
+    if posted.status_code == "4" or (posted.paid == 0 and posted.open_amount > 0):
         return ClaimEvent.DENIED
     # A split claim (MA15, RFI 1076) has lines still to come on another remittance.
-    partial = open_amount > 0 or posting.is_split
+    partial = posted.open_amount > 0 or posted.split
     return ClaimEvent.PARTLY_PAID if partial else ClaimEvent.PAID
 
 
-def line_event(line: LinePosting, reversal: bool) -> LineEvent:
+def line_event(line: PostedLine, reversal: bool) -> LineEvent:
     if reversal:
         return LineEvent.REOPEN
     if line.open_amount > 0:
@@ -50,30 +96,20 @@ def line_event(line: LinePosting, reversal: bool) -> LineEvent:
     return LineEvent.PAID
 
 
-def _reason(posting: ClaimPosting) -> str:
-    pay = posting.payment
-    text = f"835 CLP02 {pay.status}, paid {pay.paid:,.2f} of {pay.charge:,.2f}"
-    denied = [e for line in posting.lines for e in line.entries if e.kind in ("denied", "held")]
-    if denied:
-        top = max(denied, key=lambda e: e.amount)
-        text += f"; {top.group} {top.reason} {carc_label(top.reason)}"
-    return text
-
-
 def _chunked_ids(ids: list[int]) -> list[list[int]]:
     return [ids[i:i + 900] for i in range(0, len(ids), 900)]
 
 
-def apply_postings(session: Session, postings: Sequence[ClaimPosting], *, actor: str,
+def apply_postings(session: Session, postings: Sequence[PostedClaim], *, actor: str,
                    stored_file_id: int | None = None) -> list[str]:
     """Apply the claim and line transitions for posted claim payments, in file order.
 
     Returns the refusals in words (an empty list when every move was allowed).
     """
-    matched = [p for p in postings if p.claim is not None]
+    matched = [p for p in postings if p.claim_id]
     if not matched:
         return []
-    claim_ids = sorted({p.claim.claim_id for p in matched})  # type: ignore[union-attr]
+    claim_ids = sorted({p.claim_id for p in matched})
     status: dict[int, str] = {}
     icn: dict[int, str | None] = {}
     line_status: dict[int, str] = {}
@@ -91,13 +127,13 @@ def apply_postings(session: Session, postings: Sequence[ClaimPosting], *, actor:
     line_updates: dict[int, dict[str, object]] = {}
     refused: list[str] = []
     for posting in matched:
-        cid = posting.claim.claim_id  # type: ignore[union-attr]
+        cid = posting.claim_id
         event = claim_event(posting)
         current = status[cid]
         target = CLAIM_TRANSITIONS.get(ClaimStatus(current), {}).get(event)
-        reason = _reason(posting)
+        reason = posting.reason
         if target is None:
-            refused.append(f"claim {posting.payment.patient_control_number} is "
+            refused.append(f"claim {posting.patient_control_number} is "
                            f"{current.replace('_', ' ')}: the 835 cannot mark it {event}")
         else:
             status[cid] = str(target)
@@ -105,15 +141,15 @@ def apply_postings(session: Session, postings: Sequence[ClaimPosting], *, actor:
             row.update(status=str(target), updated_at=now)
             if target is ClaimStatus.DENIED or event is ClaimEvent.PARTLY_PAID:
                 row["status_reason"] = reason
-            if not icn[cid] and posting.payment.payer_claim_number:
-                icn[cid] = posting.payment.payer_claim_number
-                row["payer_claim_number"] = posting.payment.payer_claim_number[:50]
+            if not icn[cid] and posting.payer_claim_number:
+                icn[cid] = posting.payer_claim_number
+                row["payer_claim_number"] = posting.payer_claim_number[:50]
             changes.append({"claim_id": cid, "line_id": None, "event": str(event),
                             "from_status": current, "to_status": str(target), "actor": actor,
                             "reason": reason, "stored_file_id": stored_file_id, "at": now})
         for line in posting.lines:
             lid = line.line_id
-            if lid is None or lid not in line_status:
+            if lid not in line_status:
                 continue
             levent = line_event(line, posting.is_reversal)
             lcurrent = line_status[lid]

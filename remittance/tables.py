@@ -101,6 +101,9 @@ class ClaimPaymentRecord(Base):
     #: posted | held | unmatched | duplicate
     outcome: Mapped[str] = mapped_column(String(10))
     match_method: Mapped[str] = mapped_column(String(30), default="")
+    #: Why a held payment is held: "claim" (a rule or a problem of its own) or "remittance"
+    #: (the whole ERA is out of balance); "" when not held.
+    hold_kind: Mapped[str] = mapped_column(String(10), default="")
     reasons: Mapped[str] = mapped_column(Text, default="")
     crossover_payer: Mapped[str] = mapped_column(String(60), default="")  # NM1*TT
     split_claim: Mapped[bool] = mapped_column(Boolean, default=False)     # MA15

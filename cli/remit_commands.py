@@ -1,0 +1,118 @@
+"""``claimhouse remit read FILE`` (a posting preview in words) and ``remit post FILE``.
+
+Both read CLAIMHOUSE_DATABASE_URL (or ``--database-url``) to find our claims; ``read`` writes
+nothing, ``post`` stores the file, posts it in one transaction and prints what it did. An
+office's posting rules come from ``--rules FILE.json`` (see remittance.rules).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
+
+from core.archive import mark_processed, sha256_hex, store_file
+from core.db import make_engine, make_session_factory, session_scope
+from core.settings import load_settings
+from remittance import (
+    PostingRules,
+    RemittanceError,
+    RulesError,
+    describe_plan,
+    import_era,
+    plan_era,
+)
+
+__all__ = ["register"]
+
+
+def _fail(message: str) -> int:
+    print(f"claimhouse: {message}", file=sys.stderr)
+    return 1
+
+
+def _read_file(path: str) -> tuple[bytes, str]:
+    content = Path(path).read_bytes()
+    try:
+        return content, content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content, content.decode("latin-1")
+
+
+def _rules(path: str | None) -> PostingRules | None:
+    if not path:
+        return None
+    try:
+        return PostingRules.from_mapping(json.loads(Path(path).read_text()))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RulesError(f"{path}: cannot read the posting rules: {exc}") from exc
+
+
+def _factory(url: str | None):  # type: ignore[no-untyped-def]
+    engine = make_engine(url or load_settings().effective_database_url)
+    missing = {"claims", "remittances", "postings"} - set(inspect(engine).get_table_names())
+    if missing:
+        raise RemittanceError(f"the database has no {', '.join(sorted(missing))} table(s); "
+                              "run `claimhouse db upgrade` first")
+    return make_session_factory(engine)
+
+
+def _read(args: argparse.Namespace) -> int:
+    try:
+        _content, text = _read_file(args.file)
+        factory = _factory(args.database_url)
+        with session_scope(factory) as session:
+            plans, problems = plan_era(session, text, source=args.file, rules=_rules(args.rules))
+            for problem in problems:
+                print(f"file: {problem}")
+            for plan in plans:
+                for line in describe_plan(plan):
+                    print(line)
+            session.rollback()   # a preview writes nothing
+    except (OSError, RemittanceError, RulesError, SQLAlchemyError) as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def _post(args: argparse.Namespace) -> int:
+    try:
+        content, text = _read_file(args.file)
+        factory = _factory(args.database_url)
+        with session_scope(factory) as session:
+            stored, _ = store_file(session, content, direction="in", source_name=args.file,
+                                   kind="835")
+            result = import_era(session, text, source=args.file,
+                                file_sha256=sha256_hex(content), rules=_rules(args.rules),
+                                user=args.user, stored_file_id=stored.id)
+            mark_processed(session, stored)
+    except (OSError, RemittanceError, RulesError, SQLAlchemyError) as exc:
+        return _fail(str(exc))
+    for summary in result.remittances:
+        counts = ", ".join(f"{n} {outcome}" for outcome, n in summary.outcomes) or "nothing"
+        print(f"payment {summary.trace_number} from {summary.payer}: "
+              f"{summary.payment_amount:,.2f} -> {summary.status}; claims: {counts}; "
+              f"{summary.denials} denial(s) queued; {summary.posted_amount:,.2f} posted")
+        for problem in summary.problems:
+            print(f"  {problem}")
+    held = any(s.status == "held" for s in result.remittances)
+    return 3 if held else 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    remit = subparsers.add_parser("remit", help="read and post 835 remittances")
+    sub = remit.add_subparsers(dest="remit_command", metavar="ACTION", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("file", help="the 835 file")
+    common.add_argument("--database-url", help="SQLAlchemy URL (default: CLAIMHOUSE_DATABASE_URL)")
+    common.add_argument("--rules", help="the office's posting rules (JSON)")
+    read = sub.add_parser("read", parents=[common],
+                          help="print what posting the file would do, in words")
+    read.set_defaults(handler=_read)
+    post = sub.add_parser("post", parents=[common],
+                          help="post the file (exit 3 when a payment is held for review)")
+    post.add_argument("--user", default="", help="who posts (recorded on every change)")
+    post.set_defaults(handler=_post)
