@@ -223,8 +223,7 @@ def apply_ta1(session: Session, ack: InterchangeVerdict, *, stored_file_id: int,
         if ack.verdict is not Verdict.REJECTED:
             continue
         submission.status = str(SubmissionStatus.REJECTED)
-        reason = (f"The clearinghouse rejected the whole file (interchange "
-                  f"{submission.interchange_control_number}): {ack.message}")
+        reason = f"The clearinghouse rejected the whole file. {ack.message}"
         for claim in _claims_of(session, submission.claims):
             if _move(session, claim, ClaimEvent.ACK_REJECTED, actor=actor, reason=reason,
                      file_id=stored_file_id, tally=tally):
@@ -288,15 +287,24 @@ def _set_message(ack: SetVerdict, link: SubmissionClaim,
     elif ack.verdict is Verdict.ACCEPTED_WITH_ERRORS:
         head = f"The clearinghouse accepted transaction set {st02} with errors"
     else:
-        return f"The clearinghouse accepted transaction set {st02}"
+        return f"The clearinghouse accepted transaction set {st02}."
     own = named.get(link.patient_control_number, ())
     if own:
-        return f"{head}: {'; '.join(own)}"
+        return f"{head}. {_sentences(own)}"
     if named:
         others = ", ".join(sorted(named))
-        detail = "; ".join(ack.errors) if ack.errors else "errors in other claims"
-        return f"{head} because of claim(s) {others} in the same set: {detail}"
-    return f"{head}: {'; '.join(ack.errors)}" if ack.errors else head
+        detail = _sentences(ack.errors) if ack.errors else ""
+        return f"{head} because of claim(s) {others} in the same set. {detail}".strip()
+    return f"{head}. {_sentences(ack.errors)}" if ack.errors else f"{head}."
+
+
+def _sentences(parts: Iterable[str]) -> str:
+    out = []
+    for part in parts:
+        part = part.strip()
+        if part:
+            out.append(part[0].upper() + part[1:] + ("" if part.endswith(".") else "."))
+    return " ".join(out)
 
 
 def _settle_submission(session: Session, submission: Submission) -> None:

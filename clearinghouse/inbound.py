@@ -103,16 +103,16 @@ Handler = Callable[[Session, StoredFile, str, Sequence[Segment]], str]
 
 def _ta1(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
     results = [apply_ta1(session, verdict, stored_file_id=stored.id)
-               for verdict in read_ta1(segments)]
+               for verdict in read_ta1(text, stored.source_name)]
     return "; ".join(r.summary() for r in results) or "TA1: nothing to apply"
 
 
 def _999(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
-    return apply_999(session, read_999(segments), stored_file_id=stored.id).summary()
+    return apply_999(session, read_999(text, stored.source_name), stored_file_id=stored.id).summary()
 
 
 def _277(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
-    return apply_277ca(session, read_277ca(segments), stored_file_id=stored.id).summary()
+    return apply_277ca(session, read_277ca(text, stored.source_name), stored_file_id=stored.id).summary()
 
 
 def _835(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:

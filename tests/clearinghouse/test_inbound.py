@@ -128,8 +128,8 @@ def test_a_999_rejecting_the_set_rejects_its_claims_with_the_errors_in_words(
     assert set(statuses(factory).values()) == {"clearinghouse_rejected"}
     with factory() as session:
         named = claim_by_pcn(session, "EXB-1003")
-        assert "CLM05-1 (data element 1331)" in named.status_reason
-        assert "invalid code value '99'" in named.status_reason
+        assert "CLM05-1: the code is not valid (sent: '99')." in named.status_reason
+        assert "of CLM01 EXB-1003" in named.status_reason
         other = claim_by_pcn(session, "EXB-1001")
         assert "because of claim(s) EXB-1003" in other.status_reason
         assert session.get(Submission, submitted.submission_id).status == "rejected"
@@ -182,7 +182,7 @@ def test_a_ta1_rejection_rejects_the_whole_interchange(factory, submitted):
     assert set(statuses(factory).values()) == {"clearinghouse_rejected"}
     with factory() as session:
         reason = claim_by_pcn(session, "EXB-1002").status_reason
-        assert "whole file" in reason and "already used" in reason
+        assert "whole file" in reason and "control number was already received" in reason
 
 
 def test_a_kind_without_a_handler_is_kept_as_unhandled(factory):
