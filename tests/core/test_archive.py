@@ -1,0 +1,129 @@
+"""The stored-file archive: once per SHA-256, content kept exactly, restart queue."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from core import archive
+from core.tables import StoredFile
+
+ISA = ("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261122*1200*^*"
+       "00501*000000001*0*T*:~")
+
+
+def x12(st01: str, body: str = "") -> bytes:
+    return (ISA + f"GS*HC*S*R*20261122*1200*1*X*005010X222A1~ST*{st01}*0001~{body}SE*2*0001~"
+            "GE*1*1~IEA*1*000000001~").encode()
+
+
+# (content, kind): sniffing reads ST01 with the delimiters the ISA declares.
+KIND_CASES = [
+    (x12("837"), "837"),
+    (x12("999"), "999"),
+    (x12("835"), "835"),
+    (("\ufeff" + ISA + "\r\nST*277*0001~SE*2*0001~").encode(), "277"),
+    (ISA.replace("*", "|").replace("~", "\n").encode()
+     + b"GS|HC\nST|270|0001\n", "270"),
+    ((ISA + "TA1*000000001*261122*1200*A*000~IEA*0*000000001~").encode(), "TA1"),
+    (b"not an interchange", ""),
+    (b"", ""),
+]
+
+
+@pytest.mark.parametrize(("content", "kind"), KIND_CASES)
+def test_sniff_kind(content: bytes, kind: str) -> None:
+    assert archive.sniff_kind(content) == kind
+
+
+def test_store_records_hash_size_kind_and_direction(session) -> None:
+    data = x12("999")
+    stored, created = archive.store_file(session, data, direction="in",
+                                         source_name="inbox/a.999")
+    assert created
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert (stored.size, stored.kind, stored.direction, stored.status) == (
+        len(data), "999", "in", "received")
+    assert stored.received_at is not None and stored.processed_at is None
+    assert archive.file_content(session, stored) == data
+
+
+def test_duplicate_file_is_recognised_and_changes_nothing(session) -> None:
+    data = x12("835")
+    first, created = archive.store_file(session, data, direction="in", source_name="a.835")
+    archive.mark_processed(session, first)
+    session.commit()
+    processed_at = first.processed_at
+    again, created_again = archive.store_file(session, data, direction="in",
+                                              source_name="renamed-copy.835")
+    session.commit()
+    assert created and not created_again
+    assert again.id == first.id
+    assert again.source_name == "a.835"
+    assert again.status == "processed" and again.processed_at == processed_at
+    assert session.scalar(select(func.count()).select_from(StoredFile)) == 1
+
+
+def test_archive_directory_keeps_content_on_disk(session, tmp_path: Path) -> None:
+    data = x12("837")
+    stored, _ = archive.store_file(session, data, direction="out", source_name="batch.837",
+                                   archive_dir=tmp_path)
+    assert stored.content is None
+    assert (tmp_path / stored.storage_path).read_bytes() == data
+    assert archive.file_content(session, stored, tmp_path) == data
+    # A damaged copy is refused, not returned.
+    (tmp_path / stored.storage_path).write_bytes(data + b"x")
+    with pytest.raises(ValueError, match="does not match its SHA-256"):
+        archive.file_content(session, stored, tmp_path)
+
+
+def test_bad_direction_is_refused(session) -> None:
+    with pytest.raises(ValueError):
+        archive.store_file(session, b"x", direction="sideways", source_name="x")
+
+
+def test_crash_between_storing_and_processing_is_processed_once(session_factory) -> None:
+    """Store and commit, crash mid-processing (rolled back), restart: the file comes back from
+    the pending queue, is processed, and a redelivery does nothing."""
+    data = x12("999")
+    with session_factory.begin() as s:
+        stored, _ = archive.store_file(s, data, direction="in", source_name="inbox/x.999")
+        file_id = stored.id
+    effects: list[int] = []
+
+    def process(s, row) -> None:  # type: ignore[no-untyped-def]
+        effects.append(row.id)
+        archive.mark_processed(s, row)
+
+    with pytest.raises(RuntimeError), session_factory.begin() as s:
+        row = archive.claim_for_processing(s, file_id)
+        assert row is not None
+        raise RuntimeError("worker killed mid-processing")
+
+    with session_factory() as s:   # restart: what is left to do?
+        assert [f.id for f in archive.pending_files(s)] == [file_id]
+    with session_factory.begin() as s:
+        row = archive.claim_for_processing(s, file_id)
+        assert row is not None and archive.file_content(s, row) == data
+        process(s, row)
+    with session_factory.begin() as s:   # the task is delivered again
+        assert archive.claim_for_processing(s, file_id) is None
+        assert list(archive.pending_files(s)) == []
+    assert effects == [file_id]
+
+
+def test_failed_processing_is_recorded_and_retried(session_factory) -> None:
+    with session_factory.begin() as s:
+        stored, _ = archive.store_file(s, x12("277"), direction="in", source_name="y.277")
+        file_id = stored.id
+    with session_factory.begin() as s:
+        row = archive.claim_for_processing(s, file_id)
+        archive.mark_failed(s, row, "segment 4 (STC): unknown status category")
+    with session_factory.begin() as s:
+        row = s.get(StoredFile, file_id)
+        assert row.status == "failed" and "STC" in row.error
+        again = archive.claim_for_processing(s, file_id)
+        assert again is not None and again.attempts == 2
