@@ -1,4 +1,4 @@
-"""The X12 syntax layer: delimiters, segments, tokenizer, writer, envelopes, defects."""
+"""The X12 syntax layer: delimiters, segments, tokenizer, writer, envelopes, defects, walker."""
 
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.delimiters import DEFAULT_DELIMITERS, Delimiters, read_delimiters
@@ -15,6 +15,7 @@ from edi.x12.envelope import (
 )
 from edi.x12.segment import Segment, make_segment
 from edi.x12.tokenizer import Tokenizer, iter_segments, parse_segments
+from edi.x12.walker import Loop, LoopItem, Walker, build_tree, iter_loops
 from edi.x12.writer import serialize, write_segments
 
 __all__ = [
@@ -26,14 +27,19 @@ __all__ = [
     "GroupHeader",
     "Interchange",
     "InterchangeHeader",
+    "Loop",
+    "LoopItem",
     "Segment",
     "Severity",
     "Tokenizer",
     "TransactionSet",
+    "Walker",
     "X12Path",
+    "build_tree",
     "group_from_gs",
     "header_from_isa",
     "isa_segment",
+    "iter_loops",
     "iter_segments",
     "make_segment",
     "parse_segments",

@@ -71,7 +71,9 @@ def scan_isa(text: str, source: str | None = None) -> tuple[Delimiters, list[tup
     if len(text) < 4:
         raise _fail("the text ends inside the ISA segment", "023", source)
     element = text[3]
-    if element.isalnum() or element.isspace():
+    # Not str.isspace(): the information separators \x1c-\x1f, common binary delimiters,
+    # count as whitespace in Python but are valid X12 delimiters.
+    if element.isalnum() or element in " \t\r\n":
         raise _fail(f"ISA: the element separator {element!r} is a letter, digit or space",
                     "026", source)
     fields = text[:ISA_LENGTH].split(element)

@@ -4,7 +4,8 @@ Sans-I/O: the caller reads the file (any chunk size) and feeds text; nothing her
 Only the unfinished tail of the last chunk is buffered, so memory does not grow with the file.
 
 Tolerated on input (X12.6 allows none of it, but real files carry it): a UTF-8 byte-order mark,
-CR/LF or spaces after segment terminators, and trailing whitespace at the end of the text.
+CR/LF, spaces or tabs after segment terminators (spaces before a terminator are data and
+kept), and trailing whitespace at the end of the text.
 Several interchanges may follow one another, each with its own delimiters.
 """
 
@@ -20,6 +21,7 @@ __all__ = ["Tokenizer", "iter_segments", "parse_segments"]
 
 _BOM = "\ufeff"
 _WS = "\r\n\t "
+_EOL = "\r\n"
 
 
 class Tokenizer:
@@ -105,7 +107,9 @@ class Tokenizer:
             ws = _WS
             rest_at = -1
             for i, piece in enumerate(pieces):
-                piece = piece.strip(ws)
+                # Line breaks and indentation between segments are not data; spaces before
+                # a terminator are (an element ending in blanks), so they are kept.
+                piece = piece.lstrip(ws).rstrip(_EOL)
                 position += 1
                 if not piece:
                     # An empty segment (two terminators in a row) is reported by the validator
@@ -133,7 +137,7 @@ class Tokenizer:
             return
 
     def _emit(self, piece: str, out: list[Segment]) -> str:
-        piece = piece.strip(_WS)
+        piece = piece.lstrip(_WS).rstrip(_EOL)
         self._position += 1
         if not piece:
             out.append(Segment("", (), self.delimiters, self._position))  # type: ignore[arg-type]

@@ -1,0 +1,85 @@
+"""The streaming tokenizer: BOM, line breaks, several interchanges, chunk boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from edi.errors import InterchangeError
+from edi.x12 import Tokenizer, iter_segments, parse_segments, serialize
+
+ISA_STAR = ("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
+            "*240102*1345*^*00501*000000001*0*T*:~")
+ISA_PIPE = ("ISA|00|          |00|          |ZZ|SENDER         |ZZ|RECEIVER       "
+            "|240102|1345|!|00501|000000002|0|T|>\n")
+
+ONE = (ISA_STAR + "GS*HC*S*R*20240102*1345*1*X*005010X222A1~ST*837*0001*005010X222A1~"
+       "SV1*HC:99213*40~SE*3*0001~GE*1*1~IEA*1*000000001~")
+TWO = (ISA_PIPE + "GS|HP|S|R|20240102|1345|2|X|005010X221A1\nST|835|0002\n"
+       "SVC|HC>99213|40|30\nSE|3|0002\nGE|1|2\nIEA|1|000000002\n")
+
+
+def tags(segments):
+    return [s.tag for s in segments]
+
+
+def test_bom_and_crlf_are_tolerated():
+    text = "\ufeff" + ONE.replace("~", "~\r\n") + "  \n"
+    segs = parse_segments(text)
+    assert tags(segs) == ["ISA", "GS", "ST", "SV1", "SE", "GE", "IEA"]
+    assert segs[3].elements == ("HC:99213", "40")
+    assert serialize(segs) == ONE
+
+
+def test_two_interchanges_with_different_delimiters():
+    segs = parse_segments(ONE + "\n" + TWO)
+    assert tags(segs) == (["ISA", "GS", "ST", "SV1", "SE", "GE", "IEA"]
+                          + ["ISA", "GS", "ST", "SVC", "SE", "GE", "IEA"])
+    assert segs[3].components(1) == ("HC", "99213")
+    assert segs[10].components(1) == ("HC", "99213")
+    assert segs[10].delimiters.element == "|"
+    assert serialize(segs) == ONE + TWO
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 50, 105, 106, 107, 500])
+def test_any_chunk_boundary_gives_the_same_segments(size):
+    text = ONE + TWO
+    whole = parse_segments(text)
+    chunks = [text[i:i + size] for i in range(0, len(text), size)]
+    assert list(iter_segments(chunks)) == whole
+
+
+def test_positions_count_segments_in_the_file():
+    segs = parse_segments(ONE + TWO)
+    assert [s.position for s in segs] == list(range(1, 15))
+
+
+def test_empty_segment_is_kept_visible():
+    segs = parse_segments(ONE.replace("SV1*HC:99213*40~", "SV1*HC:99213*40~~"))
+    assert "" in tags(segs)
+
+
+def test_short_isa_is_a_ta1_error():
+    with pytest.raises(InterchangeError) as err:
+        parse_segments("ISA*00*   *00*")
+    assert err.value.note_code == "023"
+
+
+def test_text_not_starting_with_isa_names_the_file():
+    with pytest.raises(InterchangeError) as err:
+        parse_segments("HELLO WORLD", source="claims.txt")
+    assert "claims.txt" in str(err.value)
+    assert err.value.note_code == "024"
+
+
+def test_unpadded_isa_is_read_and_reported():
+    text = ("ISA*00**00**ZZ*SENDER*ZZ*RECEIVER*240102*1345*^*00501*000000001*0*T*:~"
+            "GS*HC*S*R*20240102*1345*1*X*005010X222A1~GE*0*1~IEA*1*000000001~")
+    tok = Tokenizer()
+    segs = tok.feed(text) + tok.close()
+    assert tags(segs) == ["ISA", "GS", "GE", "IEA"]
+    assert tok.problems and tok.problems[0][0] == "024"
+
+
+def test_missing_final_terminator_keeps_the_last_segment():
+    segs = parse_segments(ONE[:-1])
+    assert segs[-1].tag == "IEA"
