@@ -21,6 +21,8 @@ _STC_CODE = "R!claim_status_cat R!claim_status S!entity_id S"
 _STC_CLAIM = (f"R({_STC_CODE}) R - R S S S S S S({_STC_CODE}) S({_STC_CODE}) S")
 _STC_SUMMARY = f"R({_STC_CODE}) S - S S - - - - S({_STC_CODE}) S({_STC_CODE}) S"
 _SVC = "R(R=AD,CI,HC,HP,IV,N4,NU,WK R S S S S S) R S S S - S"
+# 2220D line STC: codes and date only; the line's money is in SVC02/SVC03 (X212 2220D).
+_STC_LINE = f"R({_STC_CODE}) R - - - - - - - S({_STC_CODE}) S({_STC_CODE}) S"
 
 
 def _name(loop_id: str, entity: str, who: str, ids: str, *extra: SegmentDef,
@@ -65,7 +67,7 @@ def _response_claim(level: str) -> LoopDef:
         seg("DTP", "S", 1, "R=472 R=D8,RD8 R", "Claim Service Date"),
         loop(f"2220{level}", "Service Line Information", "S", None,
              seg("SVC", "R", 1, _SVC, "Service Line Information"),
-             seg("STC", "R", None, _STC_CLAIM, "Service Line Status Information"),
+             seg("STC", "R", None, _STC_LINE, "Service Line Status Information"),
              seg("REF", "S", 1, "R=FJ R", "Service Line Item Identification"),
              seg("DTP", "S", 1, "R=472 R=D8,RD8 R", "Service Line Date")))
 
