@@ -169,6 +169,8 @@ def _syntax_rule(note: str) -> tuple[str, tuple[int, ...]] | None:
 
 
 _NOT_USED, _SIMPLE, _REPEATING, _COMPOSITE = range(4)
+#: Segments whose date element is written in the form a qualifier names: (qualifier, date).
+_DATE_FORMATS = {"DTP": (2, 3), "DMG": (1, 2)}
 
 
 class SegmentChecker:
@@ -236,8 +238,9 @@ class SegmentChecker:
                                           f"{self.slots[i].label} is required but missing"))
         if self.rules:
             self._syntax(elements, out)
-        if self.tag == "DTP" and n >= 3:
-            self._period(elements, out)
+        formats = _DATE_FORMATS.get(self.tag)
+        if formats is not None and n >= formats[1] and len(plan) >= formats[1]:
+            self._period(elements, formats, out)
         return out
 
     def _repeating(self, slot: _Element | _Composite, value: str, pos: int,
@@ -328,10 +331,11 @@ class SegmentChecker:
                         f"one of {names(positions[1:])} is required when "
                         f"{tag}{positions[0]:02d} is present"))
 
-    @staticmethod
-    def _period(elements: tuple[str, ...], out: list[ElementProblem]) -> None:
-        # DTP02 says how DTP03 is written (TR3 DTP segment notes): D8 one date, RD8 a range.
-        form, value = elements[1], elements[2]
+    def _period(self, elements: tuple[str, ...], formats: tuple[int, int],
+                 out: list[ElementProblem]) -> None:
+        # A format qualifier says how the date element is written (TR3 DTP and DMG notes):
+        # D8 one date CCYYMMDD, RD8 a range CCYYMMDD-CCYYMMDD.
+        form, value = elements[formats[0] - 1], elements[formats[1] - 1]
         if form == "D8":
             ok = len(value) == 8 and is_valid_date(value)
         elif form == "RD8":
@@ -342,9 +346,10 @@ class SegmentChecker:
             return
         if not ok:
             shape = "CCYYMMDD" if form == "D8" else "CCYYMMDD-CCYYMMDD (start not after end)"
-            out.append(ElementProblem(INVALID_DATE, 3, 0, 0,
-                                      f"DTP03 (Date Time Period): {value!r} is not a valid "
-                                      f"date in the form {shape}", value))
+            slot = self.slots[formats[1] - 1]
+            out.append(ElementProblem(INVALID_DATE, formats[1], 0, 0,
+                                      f"{slot.label}: {value!r} is not a valid date in the "
+                                      f"form {shape}", value))
 
 
 _checkers: dict[int, tuple[SegmentDef, SegmentChecker]] = {}
