@@ -212,7 +212,7 @@ def _fill(session: Session, record: ClaimRecord, claim: Claim) -> None:
     rendering = _provider_for(session, claim.rendering_provider)
     first = claim.first_service_date
     if first is None:
-        raise ValueError("lines[1].service_date: the claim needs a date of service")
+        raise ValueError("lines[0].service_date: the claim needs a date of service")
     record.kind = str(claim.kind)
     record.patient_id = patient.id
     record.payer_id = payer.id
@@ -243,7 +243,7 @@ def _fill(session: Session, record: ClaimRecord, claim: Claim) -> None:
             clash = session.scalar(select(ClaimLineRecord.claim_id).where(
                 ClaimLineRecord.line_control_number == line.line_control_number))
             if clash is not None:
-                raise Conflict(f"lines[{index}].line_control_number: "
+                raise Conflict(f"lines[{index - 1}].line_control_number: "
                                f"{line.line_control_number} is already used on claim {clash}")
             target = ClaimLineRecord(line_control_number=line.line_control_number,
                                      line_number=1000 + index)
