@@ -1,0 +1,150 @@
+"""A real Celery worker process against Redis and PostgreSQL: submit, poll, process.
+
+The worker runs as ``celery -A worker.app worker --pool=solo`` with CLAIMHOUSE_* settings in
+its environment, exactly as deployed; the test talks to it only through Redis (the tasks) and
+PostgreSQL / the watched folders (the results). PostgreSQL is isolated in a throwaway schema,
+Redis in database 15. Under CI=true a missing service is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from conftest import require_service  # tests/worker/conftest.py, from tests/conftest.py
+from exchange_support import add_batch, claim_by_pcn, exchange_settings, sample_text
+from sqlalchemy import create_engine, func, select, text
+
+from core.db import Base, make_engine, make_session_factory
+from core.tables import StoredFile
+from worker.app import QUEUE, create_app
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("CLAIMHOUSE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+POSTGRES_URL = os.environ.get("CLAIMHOUSE_TEST_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def services() -> None:
+    require_service("Redis", "127.0.0.1", 6379)
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+
+
+@pytest.fixture
+def database_url(services) -> Iterator[str]:
+    schema = f"exchange_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def worker_env(tmp_path, database_url) -> dict[str, str]:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    env = dict(os.environ)
+    env.update({
+        "PYTHONPATH": str(ROOT), "CLAIMHOUSE_DATABASE_URL": database_url,
+        "CLAIMHOUSE_BROKER_URL": REDIS_URL, "CLAIMHOUSE_DATA_DIR": str(tmp_path / "data"),
+        "CLAIMHOUSE_EXCHANGE_TRANSPORT": "folder",
+        "CLAIMHOUSE_EXTRA": json.dumps({"submitter_name": "Riverbend Billing",
+                                        "submitter_phone": "2175550100"}),
+    })
+    return env
+
+
+@pytest.fixture
+def celery_worker(worker_env, tmp_path) -> Iterator[subprocess.Popen[bytes]]:
+    log = (tmp_path / "worker.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "--pool=solo",
+         "-Q", QUEUE, "--loglevel=INFO", "--without-gossip", "--without-mingle",
+         "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:6]}@%h"],
+        cwd=ROOT, env=worker_env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        log.close()
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def wait_for(condition: Callable[[], bool], what: str, log: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}; worker log:\n{log.read_text()[-4000:]}")
+
+
+def test_submit_poll_process_through_a_real_worker(tmp_path, worker_env, celery_worker):
+    settings = exchange_settings(tmp_path, database_url=worker_env["CLAIMHOUSE_DATABASE_URL"],
+                                 broker_url=REDIS_URL, data_dir=tmp_path / "data")
+    factory = make_session_factory(make_engine(settings.database_url))
+    client = create_app(settings)
+    log = tmp_path / "worker.log"
+    exchange = tmp_path / "data" / "exchange"
+
+    with factory() as session:
+        add_batch(session)
+        session.commit()
+    client.tasks["claimhouse.submit_batch"].delay()
+    wait_for(lambda: any((exchange / "outbound").glob("*.837")), "the 837 on the folder", log)
+    (sent,) = (exchange / "outbound").glob("*.837")
+    assert sent.read_text().startswith("ISA*")
+
+    (exchange / "inbound" / "ack.999").write_text(sample_text("batch_accepted.999"))
+    (exchange / "inbound" / "ack.277").write_text(sample_text("batch.277"))
+    client.tasks["claimhouse.poll_mailbox"].delay()
+
+    def settled() -> bool:
+        with factory() as session:
+            return claim_by_pcn(session, "EXB-1003").status == "payer_rejected" and \
+                claim_by_pcn(session, "EXB-1001").status == "payer_accepted"
+
+    wait_for(settled, "the acknowledgments to be applied", log)
+    with factory() as session:
+        lines = {ln.line_control_number: ln.status
+                 for ln in claim_by_pcn(session, "EXB-1002").lines}
+        assert lines["EXB-1002-2"] == "rejected"
+        inbound = session.scalars(select(StoredFile).where(StoredFile.direction == "in")).all()
+        assert sorted(f.status for f in inbound) == ["processed", "processed"]
+    assert list((exchange / "inbound").iterdir()) == []
+
+    # The clearinghouse drops the same 999 again: stored once, nothing changes.
+    (exchange / "inbound" / "ack-again.999").write_text(sample_text("batch_accepted.999"))
+    client.tasks["claimhouse.poll_mailbox"].delay()
+    wait_for(lambda: not any((exchange / "inbound").iterdir()), "the second poll", log)
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(StoredFile)) == 3
