@@ -85,6 +85,7 @@ def _tree(response: bool) -> LoopDef:
     # A 277 may answer at the receiver or provider level alone (2200B/2200C status), so the
     # levels below are situational there; a 276 always asks down to a claim.
     level_usage = "S" if response else "R"
+    child_codes = "0,1" if response else "1"
     provider_ids = "FI,SV,XX"
     patient_d: tuple[SegmentDef, ...] = () if response else (
         seg("DMG", "S", 1, "R=D8 R S=F,M,U", "Subscriber Demographic Information"),)
@@ -100,11 +101,11 @@ def _tree(response: bool) -> LoopDef:
         seg("HL", "R", 1, "R - R=20 R=1", "Information Source Level"),
         source,
         loop("2000B", "Information Receiver Level", "R", None,
-             seg("HL", "R", 1, "R R R=21 R=1", "Information Receiver Level"),
+             seg("HL", "R", 1, f"R R R=21 R={child_codes}", "Information Receiver Level"),
              _name("2100B", "41", "Information Receiver", "46,FI,XX"),
              *receiver_extra,
              loop("2000C", "Service Provider Level", level_usage, None,
-                  seg("HL", "R", 1, "R R R=19 R=1", "Service Provider Level"),
+                  seg("HL", "R", 1, f"R R R=19 R={child_codes}", "Service Provider Level"),
                   _name("2100C", "1P", "Provider", provider_ids),
                   *provider_extra,
                   loop("2000D", "Subscriber Level", level_usage, None,
