@@ -31,7 +31,7 @@ SNIP3 = DefectLevel.BALANCING
 #: Loops counted as claims in TransactionResult.claim_count.
 CLAIM_LOOPS = frozenset({"2300", "2100", "2200D"})
 #: Entries kept per interchange before the memo starts over (bounds memory on huge files).
-MEMO_LIMIT = 200_000
+MEMO_LIMIT = 50_000
 
 Memo = dict[tuple[int, str, tuple[str, ...]], tuple[Step, list[ElementProblem]]]
 

@@ -21,7 +21,7 @@ the largest claim, not the file.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -36,6 +36,7 @@ __all__ = [
     "Walker",
     "machine_for",
     "iter_loops",
+    "iter_file_loops",
     "build_tree",
     "DEFAULT_UNITS",
 ]
@@ -439,3 +440,37 @@ def build_tree(segments: Iterable[Segment], definition: TransactionDef) -> Loop:
     """The whole loop tree of one (small) transaction set."""
     items = list(iter_loops(segments, definition, units=frozenset()))
     return items[-1].loop
+
+
+def iter_file_loops(segments: Iterable[Segment],
+                    lookup: Callable[[str, str, str], TransactionDef | None],
+                    units: frozenset[str] = DEFAULT_UNITS) -> Iterator[LoopItem]:
+    """Loop trees of every transaction set in a stream of segments, one unit at a time.
+
+    ``lookup(ST01, GS08, ST03)`` gives the guide of each set (``edi.maps.resolve`` fits);
+    sets it does not know, and the envelope segments, are passed over. Memory is bounded by
+    the largest unit loop, however many sets and claims the file holds.
+    """
+    iterator = iter(segments)
+    gs08 = ""
+    for seg in iterator:
+        tag = seg.tag
+        if tag == "GS":
+            gs08 = seg.get(8)
+        elif tag == "ST":
+            definition = lookup(seg.get(1), gs08, seg.get(3))
+            body = _one_set(seg, iterator)
+            if definition is None:
+                for _ in body:
+                    pass
+                continue
+            yield from iter_loops(body, definition, units)
+
+
+def _one_set(st: Segment, rest: Iterator[Segment]) -> Iterator[Segment]:
+    """ST, then the segments up to and including SE (or up to the next envelope segment)."""
+    yield st
+    for seg in rest:
+        yield seg
+        if seg.tag in ("SE", "GE", "IEA"):
+            return
