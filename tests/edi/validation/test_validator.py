@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import text_835, text_837p
+from edi_samples import text_835, text_837p
 
 from edi.errors import StrictModeError
 from edi.validation import validate, validate_text

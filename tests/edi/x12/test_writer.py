@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -59,9 +61,10 @@ def test_wrap_interchange_fills_counts_and_control_numbers():
 
 
 def _corpus_files() -> list[str]:
-    from conftest import SHARED
-
-    index = SHARED / "corpus" / "INDEX.tsv"
+    # Collected before fixtures exist: the same location tests/conftest.py uses.
+    shared = Path(os.environ.get("CLAIMHOUSE_SHARED_DIR",
+                                 Path(__file__).resolve().parents[4] / "shared"))
+    index = shared / "corpus" / "INDEX.tsv"
     if not index.is_file():
         return []
     rows = csv.DictReader(index.open(encoding="utf-8"), delimiter="\t")
