@@ -186,6 +186,9 @@ _TABLE = (
          "bill, not on interim frequency {frequency}.", "x12-domain 4.1"),
     Rule("IN006", W, "institutional.admission_date", "An inpatient bill (type {bill}) normally "
          "carries the admission date, type and source.", "TR3 837I DTP*435, CL1"),
+    Rule("IN008", E, "institutional.type_of_bill", 'Type of bill "{value}" ends in {digit} but '
+         "the claim frequency is {frequency}; the 837 sends the frequency, so make them agree.",
+         "TR3 837I CLM05-3; NUBC FL4"),
     Rule("IN007", E, "institutional", "The institutional data is only used on institutional "
          "claims; remove it or set kind to institutional.", "model"),
 )
@@ -196,5 +199,8 @@ RULES: MappingProxyType[str, Rule] = MappingProxyType({r.id: r for r in _TABLE})
 def finding(rule_id: str, field: str | None = None, **values: object) -> Finding:
     """A finding for ``rule_id``; the field path and message are filled from ``values``."""
     rule = RULES[rule_id]
-    path = field if field is not None else rule.field.format(**values)
+    if "{field}" in rule.field:
+        path = rule.field.format(field=field, **values)
+    else:
+        path = field if field is not None else rule.field.format(**values)
     return Finding(rule.id, rule.severity, path, rule.message.format(**values))

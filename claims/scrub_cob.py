@@ -85,6 +85,9 @@ def check_institutional(claim: Claim, codes: CodeSets, today: dt.date) -> Iterat
         return
     if not _TYPE_OF_BILL.match(inst.type_of_bill):
         yield finding("IN002", value=inst.type_of_bill)
+    elif inst.type_of_bill[2] != claim.frequency:
+        yield finding("IN008", value=inst.type_of_bill, digit=inst.type_of_bill[2],
+                      frequency=claim.frequency)
     if inst.statement_to < inst.statement_from:
         yield finding("DT002", field="institutional.statement_to",
                       end=inst.statement_to.isoformat(), start=inst.statement_from.isoformat())

@@ -33,10 +33,11 @@ def check_diagnoses(claim: Claim, codes: CodeSets) -> Iterator[Finding]:
         return
     if len(claim.diagnoses) > _MAX_DX[claim.kind]:
         yield finding("DX004", count=len(claim.diagnoses))
-    first = claim.first_service_date
+    first, last = claim.first_service_date, claim.last_service_date
     _, start, end = ICD10CM_EDITION
-    if first and not start <= first <= end:
-        yield finding("CS002", dates=first.isoformat(), edition=f"{ICD10CM_EDITION[0]}, "
+    if first and last and (first < start or last > end):
+        dates = first.isoformat() if first == last else f"{first} to {last}"
+        yield finding("CS002", dates=dates, edition=f"{ICD10CM_EDITION[0]}, "
                       f"{start.isoformat()} to {end.isoformat()}")
     person = claim.patient_person
     age = age_in_days(person.birth_date, first) if person.birth_date and first else None

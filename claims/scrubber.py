@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from claims.codesets import CodeSets, CodeStatus
-from claims.model import Claim, ClaimKind, Person, Provider
+from claims.model import Address, Claim, ClaimKind, Person, Provider
 from claims.npi import npi_is_valid
 from claims.rules import Finding, finding
 from claims.scrub_cob import check_coordination, check_institutional
@@ -111,10 +111,17 @@ def _check_dates(claim: Claim, today: dt.date) -> Iterator[Finding]:
                           first=first.isoformat())
 
 
+def _address_complete(address: Address | None) -> bool:
+    if address is None or not (address.line1 and address.city):
+        return False
+    # State and ZIP are US (and Canadian) elements; elsewhere N404 names the country.
+    if address.country in ("", "US", "USA"):
+        return bool(address.state and _ZIP.match(address.postal_code))
+    return True
+
+
 def _person_needs(person: Person, field: str, who: str) -> Iterator[Finding]:
-    address = person.address
-    if address is None or not (address.line1 and address.city and address.state
-                               and address.postal_code):
+    if not _address_complete(person.address):
         yield finding("PR006", field=field, who=who)
     if person.birth_date is None:
         yield finding("PR007", field=f"{field}.birth_date", who=who, what="birth date")
@@ -164,8 +171,7 @@ def _check_providers(claim: Claim, codes: CodeSets) -> Iterator[Finding]:
         yield finding("PR004")
     facility = claim.service_facility
     if facility is not None:
-        fa = facility.address
-        if fa is None or not (fa.line1 and fa.city and fa.state and _ZIP.match(fa.postal_code)):
+        if not _address_complete(facility.address):
             yield finding("PR010")
     if claim.kind == ClaimKind.INSTITUTIONAL and claim.institutional is not None \
             and claim.institutional.attending is None:
