@@ -1,31 +1,38 @@
 """``claimhouse exchange submit | poll | rejections`` and ``claimhouse worker``.
 
-Thin adapters: each builds the settings and the Celery app, opens one unit of work and calls the
-exchange services or tasks. With CLAIMHOUSE_BROKER_URL empty the follow-up tasks (sending a
-batch, processing a received file) run right here after the commit; with a broker they are
-queued for the workers.
+Thin adapters over the exchange's units of work (:mod:`clearinghouse.cycle`). With
+CLAIMHOUSE_BROKER_URL empty the follow-up work (sending a batch, processing the received files)
+runs right here after the commit; with a broker it is handed to the workers by task name, after
+the commit. The command line does not import the worker package (the layers contract keeps
+cli, api and worker side by side); ``claimhouse worker`` starts Celery on ``worker.app``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
+from celery import Celery
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session, sessionmaker
 
 from claims.acknowledgments import rejection_queue
 from claims.db.tables import Submission
-from clearinghouse import outbound
+from clearinghouse import cycle, outbound
 from clearinghouse.errors import ExchangeError
-from core.db import session_scope
-from core.settings import load_settings
+from clearinghouse.transports import transport_from_settings
+from core.db import make_engine, make_session_factory, session_scope
+from core.settings import Settings, load_settings
 from core.tables import StoredFile
-from worker.app import QUEUE, create_app
-from worker.enqueue import enqueue_after_commit
-from worker.runtime import build_runtime
 
-__all__ = ["register"]
+__all__ = ["register", "worker_argv"]
+
+#: The worker's queue and task names (worker.app / worker.tasks).
+QUEUE = "claimhouse"
+SEND_SUBMISSION = "claimhouse.send_submission"
+POLL_MAILBOX = "claimhouse.poll_mailbox"
 
 
 def _fail(message: str) -> int:
@@ -38,25 +45,39 @@ def _missing_tables(exc: Exception) -> int:
                  "run `claimhouse db upgrade` first")
 
 
+def _sessions(settings: Settings) -> sessionmaker[Session]:
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return make_session_factory(make_engine(settings.effective_database_url))
+
+
+def _send_task(settings: Settings, name: str, *args: object) -> None:
+    client = Celery("claimhouse", broker=settings.broker_url, set_as_current=False)
+    client.send_task(name, args=list(args), queue=QUEUE)
+
+
 def _submit(args: argparse.Namespace) -> int:
     settings = load_settings()
-    runtime = build_runtime(settings)
-    app = create_app(settings, runtime)
-    send = app.tasks["claimhouse.send_submission"]
+    factory = _sessions(settings)
     try:
-        with session_scope(runtime.session_factory) as session:
+        with session_scope(factory) as session:
             batches = outbound.submit_ready_claims(session, settings, claim_ids=args.claim,
                                                    actor=args.actor)
+        if not batches:
+            print("no ready claims to submit")
+            return 0
+        # The batches are committed; only now may anything act on them.
+        if settings.broker_url:
             for batch in batches:
-                enqueue_after_commit(session, send, batch.submission_id)
+                _send_task(settings, SEND_SUBMISSION, batch.submission_id)
+        else:
+            with transport_from_settings(settings) as transport:
+                cycle.send_unsent(factory, transport, archive_dir=settings.archive_dir)
     except ExchangeError as exc:
         return _fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
         return _missing_tables(exc)
-    if not batches:
-        print("no ready claims to submit")
-        return 0
-    with runtime.session_factory() as session:
+    with factory() as session:
         for batch in batches:
             status = session.scalar(select(Submission.status)
                                     .where(Submission.id == batch.submission_id))
@@ -68,21 +89,25 @@ def _submit(args: argparse.Namespace) -> int:
 
 def _poll(args: argparse.Namespace) -> int:
     settings = load_settings()
-    runtime = build_runtime(settings)
-    app = create_app(settings, runtime)
+    if settings.broker_url and not args.here:
+        _send_task(settings, POLL_MAILBOX)
+        print("mailbox poll queued for the workers")
+        return 0
+    factory = _sessions(settings)
     try:
-        with runtime.session_factory() as session:
+        with factory() as session:
             last_id = session.scalar(select(StoredFile.id).order_by(StoredFile.id.desc())) or 0
-        result = app.tasks["claimhouse.poll_mailbox"].apply(throw=True).get()
+        with transport_from_settings(settings) as transport:
+            result = cycle.poll_mailbox(factory, transport, archive_dir=settings.archive_dir)
+        for file_id in result.pending_file_ids:
+            cycle.process_stored_file(factory, file_id, archive_dir=settings.archive_dir)
     except ExchangeError as exc:
         return _fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
         return _missing_tables(exc)
-    if not result:
-        return _fail("the mailbox could not be reached; see the log, the next poll retries")
-    print(f"sent {result['sent']} submission(s), received {result['received']} new file(s), "
-          f"{result['queued']} file(s) to process")
-    with runtime.session_factory() as session:
+    print(f"sent {result.sent} submission(s), received {result.received} new file(s), "
+          f"processed {len(result.pending_file_ids)} file(s)")
+    with factory() as session:
         for stored in session.scalars(select(StoredFile).where(
                 StoredFile.id > last_id, StoredFile.direction == "in").order_by(StoredFile.id)):
             note = f" - {stored.error}" if stored.error else ""
@@ -92,9 +117,8 @@ def _poll(args: argparse.Namespace) -> int:
 
 def _rejections(args: argparse.Namespace) -> int:
     settings = load_settings()
-    runtime = build_runtime(settings)
     try:
-        with runtime.session_factory() as session:
+        with _sessions(settings)() as session:
             items = rejection_queue(session, limit=args.limit)
     except (OperationalError, ProgrammingError) as exc:
         return _missing_tables(exc)
@@ -123,8 +147,11 @@ def _worker(args: argparse.Namespace) -> int:
     if not settings.broker_url:
         return _fail("CLAIMHOUSE_BROKER_URL is not set: without a broker tasks run in-process "
                      "and no worker is needed")
-    create_app(settings).worker_main(worker_argv(args))
-    return 0
+    # The worker reads the same CLAIMHOUSE_* environment (worker.app builds its settings).
+    argv = [sys.executable, "-m", "celery", "-A", "worker.app", *worker_argv(args)]
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)
+    return 0    # not reached
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -137,9 +164,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     submit.add_argument("--as", dest="actor", default="system",
                         help="who is recorded as submitting (default: system)")
     submit.set_defaults(handler=_submit)
-    commands.add_parser(
-        "poll", help="send unsent batches, fetch and process the mailbox's files"
-    ).set_defaults(handler=_poll)
+    poll = commands.add_parser(
+        "poll", help="send unsent batches, fetch and process the mailbox's files")
+    poll.add_argument("--here", action="store_true",
+                      help="poll in this process even when a broker is configured")
+    poll.set_defaults(handler=_poll)
     rejections = commands.add_parser("rejections", help="list claims waiting to be corrected")
     rejections.add_argument("--limit", type=int, default=100)
     rejections.set_defaults(handler=_rejections)

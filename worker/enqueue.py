@@ -34,6 +34,10 @@ def enqueue_after_commit(session: Session, task: Task, *args: Any, **kwargs: Any
         event.listen(session, "after_commit", _send_pending)
         event.listen(session, "after_rollback", _forget_pending)
         session.info[_HOOKED] = True
+    if not session.in_transaction():
+        # A session that has done nothing yet has no transaction, and committing it would be
+        # a no-op that never fires after_commit.
+        session.begin()
     session.info.setdefault(_PENDING, []).append((task, args, kwargs))
 
 

@@ -22,8 +22,8 @@ from typing import TypeVar
 from celery import Celery, Task
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from clearinghouse import inbound, outbound
-from clearinghouse.errors import RemoteFileMissing, TransportUnavailable
+from clearinghouse import cycle, outbound
+from clearinghouse.errors import TransportUnavailable
 from core.db import session_scope
 from worker.enqueue import enqueue_after_commit
 from worker.runtime import Runtime, build_runtime
@@ -101,55 +101,27 @@ def register_tasks(app: Celery) -> dict[str, Task]:
     @app.task(name="claimhouse.poll_mailbox", bind=True, shared=False)
     def poll_mailbox(self: Task) -> dict[str, int]:
         def body(rt: Runtime) -> dict[str, int]:
-            archive_dir = rt.settings.archive_dir
-            sent = received = 0
             with rt.open_transport() as transport:
-                for submission_id in _unsent(rt):
-                    with session_scope(rt.session_factory) as session:
-                        sent += outbound.send_submission(session, transport, submission_id,
-                                                         archive_dir=archive_dir)
-                for remote in transport.list_inbound():
-                    try:
-                        content = transport.fetch(remote.name)
-                    except RemoteFileMissing:
-                        continue    # taken by another poller meanwhile
-                    # Stored and committed before it leaves the mailbox: never lost.
-                    with session_scope(rt.session_factory) as session:
-                        got = inbound.receive_file(session, content, name=remote.name,
-                                                   source=transport.location,
-                                                   archive_dir=archive_dir)
-                    transport.archive(remote.name)
-                    received += got.created
+                result = cycle.poll_mailbox(rt.session_factory, transport,
+                                            archive_dir=rt.settings.archive_dir)
+            # Sent after this commit; in-process mode runs them here, one by one.
             with session_scope(rt.session_factory) as session:
-                pending = inbound.unprocessed_file_ids(session)
-                for file_id in pending:
+                for file_id in result.pending_file_ids:
                     enqueue_after_commit(session, process_file, file_id)
-            return {"sent": sent, "received": received, "queued": len(pending)}
+            return {"sent": result.sent, "received": result.received,
+                    "queued": len(result.pending_file_ids)}
         return _run(self, "polling the mailbox", body) or {}
 
     @app.task(name="claimhouse.process_file", bind=True, shared=False)
     def process_file(self: Task, file_id: int) -> str:
         def body(rt: Runtime) -> str:
-            try:
-                with session_scope(rt.session_factory) as session:
-                    outcome = inbound.process_file(session, file_id,
-                                                   archive_dir=rt.settings.archive_dir)
-            except Exception as exc:
-                if _is_transient(exc):
-                    raise
-                # The failed attempt is rolled back; the file keeps the reason for a person.
-                log.warning("stored file %s could not be processed: %s", file_id, exc)
-                with session_scope(rt.session_factory) as session:
-                    inbound.record_failure(session, file_id, f"{type(exc).__name__}: {exc}")
-                return "failed"
+            outcome = cycle.process_stored_file(rt.session_factory, file_id,
+                                                archive_dir=rt.settings.archive_dir,
+                                                is_transient=_is_transient)
             # Counts and codes only: summaries name claims, which stay out of the logs.
             log.info("stored file %s (%s): %s", file_id, ",".join(outcome.kinds), outcome.status)
             return outcome.status
         return _run(self, f"processing stored file {file_id}", body) or ""
-
-    def _unsent(rt: Runtime) -> list[int]:
-        with session_scope(rt.session_factory) as session:
-            return outbound.unsent_submission_ids(session)
 
     return {t.name: t for t in (submit_batch, send_submission, poll_mailbox, process_file)}
 

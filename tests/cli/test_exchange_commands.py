@@ -80,3 +80,31 @@ def test_worker_arguments():
     assert exchange_commands.worker_argv(args) == [
         "worker", "-Q", "claimhouse", "--loglevel=INFO", "--concurrency=2", "--pool=solo",
         "--beat"]
+
+
+def test_with_a_broker_the_work_is_handed_over_after_commit(data_dir, monkeypatch, capsys):
+    monkeypatch.setenv("CLAIMHOUSE_BROKER_URL", "redis://127.0.0.1:6379/14")
+    sent: list[tuple[str, tuple[object, ...], str]] = []
+
+    def record(settings, name, *args):
+        from sqlalchemy import create_engine, text
+
+        # The submission is already committed when the task is handed over.
+        with create_engine(settings.effective_database_url).connect() as conn:
+            status = conn.execute(text("SELECT status FROM submissions")).scalar_one()
+        sent.append((name, args, status))
+
+    monkeypatch.setattr(exchange_commands, "_send_task", record)
+    assert run("exchange", "submit") == 0
+    assert run("exchange", "poll") == 0
+    assert sent == [("claimhouse.send_submission", (1,), "created"),
+                    ("claimhouse.poll_mailbox", (), "created")]
+    assert "queued for the workers" in capsys.readouterr().out
+
+
+def test_the_command_line_names_the_worker_s_queue_and_tasks():
+    from worker.app import QUEUE
+    from worker.tasks import TASK_NAMES
+
+    assert exchange_commands.QUEUE == QUEUE
+    assert {exchange_commands.SEND_SUBMISSION, exchange_commands.POLL_MAILBOX} <= set(TASK_NAMES)

@@ -19,8 +19,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import require_service  # tests/worker/conftest.py, from tests/conftest.py
-from exchange_support import add_batch, claim_by_pcn, exchange_settings, sample_text
+from exchange_support import (
+    add_batch,
+    claim_by_pcn,
+    exchange_settings,
+    require_service,
+    sample_text,
+)
 from sqlalchemy import create_engine, func, select, text
 
 from core.db import Base, make_engine, make_session_factory
