@@ -166,7 +166,10 @@ def _qualifier(seg_id: str, elements: list[ElementDef | CompositeDef]
             return (1, first.codes)
         return None
     head = first.components[0] if first.components else None
-    if head is not None and head.data_type == "ID" and head.codes:
+    # Any code list on the leading component qualifies, not only ID ones: X231A1 tells its
+    # two CTX segments apart by CTX01-1 ("SITUATIONAL TRIGGER" vs "CLM01"...), an AN element
+    # (pyx12 requires ID here and so rejects every business-unit CTX).
+    if head is not None and head.codes:
         return (1, head.codes)
     return None
 

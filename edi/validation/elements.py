@@ -304,8 +304,9 @@ class SegmentChecker:
                         if not present(p):
                             out.append(ElementProblem(
                                 CONDITIONAL_MISSING, p, 0, 0,
-                                f"{tag}{p:02d} is required when any of {names(positions)} "
-                                "is present"))
+                                f"{tag}{p:02d} is required when {names(tuple(have))} "
+                                f"{'is' if len(have) == 1 else 'are'} present (the guide "
+                                f"pairs {names(positions)})"))
             elif kind == "C":
                 if have and have[0] == positions[0]:
                     for p in positions[1:]:
