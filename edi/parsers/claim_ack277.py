@@ -300,7 +300,9 @@ class _Reader:
             self.line = {
                 "procedure_qualifier": proc[0], "procedure": proc[1],
                 "modifiers": tuple(m for m in proc[2:6] if m), "charge": self.money(seg, 2),
-                "revenue_code": seg.get(4), "units": self.money(seg, 5),
+                "revenue_code": seg.get(4),
+                # X214/X212 report units in SVC07 (original units); SVC05 in older files.
+                "units": self.money(seg, 7 if seg.get(7) else 5),
                 "line_item_control_number": "", "service_date": None, "statuses": []}
         elif tag == "REF":
             self.reference(seg)
