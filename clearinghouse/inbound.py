@@ -13,14 +13,13 @@ The order that makes this safe (the edge, :mod:`worker.tasks`, owns the commits)
 Besides the SHA-256, the sender's ISA13 is a key: a clearinghouse that sends the same
 acknowledgment again with a new timestamp (new bytes) is recognised as a duplicate interchange.
 
-Routing (ST01): 999, TA1 and 277 (277CA) are applied to submissions, claims and lines; 835 goes
-to ``remittance.import_era`` once that exists; anything else (271 for now) is kept with status
+Routing (ST01): 999, TA1 and 277 (277CA) are applied to submissions, claims and lines; 835 is
+posted by ``remittance.import_era``; anything else (271 for now) is kept with status
 ``unhandled`` and the reason, to be processed when a handler arrives.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +41,7 @@ from core.archive import (
 )
 from core.tables import StoredFile
 from edi.x12 import Segment, parse_segments
+from remittance import import_era
 
 __all__ = ["DUPLICATE", "UNHANDLED", "ProcessOutcome", "Received", "process_file",
            "receive_file", "record_failure", "unprocessed_file_ids"]
@@ -116,11 +116,12 @@ def _277(session: Session, stored: StoredFile, text: str, segments: Sequence[Seg
 
 
 def _835(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
-    import_era = getattr(importlib.import_module("remittance"), "import_era", None)
-    if import_era is None:
-        raise _NoHandler("835")
-    result = import_era(session, text, source=stored.source_name, file_sha256=stored.sha256)
-    return f"835: {result}"
+    # Posting is idempotent on payer + TRN02 (remittance.importer), beside our SHA-256 check.
+    result = import_era(session, text, source=stored.source_name, file_sha256=stored.sha256,
+                        user="835", stored_file_id=stored.id)
+    parts = [f"{r.status} {r.payment_amount} from {r.payer} (trace {r.trace_number})"
+             for r in result.remittances]
+    return "835: " + ("; ".join(parts) or "no remittance in the file")
 
 
 class _NoHandler(Exception):

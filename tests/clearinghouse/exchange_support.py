@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import claims.db.tables  # noqa: F401  (registers the tables on Base.metadata)
 import clearinghouse.tables  # noqa: F401
+import remittance.tables  # noqa: F401
 from claims.db.tables import ClaimLineRecord, ClaimRecord, Patient, Payer, Provider
 from claims.json_codec import claim_from_json
 from core.db import Base, make_engine, make_session_factory

@@ -210,3 +210,15 @@ def test_a_response_for_nothing_of_ours_is_noted(factory):
     outcome = process(factory, receive(factory, sample_text("batch_accepted.999")).file_id)
     assert outcome.status == "processed"
     assert "no transaction set 0001 of group 1 of ours" in outcome.summary
+
+
+def test_an_835_is_posted_by_the_remittance_importer(factory):
+    era = (Path(__file__).resolve().parents[2] / "samples" / "remittance" / "era_basic.835")
+    outcome = process(factory, receive(factory, era.read_text(), "era.835").file_id)
+    assert (outcome.status, outcome.kinds) == ("processed", ("835",))
+    assert outcome.summary.startswith("835: ") and "237.25" in outcome.summary
+    with factory() as session:
+        from remittance.tables import RemittanceRecord
+
+        (remittance,) = session.scalars(select(RemittanceRecord)).all()
+        assert remittance.stored_file_id == outcome.file_id
