@@ -88,11 +88,18 @@ def check_claim_balance(remit: Remittance, claim: ClaimPayment) -> list[Defect]:
     return out
 
 
-def check_balance(remit: Remittance) -> BalanceVerdict:
-    """All three equations for one remittance (one ST..SE)."""
+def check_balance(remit: Remittance,
+                  claim_defects: list[list[Defect]] | None = None) -> BalanceVerdict:
+    """All three equations for one remittance (one ST..SE).
+
+    ``claim_defects`` are the :func:`check_claim_balance` results per claim when the caller
+    has them already.
+    """
     defects: list[Defect] = []
-    for claim in remit.claims:
-        defects.extend(check_claim_balance(remit, claim))
+    if claim_defects is None:
+        claim_defects = [check_claim_balance(remit, claim) for claim in remit.claims]
+    for found in claim_defects:
+        defects.extend(found)
     paid = sum((c.paid for c in remit.claims), ZERO)
     plb = sum((p.amount for p in remit.provider_adjustments), ZERO)
     if paid - plb != remit.payment.amount:

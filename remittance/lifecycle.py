@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.db.tables import ClaimLineRecord, ClaimRecord, ClaimStatusChange
@@ -27,6 +27,7 @@ from claims.lifecycle import (
     LineStatus,
 )
 from core.tables import utcnow
+from remittance.bulk import insert_rows, key_chunks, matching, update_rows
 from remittance.codes import carc_label
 from remittance.posting import ClaimPosting
 
@@ -96,10 +97,6 @@ def line_event(line: PostedLine, reversal: bool) -> LineEvent:
     return LineEvent.PAID
 
 
-def _chunked_ids(ids: list[int]) -> list[list[int]]:
-    return [ids[i:i + 900] for i in range(0, len(ids), 900)]
-
-
 def apply_postings(session: Session, postings: Sequence[PostedClaim], *, actor: str,
                    stored_file_id: int | None = None) -> list[str]:
     """Apply the claim and line transitions for posted claim payments, in file order.
@@ -109,17 +106,19 @@ def apply_postings(session: Session, postings: Sequence[PostedClaim], *, actor: 
     matched = [p for p in postings if p.claim_id]
     if not matched:
         return []
-    claim_ids = sorted({p.claim_id for p in matched})
+    claim_ids = {p.claim_id for p in matched}
     status: dict[int, str] = {}
     icn: dict[int, str | None] = {}
+    why: dict[int, str] = {}
     line_status: dict[int, str] = {}
-    for chunk in _chunked_ids(claim_ids):
-        for cid, st, number in session.execute(
-                select(ClaimRecord.id, ClaimRecord.status, ClaimRecord.payer_claim_number)
-                .where(ClaimRecord.id.in_(chunk))):
-            status[cid], icn[cid] = st, number
-        for lid, st in session.execute(select(ClaimLineRecord.id, ClaimLineRecord.status)
-                                       .where(ClaimLineRecord.claim_id.in_(chunk))):
+    for chunk in key_chunks(session, claim_ids):
+        for cid, st, number, reason in session.execute(
+                select(ClaimRecord.id, ClaimRecord.status, ClaimRecord.payer_claim_number,
+                       ClaimRecord.status_reason).where(matching(session, ClaimRecord.id, chunk))):
+            status[cid], icn[cid], why[cid] = st, number, reason or ""
+        for lid, st in session.execute(
+                select(ClaimLineRecord.id, ClaimLineRecord.status)
+                .where(matching(session, ClaimLineRecord.claim_id, chunk))):
             line_status[lid] = st
     now = utcnow()
     changes: list[dict[str, object]] = []
@@ -137,13 +136,12 @@ def apply_postings(session: Session, postings: Sequence[PostedClaim], *, actor: 
                            f"{current.replace('_', ' ')}: the 835 cannot mark it {event}")
         else:
             status[cid] = str(target)
-            row = claim_updates.setdefault(cid, {"id": cid})
-            row.update(status=str(target), updated_at=now)
             if target is ClaimStatus.DENIED or event is ClaimEvent.PARTLY_PAID:
-                row["status_reason"] = reason
+                why[cid] = reason
             if not icn[cid] and posting.payer_claim_number:
-                icn[cid] = posting.payer_claim_number
-                row["payer_claim_number"] = posting.payer_claim_number[:50]
+                icn[cid] = posting.payer_claim_number[:50]
+            claim_updates[cid] = {"id": cid, "status": str(target), "status_reason": why[cid],
+                                  "payer_claim_number": icn[cid], "updated_at": now}
             changes.append({"claim_id": cid, "line_id": None, "event": str(event),
                             "from_status": current, "to_status": str(target), "actor": actor,
                             "reason": reason, "stored_file_id": stored_file_id, "at": now})
@@ -162,10 +160,7 @@ def apply_postings(session: Session, postings: Sequence[PostedClaim], *, actor: 
             changes.append({"claim_id": cid, "line_id": lid, "event": str(levent),
                             "from_status": lcurrent, "to_status": str(ltarget), "actor": actor,
                             "reason": reason, "stored_file_id": stored_file_id, "at": now})
-    if claim_updates:
-        session.execute(update(ClaimRecord), list(claim_updates.values()))
-    if line_updates:
-        session.execute(update(ClaimLineRecord), list(line_updates.values()))
-    if changes:
-        session.execute(insert(ClaimStatusChange), changes)
+    update_rows(session, ClaimRecord.__table__, list(claim_updates.values()))
+    update_rows(session, ClaimLineRecord.__table__, list(line_updates.values()))
+    insert_rows(session, ClaimStatusChange.__table__, changes)
     return refused

@@ -8,32 +8,25 @@ what is still unmatched (the fallback of :func:`remittance.matching.match_claim`
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from claims.db.tables import ClaimLineRecord, ClaimRecord, Patient, Payer, Policy
 from edi.parsers.remit835 import Remittance
+from remittance.bulk import key_chunks, matching, scalars_matching
 from remittance.matching import ClaimIndex, ClaimSnapshot, LineSnapshot
 
 __all__ = ["load_claim_index", "load_snapshots"]
 
-_CHUNK = 900    # below SQLite's default host-parameter limit
-
-
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
-    for i in range(0, len(values), _CHUNK):
-        yield values[i:i + _CHUNK]
-
-
 def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnapshot]:
-    ids = sorted(set(claim_ids))
+    ids = set(claim_ids)
     if not ids:
         return []
     rows = []
     lines: dict[int, list[LineSnapshot]] = defaultdict(list)
-    for chunk in _chunks(ids):  # type: ignore[arg-type]
+    for chunk in key_chunks(session, ids):
         rows.extend(session.execute(
             select(ClaimRecord.id, ClaimRecord.patient_control_number,
                    ClaimRecord.payer_claim_number, ClaimRecord.total_charge,
@@ -42,14 +35,14 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
                    Patient.first_name, Payer.name, Payer.payer_id, Payer.appeal_days)
             .join(Patient, Patient.id == ClaimRecord.patient_id)
             .join(Payer, Payer.id == ClaimRecord.payer_id)
-            .where(ClaimRecord.id.in_(chunk))).all())
+            .where(matching(session, ClaimRecord.id, chunk))).all())
         for line in session.execute(
                 select(ClaimLineRecord.id, ClaimLineRecord.claim_id,
                        ClaimLineRecord.line_number, ClaimLineRecord.line_control_number,
                        ClaimLineRecord.procedure_code, ClaimLineRecord.modifiers,
                        ClaimLineRecord.charge, ClaimLineRecord.units,
                        ClaimLineRecord.service_date)
-                .where(ClaimLineRecord.claim_id.in_(chunk))
+                .where(matching(session, ClaimLineRecord.claim_id, chunk))
                 .order_by(ClaimLineRecord.claim_id, ClaimLineRecord.line_number)):
             lines[line.claim_id].append(LineSnapshot(
                 line_id=line.id, line_number=line.line_number,
@@ -59,9 +52,9 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
                 charge=line.charge, units=line.units, service_date=line.service_date))
     patients = {r.patient_id for r in rows}
     secondary: set[int] = set()
-    for chunk in _chunks(sorted(patients)):  # type: ignore[arg-type]
+    for chunk in key_chunks(session, patients):
         secondary.update(session.scalars(
-            select(Policy.patient_id).where(Policy.patient_id.in_(chunk),
+            select(Policy.patient_id).where(matching(session, Policy.patient_id, chunk),
                                             Policy.priority.in_(("S", "T")))))
     return [ClaimSnapshot(
         claim_id=r.id, patient_control_number=r.patient_control_number,
@@ -74,10 +67,7 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
 
 
 def _ids_where(session: Session, column, values: set[str]) -> set[int]:  # type: ignore[no-untyped-def]
-    found: set[int] = set()
-    for chunk in _chunks(sorted(v for v in values if v)):
-        found.update(session.scalars(select(ClaimRecord.id).where(column.in_(chunk))))
-    return found
+    return set(scalars_matching(session, ClaimRecord.id, column, values))
 
 
 def load_claim_index(session: Session, remittances: Iterable[Remittance]) -> ClaimIndex:
@@ -95,17 +85,19 @@ def load_claim_index(session: Session, remittances: Iterable[Remittance]) -> Cla
                 names.add(payment.patient.name.upper())
     ids = _ids_where(session, ClaimRecord.patient_control_number, pcns)
     ids |= _ids_where(session, ClaimRecord.payer_claim_number, icns)
-    found_pcns: set[str] = set()
-    for chunk in _chunks(sorted(ids)):  # type: ignore[arg-type]
-        found_pcns.update(session.scalars(select(ClaimRecord.patient_control_number)
-                                          .where(ClaimRecord.id.in_(chunk))))
+    snapshots = load_snapshots(session, ids)
+    found = {s.patient_control_number for s in snapshots} | {
+        s.payer_claim_number for s in snapshots}
+    extra: set[int] = set()
     if refs:
-        for chunk in _chunks(sorted(r for r in refs if r)):
-            ids.update(session.scalars(select(ClaimLineRecord.claim_id).where(
-                ClaimLineRecord.line_control_number.in_(chunk))))
-    if pcns - found_pcns and names:
-        for chunk in _chunks(sorted(names)):
-            ids.update(session.scalars(
+        extra |= set(scalars_matching(session, ClaimLineRecord.claim_id,
+                                      ClaimLineRecord.line_control_number, refs))
+    if pcns - found and names:
+        for chunk in key_chunks(session, names):
+            extra.update(session.scalars(
                 select(ClaimRecord.id).join(Patient, Patient.id == ClaimRecord.patient_id)
-                .where(func.upper(Patient.last_name).in_(chunk))))
-    return ClaimIndex(load_snapshots(session, ids))
+                .where(matching(session, func.upper(Patient.last_name), chunk))))
+    extra -= ids
+    if extra:
+        snapshots += load_snapshots(session, extra)
+    return ClaimIndex(snapshots)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from edi.parsers.remit835 import Adjustment, ClaimPayment, ProviderAdjustment, Remittance
+from edi.x12.defects import Defect
 from remittance.balancing import BalanceVerdict, check_balance, check_claim_balance
 from remittance.codes import carc_label
 from remittance.matching import (
@@ -196,7 +197,8 @@ def _line(match: LineMatch, index: int, rules: PostingRules, reversal: bool
 
 
 def plan_claim(remit: Remittance, payment: ClaimPayment, index: ClaimIndex,
-               rules: PostingRules = DEFAULT_RULES) -> ClaimPosting:
+               rules: PostingRules = DEFAULT_RULES,
+               balance_defects: list[Defect] | None = None) -> ClaimPosting:
     claim, method = match_claim(payment, index)
     reversal = payment.is_reversal
     reasons: list[str] = []
@@ -223,7 +225,9 @@ def plan_claim(remit: Remittance, payment: ClaimPayment, index: ClaimIndex,
             line_id=only, service_index=-1, procedure_code="", modifiers=(),
             charge=rest_charge, paid=rest_paid, entries=tuple(entries),
             method=MatchMethod.CLAIM_LEVEL, remarks=payment.remarks))
-    for problem in check_claim_balance(remit, payment):
+    if balance_defects is None:
+        balance_defects = check_claim_balance(remit, payment)
+    for problem in balance_defects:
         if problem.is_error:
             reasons.append(problem.message)
     if claim is None:
@@ -240,6 +244,8 @@ def plan_claim(remit: Remittance, payment: ClaimPayment, index: ClaimIndex,
 
 def plan_remittance(remit: Remittance, index: ClaimIndex,
                     rules: PostingRules = DEFAULT_RULES) -> RemittancePlan:
-    verdict = check_balance(remit)
-    claims = tuple(plan_claim(remit, payment, index, rules) for payment in remit.claims)
+    per_claim = [check_claim_balance(remit, payment) for payment in remit.claims]
+    verdict = check_balance(remit, per_claim)
+    claims = tuple(plan_claim(remit, payment, index, rules, found)
+                   for payment, found in zip(remit.claims, per_claim, strict=True))
     return RemittancePlan(remit, verdict, claims)

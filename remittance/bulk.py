@@ -1,0 +1,107 @@
+"""Set-based writes and key lookups that stay fast for a 10,000-claim remittance.
+
+On PostgreSQL rows go in with COPY (ids taken from the table's sequence first when the
+caller needs them) and updates go through a temporary table joined in one UPDATE; key lookups
+send one array parameter instead of thousands of bound values. Other databases (SQLite in
+tests and the embedded default) get the portable executemany forms. All of it runs on the
+session's own connection, inside its transaction: nothing is committed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, any_, bindparam, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
+__all__ = ["insert_rows", "key_chunks", "matching", "scalars_matching", "update_rows"]
+
+_SQLITE_CHUNK = 900     # below SQLite's default limit of bound parameters
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _driver(session: Session) -> Any:
+    return session.connection().connection.driver_connection
+
+
+def key_chunks(session: Session, values: Iterable[Any]) -> list[list[Any]]:
+    """``values`` (deduplicated, sorted, blanks dropped) in chunks one lookup can take."""
+    ordered = sorted({v for v in values if v not in (None, "")})
+    size = max(len(ordered), 1) if _is_postgres(session) else _SQLITE_CHUNK
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
+def matching(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL ``column = ANY(:array)``, a single parameter."""
+    if _is_postgres(session):
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], *,
+                returning_ids: bool = False) -> list[int]:
+    """Insert ``rows`` (all with the same keys); the new ids in row order when asked."""
+    if not rows:
+        return []
+    columns = list(rows[0])
+    if not _is_postgres(session):
+        if returning_ids:
+            statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+            return list(session.execute(statement, list(rows)).scalars())
+        session.execute(table.insert(), list(rows))
+        return []
+    ids: list[int] = []
+    if returning_ids:
+        ids = list(session.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
+                 "FROM generate_series(1, :n)"), {"t": table.name, "n": len(rows)}).scalars())
+        columns = ["id", *columns]
+    names = ", ".join(f'"{c}"' for c in columns)
+    with _driver(session).cursor() as cursor, \
+            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        if returning_ids:
+            for new_id, row in zip(ids, rows, strict=True):
+                copy.write_row((new_id, *row.values()))
+        else:
+            for row in rows:
+                copy.write_row(tuple(row.values()))
+    return ids
+
+
+def update_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Update rows by ``id``: each row maps ``id`` and the columns to set (same keys)."""
+    if not rows:
+        return
+    columns = [c for c in rows[0] if c != "id"]
+    if not _is_postgres(session):
+        statement = table.update().where(table.c.id == bindparam("b_id")).values(
+            {c: bindparam(f"b_{c}") for c in columns})
+        session.execute(statement, [{f"b_{k}": v for k, v in row.items()} for row in rows])
+        return
+    temp = f"tmp_update_{table.name}"
+    names = ", ".join(f'"{c}"' for c in ["id", *columns])
+    # Only the columns being set, typed like the table's, without its constraints.
+    session.execute(text(f'DROP TABLE IF EXISTS "{temp}"'))
+    session.execute(text(f'CREATE TEMPORARY TABLE "{temp}" ON COMMIT DROP AS '
+                         f'SELECT {names} FROM "{table.name}" WITH NO DATA'))
+    with _driver(session).cursor() as cursor, \
+            cursor.copy(f'COPY "{temp}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row((row["id"], *(row[c] for c in columns)))
+    assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns)
+    session.execute(text(f'UPDATE "{table.name}" AS t SET {assignments} FROM "{temp}" AS s '
+                         "WHERE t.id = s.id"))
+
+
+def scalars_matching(session: Session, column: Any, key: Any, values: Iterable[Any]
+                     ) -> list[Any]:
+    """``SELECT column WHERE key IN values``, chunked as the database needs."""
+    out: list[Any] = []
+    for chunk in key_chunks(session, values):
+        out.extend(session.scalars(select(column).where(matching(session, key, chunk))))
+    return out
