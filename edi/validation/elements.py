@@ -96,7 +96,8 @@ class _Element:
         self.codes = d.codes
         self.pattern = re.compile(d.pattern) if d.pattern else None
         self.cache: dict[str, tuple[str, str] | None] = {}
-        self.cacheable = self.kind in ("ID", "DT", "TM") or bool(self.codes)
+        # Codes, dates, times and amounts repeat across claims; long free text rarely does.
+        self.cacheable = self.max <= 35 or bool(self.codes)
 
     def check(self, value: str) -> tuple[str, str] | None:
         """(IK403 code, message) for a present value, or None when it is fine."""

@@ -33,7 +33,7 @@ CLAIM_LOOPS = frozenset({"2300", "2100", "2200D"})
 #: Entries kept per interchange before the memo starts over (bounds memory on huge files).
 MEMO_LIMIT = 50_000
 
-Memo = dict[tuple[int, str, tuple[str, ...]], tuple[Step, list[ElementProblem]]]
+Memo = dict[tuple[int, str, tuple[str, ...]], tuple[Step, list[ElementProblem], bool]]
 
 _SEGMENT_MESSAGES = {
     "1": "segment {tag} is not a segment this transaction uses",
@@ -71,13 +71,18 @@ class SetChecker:
     def feed(self, seg: Segment) -> None:
         self.position += 1
         walker = self.walker
-        tag = seg.tag
         before = walker.state
-        hit = self.memo.get((before, tag, seg.elements))
+        key = (before, seg.tag, seg.elements)
+        hit = self.memo.get(key)
         if hit is None:
-            hit = self._compute((before, tag, seg.elements), seg)
-        step, problems = hit
+            hit = self._compute(key, seg)
+        step, problems, quiet = hit
         used = walker.advance(step)
+        if quiet:
+            # Nothing to report or add up: only the use count can still be over the limit.
+            if step.same and step.limit is not None and used > step.limit:
+                self._structure(step, seg, used, before)
+            return
         if step.attention or (step.same and step.limit is not None and used > step.limit):
             self._structure(step, seg, used, before)
         if step.closed_ids:
@@ -88,6 +93,7 @@ class SetChecker:
             self._elements(step, seg, problems)
         if step.opened is not None and step.opened.id in CLAIM_LOOPS:
             self.claims += 1
+        tag = seg.tag
         if tag in _NUMBERED:
             self._numbering(step, seg)
         if tag in self.balance_tags:
@@ -95,16 +101,23 @@ class SetChecker:
                 self._imbalance(imbalance)
 
     def _compute(self, key: tuple[int, str, tuple[str, ...]],
-                 seg: Segment) -> tuple[Step, list[ElementProblem]]:
+                 seg: Segment) -> tuple[Step, list[ElementProblem], bool]:
         step = self.walker.step_for(seg)
         segdef = step.segment
         problems = checker_for(segdef).check(seg) if segdef is not None else []
-        if self.accepted_label and seg.tag == "ST":
+        tag = seg.tag
+        if self.accepted_label and tag == "ST":
             problems = [p for p in problems if p.element != 3 or p.code != "7"]
+        # A quiet step needs no more than the walk: no defect, no loop ending that the
+        # balancer listens to, no claim starting, no numbering or money segment.
+        quiet = not (step.attention or problems or tag in _NUMBERED
+                     or tag in self.balance_tags
+                     or self.balance_loops.intersection(step.closed_ids)
+                     or (step.opened is not None and step.opened.id in CLAIM_LOOPS))
         memo = self.memo
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
-        hit = memo[key] = (step, problems)
+        hit = memo[key] = (step, problems, quiet)
         return hit
 
     def finish(self) -> None:
