@@ -37,6 +37,7 @@ from claims.model import (
     line_control_number_for,
     money,
 )
+from edi.errors import X12Error
 from edi.parsers.claim837 import (
     CasAdjustment,
     Claim837,
@@ -255,7 +256,11 @@ def claims_from_837(text: str, source: str | None = None) -> list[Claim]:
     unreadable amount must not be stored half-right.
     """
     where = f"{source}: " if source else ""
-    result = read_837(text, source or "")
+    try:
+        result = read_837(text, source or "")
+    except X12Error as exc:
+        raise Inbound837Error(str(exc) if source else f"not an 837 interchange: {exc}") \
+            from None
     errors = [d for d in result.defects if d.is_error]
     if errors:
         raise Inbound837Error(where + "; ".join(str(d) for d in errors[:5]))
