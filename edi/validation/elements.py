@@ -259,6 +259,12 @@ class SegmentChecker:
             if isinstance(slot, _Composite):
                 self._composite(slot, rep, pos, number, delims.component, out)
                 continue
+            if delims.component in rep:
+                out.append(ElementProblem(
+                    INVALID_CHARACTER, pos, 0, number,
+                    f"{slot.label} contains the component separator {delims.component!r}",
+                    rep))
+                continue
             problem = slot.check(rep)
             if problem is not None:
                 out.append(ElementProblem(problem[0], pos, 0, number, problem[1], rep))

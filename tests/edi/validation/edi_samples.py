@@ -77,3 +77,25 @@ def text_837p(body: list[str]) -> str:
 
 def text_835(body: list[str]) -> str:
     return interchange(body, "HP", "005010X221A1")
+
+
+def cob_837p() -> list[str]:
+    """A claim to a secondary payer carrying what the primary (PAYERTWO) paid and adjusted."""
+    body = list(CLAIM_837P)
+    body[body.index("SBR*P*18*GRP100******CI")] = "SBR*S*18*GRP100******CI"
+    at = body.index("LX*1")
+    body[at:at] = [
+        "SBR*P*18*GRP200******CI",
+        "AMT*D*90.00",
+        "OI***Y***Y",
+        "NM1*IL*1*DOE*JANE****MI*MEMBER002",
+        "NM1*PR*2*PAYER TWO*****PI*PAYERTWO",
+    ]
+    line1 = body.index("DTP*472*D8*20231220") + 1
+    body[line1:line1] = ["SVD*PAYERTWO*60.00*HC:99213**1", "CAS*CO*45*40.00",
+                         "DTP*573*D8*20240110"]
+    line2 = len(body) - 1
+    body[line2:line2] = ["SVD*PAYERTWO*30.00*HC:87070**1", "CAS*PR*1*20.00",
+                         "DTP*573*D8*20240110"]
+    body[-1] = f"SE*{len(body)}*0001"
+    return body
