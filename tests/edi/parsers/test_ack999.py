@@ -85,3 +85,10 @@ def test_ak9_without_ak1_is_a_defect_not_a_crash() -> None:
             "00501*000000001*0*T*:~GS*FA*A*B*20260101*1200*1*X*005010X231A1~"
             "ST*999*0001*005010X231A1~AK9*A*1*1*1~SE*3*0001~GE*1*1~IEA*1*000000001~")
     assert read_999(text) == ()
+
+
+def test_sample_round_trips(samples_dir: Path) -> None:
+    from edi.x12 import parse_segments
+
+    text = (samples_dir / "x12" / "implementation_ack.999").read_text(encoding="utf-8")
+    assert serialize(parse_segments(text), line_breaks=True) == text

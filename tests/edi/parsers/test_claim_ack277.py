@@ -94,3 +94,10 @@ def test_corpus_277ca_files_read(corpus_dir: Path) -> None:
         assert batches and all(b.claims for b in batches)
         for claim in (c for b in batches for c in b.claims):
             assert claim.patient_control_number and claim.outcome is not Outcome.UNKNOWN
+
+
+def test_sample_round_trips(samples_dir: Path) -> None:
+    from edi.x12 import parse_segments, serialize
+
+    text = (samples_dir / "x12" / "claim_acknowledgment.277").read_text(encoding="utf-8")
+    assert serialize(parse_segments(text), line_breaks=True) == text

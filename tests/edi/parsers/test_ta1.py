@@ -46,3 +46,10 @@ def test_bad_date_and_code_become_defects() -> None:
     (ack,) = read_ta1(TEMPLATE.format(ta1="000000907*261399*2599*Q*000"))
     assert ack.date is None and ack.time is None
     assert [(d.path.element, d.code) for d in ack.defects] == [(2, "8"), (3, "9"), (4, "7")]
+
+
+def test_sample_round_trips(samples_dir: Path) -> None:
+    from edi.x12 import parse_segments, serialize
+
+    text = (samples_dir / "x12" / "interchange_ack.ta1").read_text(encoding="utf-8")
+    assert serialize(parse_segments(text), line_breaks=True) == text
