@@ -154,14 +154,19 @@ class AppliedAcknowledgment:
             parts.append(f"{len(self.accepted_claims)} claim(s) accepted")
         if self.rejected_claims:
             parts.append(f"{len(self.rejected_claims)} claim(s) rejected "
-                         f"({', '.join(self.rejected_claims)})")
+                         f"({_some(self.rejected_claims)})")
         if self.rejected_lines:
             parts.append(f"{len(self.rejected_lines)} line(s) rejected "
-                         f"({', '.join(self.rejected_lines)})")
+                         f"({_some(self.rejected_lines)})")
         text = " ".join(parts[:2]) + "".join(f", {p}" for p in parts[2:])
         if self.notes:
-            text += ("; " if len(parts) > 1 else " ") + "; ".join(self.notes)
+            text += ("; " if len(parts) > 1 else " ") + _some(self.notes, "; ")
         return text if len(parts) > 1 or self.notes else f"{self.kind.value}: nothing to apply"
+
+
+def _some(items: Sequence[str], separator: str = ", ", shown: int = 10) -> str:
+    text = separator.join(items[:shown])
+    return text + (f"{separator}and {len(items) - shown} more" if len(items) > shown else "")
 
 
 @dataclass(slots=True)
@@ -232,11 +237,15 @@ def apply_ta1(session: Session, ack: InterchangeVerdict, *, stored_file_id: int,
 
 
 def _claims_of(session: Session, links: Iterable[SubmissionClaim]) -> list[ClaimRecord]:
-    ids = [link.claim_id for link in links]
-    if not ids:
-        return []
-    return list(session.scalars(select(ClaimRecord).where(ClaimRecord.id.in_(ids))
-                                .order_by(ClaimRecord.id).with_for_update()))
+    """The claims of these submission links, with their lines, locked for this transaction."""
+    ids = sorted({link.claim_id for link in links})
+    out: list[ClaimRecord] = []
+    for start in range(0, len(ids), _CHUNK):
+        out.extend(session.scalars(
+            select(ClaimRecord).options(selectinload(ClaimRecord.lines))
+            .where(ClaimRecord.id.in_(ids[start:start + _CHUNK]))
+            .order_by(ClaimRecord.id).with_for_update()))
+    return out
 
 
 def apply_999(session: Session, sets: Sequence[SetVerdict], *, stored_file_id: int,
@@ -257,10 +266,11 @@ def apply_999(session: Session, sets: Sequence[SetVerdict], *, stored_file_id: i
                                f"{ack.group_control_number} of ours to match")
             continue
         named = dict(ack.claim_errors)
+        claims = {c.id: c for c in _claims_of(session, [link for _, link in links])}
         for submission, link in links:
             touched[submission.id] = submission
             tally.submissions.add(submission.id)
-            claim = session.get(ClaimRecord, link.claim_id, with_for_update=True)
+            claim = claims.get(link.claim_id)
             if claim is None:
                 continue
             message = _set_message(ack, link, named)
@@ -322,17 +332,14 @@ def apply_277ca(session: Session, claims: Sequence[ClaimVerdict], *, stored_file
                 actor: str = "277CA") -> AppliedAcknowledgment:
     """Each claim is accepted into or rejected from adjudication; each named line likewise."""
     tally = _Tally()
+    found = _claims_by_number(session, [ack.patient_control_number for ack in claims])
+    latest = _latest_submissions(session, [claim.id for claim in found.values()])
     for ack in claims:
-        claim = session.scalar(
-            select(ClaimRecord).options(selectinload(ClaimRecord.lines))
-            .where(ClaimRecord.patient_control_number == ack.patient_control_number)
-            .with_for_update())
+        claim = found.get(ack.patient_control_number)
         if claim is None:
             tally.notes.append(f"no claim {ack.patient_control_number} of ours to match")
             continue
-        link = session.scalar(select(SubmissionClaim).where(SubmissionClaim.claim_id == claim.id)
-                              .order_by(SubmissionClaim.id.desc()).limit(1))
-        submission_id = link.submission_id if link is not None else None
+        submission_id = latest.get(claim.id)
         if submission_id is not None:
             tally.submissions.add(submission_id)
         _record(session, AckKind.CLAIM, stored_file_id, ack.verdict, ack.codes, ack.message,
@@ -358,6 +365,35 @@ def apply_277ca(session: Session, claims: Sequence[ClaimVerdict], *, stored_file
             tally.notes.append(f"line verdicts for claim {claim.patient_control_number} "
                                "not applied")
     return tally.result(AckKind.CLAIM)
+
+
+_CHUNK = 500     # keeps IN lists well under every database's parameter limit
+
+
+def _claims_by_number(session: Session, numbers: Sequence[str]) -> dict[str, ClaimRecord]:
+    """The claims named by CLM01, with their lines, locked for this transaction."""
+    found: dict[str, ClaimRecord] = {}
+    unique = sorted(set(numbers))
+    for start in range(0, len(unique), _CHUNK):
+        rows = session.scalars(
+            select(ClaimRecord).options(selectinload(ClaimRecord.lines))
+            .where(ClaimRecord.patient_control_number.in_(unique[start:start + _CHUNK]))
+            .order_by(ClaimRecord.id).with_for_update())
+        found.update((row.patient_control_number, row) for row in rows)
+    return found
+
+
+def _latest_submissions(session: Session, claim_ids: Sequence[int]) -> dict[int, int]:
+    """Each claim's most recent submission (a resubmitted claim has several)."""
+    latest: dict[int, int] = {}
+    ids = sorted(set(claim_ids))
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            select(SubmissionClaim.claim_id, SubmissionClaim.submission_id)
+            .where(SubmissionClaim.claim_id.in_(ids[start:start + _CHUNK]))
+            .order_by(SubmissionClaim.id))
+        latest.update((claim_id, submission_id) for claim_id, submission_id in rows)
+    return latest
 
 
 def _apply_lines(session: Session, claim: ClaimRecord, ack: ClaimVerdict, file_id: int,
