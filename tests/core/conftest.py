@@ -1,1 +1,7 @@
-from db_support import db_engine, postgres_schema, session, session_factory  # noqa: F401
+from db_support import (  # noqa: F401
+    db_engine,
+    fast_password_hashing,
+    postgres_schema,
+    session,
+    session_factory,
+)

@@ -57,6 +57,18 @@ def sqlite_engine() -> Engine:
     return engine
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its production cost takes a good part of a second per hash; the tests check
+    behaviour, not cost, so they hash cheaply."""
+    from argon2 import PasswordHasher
+
+    import core.passwords
+
+    monkeypatch.setattr(core.passwords, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture
 def postgres_schema() -> Iterator[str]:
     """A throwaway schema on the PostgreSQL server, dropped afterwards."""

@@ -3,4 +3,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core"))
 
-from db_support import db_engine, postgres_schema, session, session_factory  # noqa: E402,F401
+from db_support import (  # noqa: E402,F401
+    db_engine,
+    fast_password_hashing,
+    postgres_schema,
+    session,
+    session_factory,
+)
