@@ -37,6 +37,7 @@ EXCLUSION_VIOLATED = "10"
 TOO_MANY_REPETITIONS = "12"
 TOO_MANY_COMPONENTS = "13"
 NOT_USED_PRESENT = "I10"
+SEGMENT_HAS_ERRORS = "8"            # IK304, for problems of the segment's form
 PATTERN_MISMATCH = "I12"
 
 
@@ -47,6 +48,7 @@ class ElementProblem(NamedTuple):
     repetition: int
     message: str
     value: str = ""
+    segment_level: bool = False     # reported with the segment (IK3), not an element (IK4)
 
 
 _NUMERIC = re.compile(r"-?\d+")
@@ -233,6 +235,12 @@ class SegmentChecker:
                                           "not be sent", value))
             else:
                 self._repeating(slot, value, i + 1, seg.delimiters, out)
+        if n and not elements[-1]:
+            # X12.6 section 3.7: trailing empty elements are left out, never sent as "*~".
+            out.append(ElementProblem(
+                SEGMENT_HAS_ERRORS, n, 0, 0,
+                f"{self.tag} ends with an element separator before the terminator; empty "
+                "trailing elements must be left out", segment_level=True))
         for i in self.required:
             if i >= n or not elements[i]:
                 out.append(ElementProblem(REQUIRED_MISSING, i + 1, 0, 0,

@@ -175,9 +175,11 @@ class SetChecker:
             name = step.segment.name if step.segment else ""
             message = _SEGMENT_MESSAGES.get(step.error, "segment {tag} error").format(
                 tag=seg.tag, where=where, name=name)
+            code = step.error
             if not seg.tag:
-                message = "empty segment: two segment terminators in a row"
-            self._error(IK3, step.error, self._path(step, seg), message)
+                # X12.6: a segment has an id and at least one element (IK304 8, as pyx12).
+                code, message = "8", "empty segment: two segment terminators in a row"
+            self._error(IK3, code, self._path(step, seg), message)
         if step.limit is not None and used > step.limit:
             if step.opened is not None:
                 lp = step.opened
@@ -192,8 +194,9 @@ class SetChecker:
     def _elements(self, step: Step, seg: Segment, problems: list[ElementProblem]) -> None:
         loop = self.walker.loop_path(step)
         for p in problems:
-            self._error(IK4, p.code, self._path(step, seg, p.element, p.component,
-                                                p.repetition, loop=loop), p.message)
+            self._error(IK3 if p.segment_level else IK4, p.code,
+                        self._path(step, seg, p.element, p.component, p.repetition, loop=loop),
+                        p.message)
 
     # -- numbering ---------------------------------------------------------------------------
 

@@ -234,3 +234,23 @@ def test_generated_files_are_clean(shared_dir, tmp_path, kind):
     assert report.ok, [str(d) for d in report.defects[:5]]
     assert sum(t.claim_count for ic in report.interchanges for g in ic.groups
                for t in g.transactions) == 40
+
+
+def test_trailing_separator_and_empty_segment(claim_837p):
+    body = replace(claim_837p, "N3*100 MAIN ST", "N3*100 MAIN ST*")
+    d = only(validate_text(text_837p(body)), DefectLevel.SEGMENT, "8")
+    assert d.path.segment == "N3" and "left out" in d.message
+    text = text_837p(claim_837p).replace("N3*100 MAIN ST~", "N3*100 MAIN ST~~")
+    d = only(validate_text(text), DefectLevel.SEGMENT, "8")
+    assert "empty segment" in d.message
+
+
+def test_loop_over_its_maximum(claim_837p):
+    at = claim_837p.index("LX*2")
+    lines = [f"{seg}" for n in range(3, 52) for seg in (
+        f"LX*{n}", "SV1*HC:87070*0*UN*1***1", "DTP*472*D8*20231220")]
+    body = claim_837p[:at + 3] + lines + claim_837p[at + 3:]
+    body[-1] = f"SE*{len(body)}*0001"
+    report = validate_text(text_837p(body))
+    d = only(report, DefectLevel.SEGMENT, "4")
+    assert d.path.segment == "LX" and "2400" in d.message and "51" in d.message
