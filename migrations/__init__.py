@@ -42,6 +42,9 @@ def current_revision(database_url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine
 
+    if database_url.startswith("sqlite:///") and not Path(
+            database_url.removeprefix("sqlite:///")).exists():
+        return None     # no database file yet; do not create one just to look
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
