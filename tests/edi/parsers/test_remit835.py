@@ -1,0 +1,161 @@
+"""The 835 reader: every TR3 segment into typed values, defects with paths, several payments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from edi.errors import InterchangeError
+from edi.parsers.remit835 import Adjustment, ProcedureCode, read_835
+from edi.x12.defects import DefectLevel, Severity
+
+SAMPLES = Path(__file__).resolve().parents[3] / "samples" / "remittance"
+
+HEAD = ("ISA*00*          *00*          *ZZ*P              *ZZ*R              *260101*1200*^*"
+        "00501*000000001*0*T*:~GS*HP*P*R*20260101*1200*7*X*005010X221A1~")
+
+
+def wrap(body: str, control: str = "0001") -> str:
+    count = body.count("~") + 2
+    return f"{HEAD}ST*835*{control}~{body}SE*{count}*{control}~GE*1*7~IEA*1*000000001~"
+
+
+MINIMAL = ("BPR*I*100*C*CHK************20260105~TRN*1*CHK1*1999999999~N1*PR*PAYER~"
+           "N1*PE*CLINIC*XX*1234567893~LX*1~CLP*A1*1*100*100**MC*ICN1~NM1*QC*1*DOE*JO~")
+
+
+def test_reads_the_payment_header() -> None:
+    era = read_835((SAMPLES / "era_basic.835").read_text(), "era_basic.835")
+    assert era.all_defects == ()
+    (remit,) = era.remittances
+    pay = remit.payment
+    assert (pay.handling, pay.amount, pay.credit_debit, pay.method, pay.format) == (
+        "I", Decimal("237.25"), "C", "ACH", "CCP")
+    assert (pay.sender_dfi, pay.sender_account, pay.receiver_dfi, pay.receiver_account) == (
+        "011000015", "1234567", "021000021", "7654321")
+    assert pay.date == dt.date(2026, 4, 10)
+    assert (remit.trace.number, remit.trace.originator) == ("EFT202604100001", "1123456789")
+    assert remit.payer_id == "1123456789"
+    assert remit.production_date == dt.date(2026, 4, 9)
+    assert remit.payer.name == "MEDICARE PART B"
+    assert remit.payer.address == ("PO BOX 1000",)
+    assert (remit.payer.city, remit.payer.state, remit.payer.postal_code) == (
+        "FARGO", "ND", "58108")
+    assert [r.qualifier for r in remit.payer.references] == ["2U"]
+    assert [c.function for c in remit.payer.contacts] == ["CX", "BL"]
+    assert remit.payer.contacts[1].numbers == (("TE", "8005551313"), ("EM", "EDI@EXAMPLE.COM"))
+    assert (remit.payee.id_qualifier, remit.payee.identifier) == ("XX", "1234567893")
+    assert remit.payee.references[0].value == "371234567"
+    assert [h.number for h in remit.headers] == ["1"]
+    assert (remit.version, remit.group_control, remit.interchange_control) == (
+        "005010X221A1", "1001", "000001001")
+    assert remit.segment_count == remit.declared_segment_count
+
+
+def test_reads_claims_lines_adjustments_and_remarks() -> None:
+    remit = read_835((SAMPLES / "era_basic.835").read_text()).remittances[0]
+    c1001, c1002, c1003, c1004 = remit.claims
+    assert (c1001.patient_control_number, c1001.status, c1001.charge, c1001.paid,
+            c1001.patient_responsibility, c1001.filing_indicator, c1001.payer_claim_number,
+            c1001.facility_type, c1001.frequency) == (
+        "C1001", "1", Decimal("185"), Decimal("69"), Decimal("51"), "MB", "ICN1001", "11", "1")
+    assert c1001.patient.display_name == "JANE DOE"
+    assert c1001.patient.identifier == "1EG4TE5MK73"
+    assert c1001.party("82").identifier == "1245319599"
+    assert c1001.interest == Decimal("1.25")
+    assert c1001.amount("AU") == Decimal("135")
+    assert c1001.statement_period == (dt.date(2026, 3, 2), None)
+    first = c1001.services[0]
+    assert first.procedure == ProcedureCode("HC", "99213")
+    assert first.adjustments == (Adjustment("CO", "45", Decimal("50")),
+                                 Adjustment("PR", "1", Decimal("30")),
+                                 Adjustment("PR", "2", Decimal("14")))
+    assert first.line_control_number == "C1001-1"
+    assert first.allowed == Decimal("100")
+    assert first.service_date == dt.date(2026, 3, 2)
+    assert c1002.services[1].remarks == ("M15",)
+    assert c1003.status == "4"
+    restated = c1004.services[0]
+    assert restated.procedure == ProcedureCode("HC", "97112", ("GP",))
+    assert restated.submitted_procedure == ProcedureCode("HC", "97110", ("GP",))
+    assert restated.billed_procedure.code == "97110"
+    assert restated.units == Decimal("4")
+    assert [(p.reason, p.reference, p.amount) for p in remit.provider_adjustments] == [
+        ("L6", "", Decimal("-1.25")), ("WO", "ICN0999", Decimal("25"))]
+
+
+def test_several_payers_in_one_file_and_claim_level_details() -> None:
+    era = read_835((SAMPLES / "era_two_payers.835").read_text())
+    medicare, acme = era.remittances
+    assert (medicare.payer.name, acme.payer.name) == ("MEDICARE PART B", "ACME HEALTH PLAN")
+    assert acme.payment.method == "CHK" and acme.trace.number == "CHK55501"
+    split = medicare.claims[1]
+    assert split.remarks == ("MA15",)
+    crossover = medicare.claims[2]
+    assert crossover.status == "19"
+    assert crossover.crossover_carrier.name == "STATE MEDICAID"
+    assert crossover.remarks == ("MA18",)
+
+
+def test_reversal_amounts_are_negative() -> None:
+    remit = read_835((SAMPLES / "era_reversal.835").read_text()).remittances[0]
+    reversal = remit.claims[0]
+    assert reversal.is_reversal
+    assert (reversal.charge, reversal.paid) == (Decimal("-135"), Decimal("-60"))
+    assert reversal.services[0].adjustments[0].amount == Decimal("-25")
+
+
+@pytest.mark.parametrize(("body", "path", "words"), [
+    ("BPR*I*1O0*C*CHK************20260105~", "HEADER/BPR02", "should be an amount"),
+    ("BPR*I*100*C*CHK************20261305~", "HEADER/BPR16", "should be a date"),
+    (MINIMAL.replace("CLP*A1*1*", "CLP*A1*9*"), "2100/CLP02", "not one allowed"),
+    (MINIMAL + "SVC*HC:99213*100*100~CAS*CR*45*0~", "2110/CAS01", "is not CO, OA, PI or PR"),
+    (MINIMAL + "SVC*HC:99213*100~", "2110/SVC03", "is missing"),
+    (MINIMAL + "SVC*HC*100*100~", "2110/SVC01", "no procedure"),
+])
+def test_bad_values_become_defects_with_paths(body: str, path: str, words: str) -> None:
+    if body.startswith("BPR") and "TRN" not in body:
+        body += "TRN*1*X*1~N1*PR*P~"
+    era = read_835(wrap(body))
+    found = [d for d in era.all_defects if str(d.path) == path]
+    assert found, [str(d) for d in era.all_defects]
+    assert words in found[0].message
+
+
+def test_missing_header_segments_and_wrong_counts() -> None:
+    text = wrap("LX*1~CLP*A1*1*10*10**MC*I~").replace("SE*4*", "SE*9*")
+    remit = read_835(text).remittances[0]
+    messages = " | ".join(d.message for d in remit.defects)
+    assert "BPR" in messages and "TRN" in messages and "N1*PR" in messages
+    assert "SE01 says 9 segments but the set has 4" in messages
+    assert any(d.level is DefectLevel.TRANSACTION for d in remit.defects)
+
+
+def test_other_transaction_sets_are_skipped_with_a_defect() -> None:
+    text = HEAD + "ST*999*0001~AK1*HC*1~SE*3*0001~" + "ST*835*0002~" + MINIMAL + \
+        "SE*10*0002~GE*2*7~IEA*1*000000001~"
+    era = read_835(text)
+    assert [r.control_number for r in era.remittances] == ["0002"]
+    assert "'999' is not an 835" in era.defects[0].message
+
+
+def test_a_bare_transaction_set_without_envelope_is_read_with_a_warning() -> None:
+    era = read_835("ST*835*0001~" + MINIMAL + "SE*10*0001~")
+    assert len(era.remittances) == 1
+    assert era.remittances[0].claims[0].patient_control_number == "A1"
+    assert era.defects[0].severity is Severity.WARNING
+
+
+def test_text_that_is_not_x12_raises() -> None:
+    with pytest.raises(InterchangeError, match="expected an ISA"):
+        read_835("hello, this is not an 835", "letter.txt")
+
+
+def test_unknown_segments_are_kept_not_dropped() -> None:
+    remit = read_835(wrap(MINIMAL + "ZZZ*1*2~SVC*HC:99213*100*100~XYZ*9~")).remittances[0]
+    claim = remit.claims[0]
+    assert [s.tag for s in claim.other] == ["ZZZ"]
+    assert [s.tag for s in claim.services[0].other] == ["XYZ"]
