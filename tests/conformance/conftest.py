@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus_index import CorpusFile, load_corpus, our_report
+from conformance_corpus import SUMMARY, CorpusFile, load_corpus, our_report
 
 from edi.validation import ValidationReport
-
-SUMMARY: list[str] = []
 
 
 @pytest.fixture(scope="session")

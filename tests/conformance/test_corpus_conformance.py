@@ -13,9 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SUMMARY
-from corpus_index import read_text
-from disagreements import explain, load_file_exceptions
+from conformance_corpus import SUMMARY, read_text
+from conformance_disagreements import explain, load_file_exceptions
 
 from edi.x12 import parse_segments, serialize
 

@@ -17,6 +17,9 @@ SUPPORTED_SETS = frozenset({"837P", "837I", "837D", "835", "270", "271", "276", 
                             "277 (claim status response)", "999", "TA1"})
 _SKIP_SUFFIXES = (".tsv", ".md", ".json", ".py")
 
+#: Lines the terminal summary prints after the suite (agreement rate, disagreements).
+SUMMARY: list[str] = []
+
 
 @dataclass(frozen=True, slots=True)
 class CorpusFile:
