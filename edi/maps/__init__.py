@@ -13,6 +13,7 @@ this engine checks.
 from __future__ import annotations
 
 import importlib
+import json
 import threading
 from dataclasses import dataclass
 from importlib import resources
@@ -27,6 +28,7 @@ __all__ = [
     "resolve",
     "known_versions",
     "canonical_version",
+    "external_codes",
     "dumps",
     "loads",
 ]
@@ -97,6 +99,22 @@ def _load(key: tuple[str, str]) -> TransactionDef | None:
             text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
             found = _loaded[key] = loads(text)
     return found
+
+
+_code_sets: dict[str, frozenset[str]] | None = None
+
+
+def external_codes(name: str) -> frozenset[str] | None:
+    """An external code list by the name the guides use (``"states"``), if we carry it.
+
+    Only stable lists are carried (states and provinces, countries, currencies); the others
+    a guide names (place of service, remark codes...) change too often to be frozen here.
+    """
+    global _code_sets
+    if _code_sets is None:
+        text = resources.files(__name__).joinpath("code_sets.json").read_text(encoding="utf-8")
+        _code_sets = {k: frozenset(v) for k, v in json.loads(text).items()}
+    return _code_sets.get(name)
 
 
 def known_versions() -> tuple[tuple[str, str], ...]:

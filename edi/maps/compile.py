@@ -16,6 +16,7 @@ time imports it.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,8 @@ from edi.x12.grammar import (
     Usage,
 )
 
-__all__ = ["MapSource", "SOURCES", "compile_map", "compile_all", "output_name", "main"]
+__all__ = ["MapSource", "SOURCES", "CODE_SETS", "compile_map", "compile_code_sets", "compile_all",
+           "output_name", "main"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,9 +232,29 @@ def compile_map(source: MapSource, map_dir: Path | None = None) -> TransactionDe
                           name=_text(root, "name"), body=body)
 
 
+#: External code lists taken from pyx12's codes.xml: only the stable ones. Its place-of-service,
+#: remark (RARC) and claim status lists are years old and would reject current codes.
+CODE_SETS = ("states", "country", "currency")
+CODE_SETS_FILE = "code_sets.json"
+
+
+def compile_code_sets(map_dir: Path | None = None) -> str:
+    """The stable external code lists as JSON: {list name: [codes]}."""
+    map_dir = map_dir or pyx12_map_dir()
+    root = etree.parse(str(map_dir / "codes.xml")).getroot()
+    found: dict[str, list[str]] = {}
+    for codeset in root.iter("codeset"):
+        name = (codeset.findtext("id") or "").strip()
+        if name in CODE_SETS:
+            found[name] = sorted({c.text.strip() for c in codeset.iter("code") if c.text})
+    return json.dumps(found, indent=0, sort_keys=True) + "\n"
+
+
 def compile_all(map_dir: Path | None = None) -> dict[str, str]:
     """Every source compiled: output file name -> JSON text."""
-    return {output_name(s.set_id, s.version): dumps(compile_map(s, map_dir)) for s in SOURCES}
+    out = {output_name(s.set_id, s.version): dumps(compile_map(s, map_dir)) for s in SOURCES}
+    out[CODE_SETS_FILE] = compile_code_sets(map_dir)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

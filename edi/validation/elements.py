@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
+from edi.maps import external_codes
 from edi.x12.delimiters import Delimiters
 from edi.x12.grammar import CompositeDef, ElementDef, SegmentDef, Usage
 from edi.x12.segment import Segment
@@ -48,7 +49,7 @@ class ElementProblem(NamedTuple):
     repetition: int
     message: str
     value: str = ""
-    segment_level: bool = False     # reported with the segment (IK3), not an element (IK4)
+    level: str = "IK4"      # DefectLevel value: IK4 element, IK3 segment form, SNIP5 code set
 
 
 _NUMERIC = re.compile(r"-?\d+")
@@ -80,6 +81,10 @@ def _valid_time(text: str) -> bool:
     return len(text) < 6 or int(text[4:6]) <= 59
 
 
+_EXTERNAL_NAMES = {"states": "US state or Canadian province", "country": "country",
+                   "currency": "currency"}
+
+
 def _label(e: ElementDef | CompositeDef) -> str:
     return f"{e.ref} ({e.name})" if e.name else e.ref
 
@@ -87,7 +92,8 @@ def _label(e: ElementDef | CompositeDef) -> str:
 class _Element:
     """One element definition compiled into a value check, with a cache of verdicts."""
 
-    __slots__ = ("d", "label", "kind", "min", "max", "codes", "pattern", "cache", "cacheable")
+    __slots__ = ("d", "label", "kind", "min", "max", "codes", "pattern", "cache", "cacheable",
+                 "external")
 
     def __init__(self, d: ElementDef) -> None:
         self.d = d
@@ -97,21 +103,33 @@ class _Element:
         self.max = d.max_length
         self.codes = d.codes
         self.pattern = re.compile(d.pattern) if d.pattern else None
+        self.external = external_codes(d.external) if d.external else None
         self.cache: dict[str, tuple[str, str] | None] = {}
         # Codes, dates, times and amounts repeat across claims; long free text rarely does.
         self.cacheable = self.max <= 35 or bool(self.codes)
 
-    def check(self, value: str) -> tuple[str, str] | None:
-        """(IK403 code, message) for a present value, or None when it is fine."""
+    def check(self, value: str) -> tuple[str, str, str] | None:
+        """(code, message, level) for a present value, or None when it is fine."""
         if self.cacheable:
             cache = self.cache
             if value in cache:
                 return cache[value]
-            result = self._check(value)
+            result = self._verdict(value)
             if len(cache) < 4096:
                 cache[value] = result
             return result
-        return self._check(value)
+        return self._verdict(value)
+
+    def _verdict(self, value: str) -> tuple[str, str, str] | None:
+        found = self._check(value)
+        if found is not None:
+            return found[0], found[1], "IK4"
+        if self.external is not None and value not in self.external:
+            # SNIP 5: an external code list (state, country, currency).
+            what = _EXTERNAL_NAMES.get(self.d.external or "", self.d.external)
+            return (INVALID_CODE, f"{self.label}: {value!r} is not a valid {what} code",
+                    "SNIP5")
+        return None
 
     def _check(self, value: str) -> tuple[str, str] | None:
         kind = self.kind
@@ -226,7 +244,8 @@ class SegmentChecker:
                     continue
                 problem = slot.check(value)
                 if problem is not None:
-                    out.append(ElementProblem(problem[0], i + 1, 0, 0, problem[1], value))
+                    out.append(ElementProblem(problem[0], i + 1, 0, 0, problem[1], value,
+                                                  problem[2]))
             elif kind == _COMPOSITE:
                 self._composite(slot, value, i + 1, 0, component, out)
             elif kind == _NOT_USED:
@@ -240,7 +259,7 @@ class SegmentChecker:
             out.append(ElementProblem(
                 SEGMENT_HAS_ERRORS, n, 0, 0,
                 f"{self.tag} ends with an element separator before the terminator; empty "
-                "trailing elements must be left out", segment_level=True))
+                "trailing elements must be left out", level="IK3"))
         for i in self.required:
             if i >= n or not elements[i]:
                 out.append(ElementProblem(REQUIRED_MISSING, i + 1, 0, 0,
@@ -275,7 +294,7 @@ class SegmentChecker:
                 continue
             problem = slot.check(rep)
             if problem is not None:
-                out.append(ElementProblem(problem[0], pos, 0, number, problem[1], rep))
+                out.append(ElementProblem(problem[0], pos, 0, number, problem[1], rep, problem[2]))
 
     def _composite(self, slot: _Composite, value: str, pos: int, rep: int, sep: str,
                    out: list[ElementProblem]) -> None:
@@ -299,7 +318,8 @@ class SegmentChecker:
                 continue
             problem = comp.check(text)
             if problem is not None:
-                out.append(ElementProblem(problem[0], pos, c + 1, rep, problem[1], text))
+                out.append(ElementProblem(problem[0], pos, c + 1, rep, problem[1], text,
+                                          problem[2]))
 
     def _syntax(self, elements: tuple[str, ...], out: list[ElementProblem]) -> None:
         n = len(elements)

@@ -194,7 +194,7 @@ class SetChecker:
     def _elements(self, step: Step, seg: Segment, problems: list[ElementProblem]) -> None:
         loop = self.walker.loop_path(step)
         for p in problems:
-            self._error(IK3 if p.segment_level else IK4, p.code,
+            self._error(DefectLevel(p.level), p.code,
                         self._path(step, seg, p.element, p.component, p.repetition, loop=loop),
                         p.message)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import edi.maps
-from edi.maps.compile import SOURCES, compile_all, compile_map, output_name
+from edi.maps.compile import CODE_SETS_FILE, SOURCES, compile_all, compile_map, output_name
 from edi.x12.grammar import CompositeDef, LoopDef, SegmentDef, Usage
 
 MAPS_DIR = Path(edi.maps.__file__).resolve().parent
@@ -15,7 +15,8 @@ MAPS_DIR = Path(edi.maps.__file__).resolve().parent
 
 def test_committed_json_equals_a_fresh_compile():
     fresh = compile_all()
-    assert sorted(fresh) == sorted(output_name(s.set_id, s.version) for s in SOURCES)
+    assert sorted(fresh) == sorted([output_name(s.set_id, s.version) for s in SOURCES]
+                                   + [CODE_SETS_FILE])
     for name, text in fresh.items():
         committed = (MAPS_DIR / name).read_text(encoding="utf-8")
         assert committed == text, f"{name} is stale: run python -m edi.maps.compile"
@@ -90,3 +91,11 @@ def test_999_ctx_segments_are_told_apart():
     ctx = [s for s in find(ack.body, "2100").children if isinstance(s, SegmentDef)
            and s.id == "CTX"]
     assert [sorted(s.qualifier[1])[0] for s in ctx] == ["SITUATIONAL TRIGGER", "CLM01"]
+
+
+def test_only_stable_external_code_lists_are_carried():
+    from edi.maps import external_codes
+
+    assert "IL" in external_codes("states") and "NA" not in external_codes("states")
+    assert "US" in external_codes("country")
+    assert external_codes("pos") is None and external_codes("remark_code") is None

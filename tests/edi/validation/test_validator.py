@@ -254,3 +254,10 @@ def test_loop_over_its_maximum(claim_837p):
     report = validate_text(text_837p(body))
     d = only(report, DefectLevel.SEGMENT, "4")
     assert d.path.segment == "LX" and "2400" in d.message and "51" in d.message
+
+
+def test_state_code_is_checked_against_the_external_list(claim_837p):
+    body = ["N4*SPRINGFIELD*XQ*62701" if line == "N4*SPRINGFIELD*IL*62701" else line
+            for line in claim_837p]
+    d = only(validate_text(text_837p(body)), DefectLevel.CODE_SET, "7")
+    assert str(d.path) == "2000A/2000B/2010BA/N402" and "US state" in d.message

@@ -21,8 +21,8 @@ def test_x12_api():
 
 def test_maps_api():
     assert sorted(edi.maps.__all__) == sorted([
-        "Resolution", "canonical_version", "definition_for", "dumps", "known_versions",
-        "loads", "resolve",
+        "Resolution", "canonical_version", "definition_for", "dumps", "external_codes",
+        "known_versions", "loads", "resolve",
     ])
     assert all(hasattr(edi.maps, name) for name in edi.maps.__all__)
 
