@@ -103,6 +103,8 @@ def _summary(report: ValidationReport) -> str:
     errors = sum(1 for d in report.defects if d.is_error)
     warnings = len(report.defects) - errors
     verdict = "OK" if report.ok else "ERRORS"
+    if report.fatal is not None:
+        verdict = "CANNOT BE READ as X12 (reading stopped)"
     return (f"{verdict}: {report.segment_count} segments, {len(sets)} transaction set(s), "
             f"{accepted} accepted, {len(sets) - accepted} rejected; {errors} error(s), "
             f"{warnings} warning(s)")
