@@ -7,12 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-from collections.abc import Iterable
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 import claims.db.tables  # noqa: F401  (registers the tables on Base.metadata)
@@ -109,3 +113,28 @@ def claim_by_pcn(session: Session, pcn: str) -> ClaimRecord:
     claim = session.scalar(select(ClaimRecord).where(ClaimRecord.patient_control_number == pcn))
     assert claim is not None, pcn
     return claim
+
+
+POSTGRES_URL = os.environ.get("CLAIMHOUSE_TEST_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A throwaway PostgreSQL schema with every table; yields a URL whose search_path is it."""
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    schema = f"exchange_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -16,19 +16,19 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from exchange_support import (
     add_batch,
     claim_by_pcn,
     exchange_settings,
+    postgres_schema,
     require_service,
     sample_text,
 )
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
-from core.db import Base, make_engine, make_session_factory
+from core.db import make_engine, make_session_factory
 from core.tables import StoredFile
 from worker.app import QUEUE, create_app
 
@@ -36,8 +36,6 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("CLAIMHOUSE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-POSTGRES_URL = os.environ.get("CLAIMHOUSE_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture
@@ -48,21 +46,8 @@ def services() -> None:
 
 @pytest.fixture
 def database_url(services) -> Iterator[str]:
-    schema = f"exchange_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    try:
+    with postgres_schema() as url:
         yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -116,3 +116,48 @@ def test_a_file_that_cannot_be_read_is_marked_failed(app, mailbox):
 ])
 def test_only_transient_errors_are_retried(error, transient):
     assert _is_transient(error) is transient
+
+
+class _Request:
+    is_eager = False
+    retries = 2
+
+
+class _QueuedTask:
+    """Stands in for a task delivered by a broker, to watch what _run asks of Celery."""
+
+    def __init__(self, app):
+        self.app = app
+        self.request = _Request()
+        self.retried: list[tuple[BaseException, int]] = []
+
+    def retry(self, exc, countdown, max_retries):
+        self.retried.append((exc, countdown))
+        return RuntimeError("retry scheduled")
+
+
+def test_a_queued_task_is_retried_later_on_a_transient_error(app):
+    from worker.tasks import _run
+
+    task = _QueuedTask(app)
+    error = TransportUnavailable("connection refused")
+
+    def body(rt):
+        raise error
+
+    with pytest.raises(RuntimeError, match="retry scheduled"):
+        _run(task, "sending", body)
+    assert task.retried == [(error, 60)]
+
+
+def test_a_queued_task_is_not_retried_on_a_permanent_error(app):
+    from worker.tasks import _run
+
+    task = _QueuedTask(app)
+
+    def body(rt):
+        raise TransportAuthError("login refused")
+
+    with pytest.raises(TransportAuthError):
+        _run(task, "sending", body)
+    assert task.retried == []
