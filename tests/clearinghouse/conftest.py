@@ -26,6 +26,7 @@ class SftpServer:
     port: int
     root: Path
     known_hosts: Path
+    client_key: Path
 
     def transport_options(self) -> dict[str, object]:
         return {"username": SFTP_USER, "password": SFTP_PASSWORD,
@@ -49,6 +50,11 @@ def sftp_server(tmp_path: Path) -> Iterator[SftpServer]:
     for name in ("inbound", "outbound"):
         (root / name).mkdir(parents=True)
     host_key = asyncssh.generate_private_key("ssh-ed25519")
+    client_key = asyncssh.generate_private_key("ssh-ed25519")
+    client_key_path = tmp_path / "client_key"
+    client_key.write_private_key(str(client_key_path))
+    authorized = asyncssh.import_authorized_keys(
+        client_key.export_public_key().decode())
     loop = asyncio.new_event_loop()
     started = threading.Event()
     holder: dict[str, object] = {}
@@ -59,7 +65,7 @@ def sftp_server(tmp_path: Path) -> Iterator[SftpServer]:
     async def start() -> None:
         acceptor = await asyncssh.listen(
             "127.0.0.1", 0, server_host_keys=[host_key], server_factory=_PasswordServer,
-            sftp_factory=sftp_factory, allow_scp=False)
+            sftp_factory=sftp_factory, allow_scp=False, authorized_client_keys=authorized)
         holder["acceptor"] = acceptor
         holder["port"] = acceptor.sockets[0].getsockname()[1]
 
@@ -77,7 +83,7 @@ def sftp_server(tmp_path: Path) -> Iterator[SftpServer]:
     known_hosts.write_text(
         f"[127.0.0.1]:{port} {host_key.export_public_key().decode().strip()}\n")
     try:
-        yield SftpServer("127.0.0.1", port, root, known_hosts)
+        yield SftpServer("127.0.0.1", port, root, known_hosts, client_key_path)
     finally:
         acceptor = holder["acceptor"]
 

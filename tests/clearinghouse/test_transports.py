@@ -201,3 +201,12 @@ def silent_server():
     for conn in accepted:
         conn.close()
     listener.close()
+
+
+@pytest.mark.sftp
+def test_sftp_logs_in_with_a_key(sftp_server):
+    (sftp_server.root / "inbound" / "k.999").write_bytes(b"key")
+    with SftpTransport(sftp_server.host, sftp_server.port, username="billing",
+                       key_path=sftp_server.client_key, known_hosts=sftp_server.known_hosts,
+                       timeout=10) as transport:
+        assert transport.fetch("k.999") == b"key"
