@@ -69,20 +69,57 @@ class SetChecker:
     # -- the hot path ------------------------------------------------------------------------
 
     def feed(self, seg: Segment) -> None:
-        self.position += 1
+        """Check one segment of the set."""
+        self.feed_run([seg], 0, frozenset())
+
+    def feed_run(self, segments: list[Segment], start: int, stop_tags: frozenset[str]) -> int:
+        """Check ``segments[start:]`` up to the first whose id is in ``stop_tags``.
+
+        Returns the index of that segment (``len(segments)`` when none). One call per run of
+        body segments rather than per segment: the loop below is the validator's hot path.
+        """
+        memo_get = self.memo.get
         walker = self.walker
-        before = walker.state
-        key = (before, seg.tag, seg.elements)
-        hit = self.memo.get(key)
-        if hit is None:
-            hit = self._compute(key, seg)
-        step, problems, quiet = hit
-        used = walker.advance(step)
-        if quiet:
-            # Nothing to report or add up: only the use count can still be over the limit.
-            if step.same and step.limit is not None and used > step.limit:
-                self._structure(step, seg, used, before)
-            return
+        counts = walker.counts
+        end = len(segments)
+        i = start
+        while i < end:
+            seg = segments[i]
+            tag = seg.tag
+            if tag in stop_tags:
+                break
+            i += 1
+            self.position += 1
+            before = walker.state
+            key = (before, tag, seg.elements)
+            hit = memo_get(key)
+            if hit is None:
+                hit = self._compute(key, seg)
+            step, problems, quiet = hit
+            if quiet:
+                # Walker.advance, inlined: a quiet step is always placed.
+                depth = step.depth
+                if step.opened is not None:
+                    level = depth - 1
+                    del counts[depth:]
+                    used = counts[level] + 1 if step.same else 1
+                    counts[level] = used
+                    counts.append(1)
+                else:
+                    if len(counts) > depth + 1:
+                        del counts[depth + 1:]
+                    used = counts[depth] + 1 if step.same else 1
+                    counts[depth] = used
+                walker.state = step.state
+                if step.same and step.limit is not None and used > step.limit:
+                    self._structure(step, seg, used, before)
+                continue
+            self._loud(step, problems, seg, walker.advance(step), before)
+        return i
+
+    def _loud(self, step: Step, problems: list[ElementProblem], seg: Segment, used: int,
+              before: int) -> None:
+        """Everything a step can bring beyond the walk: defects, loop ends, counters."""
         if step.attention or (step.same and step.limit is not None and used > step.limit):
             self._structure(step, seg, used, before)
         if step.closed_ids:

@@ -307,22 +307,21 @@ class _Validation:
 
     def consume(self, segments: list[Segment]) -> None:
         self.segments += len(segments)
-        current = self.set
-        feed = current.checker.feed if current and current.checker else None
+        i, end = 0, len(segments)
         envelope = _ENVELOPE
-        for seg in segments:
-            tag = seg.tag
-            if tag not in envelope:
-                if feed is not None:
-                    feed(seg)           # the body of a set: nearly every segment
-                    continue
-                if current is not None:
-                    current.count += 1
-                    continue
+        while i < end:
             current = self.set
-            self.envelope(seg, tag, current)
-            current = self.set
-            feed = current.checker.feed if current and current.checker else None
+            if current is not None and current.checker is not None:
+                # The body of a checked set: nearly every segment of a file.
+                i = current.checker.feed_run(segments, i, envelope)
+                if i >= end:
+                    return
+            seg = segments[i]
+            i += 1
+            if seg.tag not in envelope and current is not None:
+                current.count += 1            # a set read without a guide
+                continue
+            self.envelope(seg, seg.tag, current)
 
     def envelope(self, seg: Segment, tag: str, current: _Set | None) -> None:
         """Every segment that is not inside a checked set body."""
