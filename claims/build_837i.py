@@ -20,10 +20,11 @@ from claims.build_parties import (
     provider_name,
     quantity,
     rd8,
+    seg,
     taxonomy,
 )
 from claims.model import Claim, Institutional, ServiceLine
-from edi.x12 import Segment, make_segment
+from edi.x12 import Segment
 
 __all__ = ["institutional_claim_segments"]
 
@@ -38,21 +39,21 @@ def _coded(qualifier: str, code: str, *, date: str = "", amount_text: str = "",
 
 def _hi(values: Sequence[list[str]], max_segments: int) -> Iterator[Segment]:
     for start in range(0, min(len(values), _PER_HI * max_segments), _PER_HI):
-        yield make_segment("HI", *values[start:start + _PER_HI])
+        yield seg("HI", *values[start:start + _PER_HI])
 
 
 def _hi_segments(claim: Claim, inst: Institutional) -> Iterator[Segment]:
     if claim.diagnoses:
         principal = claim.diagnoses[0]
-        yield make_segment("HI", _coded("ABK", principal.code,
+        yield seg("HI", _coded("ABK", principal.code,
                                         poa=principal.present_on_admission))
     if inst.admitting_diagnosis:
-        yield make_segment("HI", _coded("ABJ", inst.admitting_diagnosis))
+        yield seg("HI", _coded("ABJ", inst.admitting_diagnosis))
     yield from _hi([_coded("ABF", dx.code, poa=dx.present_on_admission)
                     for dx in claim.diagnoses[1:]], 2)
     if inst.principal_procedure:
         p = inst.principal_procedure
-        yield make_segment("HI", _coded("BBR", p.code, date=d8(p.date)))
+        yield seg("HI", _coded("BBR", p.code, date=d8(p.date)))
     yield from _hi([_coded("BBQ", p.code, date=d8(p.date)) for p in inst.other_procedures], 2)
     yield from _hi([_coded("BH", o.code, date=d8(o.date)) for o in inst.occurrences], 2)
     yield from _hi([_coded("BE", v.code, amount_text=amount(v.amount)) for v in inst.values], 2)
@@ -60,20 +61,20 @@ def _hi_segments(claim: Claim, inst: Institutional) -> Iterator[Segment]:
 
 
 def _line_segments(claim: Claim, number: int, line: ServiceLine) -> Iterator[Segment]:
-    yield make_segment("LX", str(number))
+    yield seg("LX", str(number))
     procedure = (["HC", line.procedure_code, *line.modifiers[:4]] if line.procedure_code
                  else None)
     non_covered = amount(line.non_covered_charge) if line.non_covered_charge else None
-    yield make_segment("SV2", line.revenue_code, procedure, amount(line.charge),
+    yield seg("SV2", line.revenue_code, procedure, amount(line.charge),
                        line.unit_basis, quantity(line.units), None, non_covered)
     if line.service_date:
         if line.service_date_end and line.service_date_end != line.service_date:
-            yield make_segment("DTP", "472", "RD8", rd8(line.service_date,
+            yield seg("DTP", "472", "RD8", rd8(line.service_date,
                                                         line.service_date_end))
         else:
-            yield make_segment("DTP", "472", "D8", d8(line.service_date))
+            yield seg("DTP", "472", "D8", d8(line.service_date))
     if line.line_control_number:
-        yield make_segment("REF", "6R", clean(line.line_control_number, 30))
+        yield seg("REF", "6R", clean(line.line_control_number, 30))
     yield from drug_segments(line)
     yield from line_adjudication_segments(claim, line)
 
@@ -84,26 +85,26 @@ def institutional_claim_segments(claim: Claim) -> Iterator[Segment]:
     if inst is None:
         raise ValueError(f"claim {claim.patient_control_number}: an institutional claim needs "
                          "its institutional data (type of bill, statement dates)")
-    yield make_segment("CLM", clean(claim.patient_control_number, 38),
+    yield seg("CLM", clean(claim.patient_control_number, 38),
                        amount(claim.total_charge), None, None,
                        (inst.facility_type, "A", claim.frequency), None, claim.assignment,
                        claim.benefits_assigned, claim.release_of_information)
     if inst.discharge_hour:
-        yield make_segment("DTP", "096", "TM", inst.discharge_hour)
-    yield make_segment("DTP", "434", "RD8", rd8(inst.statement_from, inst.statement_to))
+        yield seg("DTP", "096", "TM", inst.discharge_hour)
+    yield seg("DTP", "434", "RD8", rd8(inst.statement_from, inst.statement_to))
     if inst.admission_date:
         if inst.admission_hour:
-            yield make_segment("DTP", "435", "DT", d8(inst.admission_date) + inst.admission_hour)
+            yield seg("DTP", "435", "DT", d8(inst.admission_date) + inst.admission_hour)
         else:
-            yield make_segment("DTP", "435", "D8", d8(inst.admission_date))
-    yield make_segment("CL1", inst.admission_type or None, inst.admission_source or None,
+            yield seg("DTP", "435", "D8", d8(inst.admission_date))
+    yield seg("CL1", inst.admission_type or None, inst.admission_source or None,
                        inst.patient_status)
     if claim.prior_authorization:
-        yield make_segment("REF", "G1", clean(claim.prior_authorization, 50))
+        yield seg("REF", "G1", clean(claim.prior_authorization, 50))
     if claim.frequency in ("7", "8") and claim.payer_claim_number:
-        yield make_segment("REF", "F8", clean(claim.payer_claim_number, 50))
+        yield seg("REF", "F8", clean(claim.payer_claim_number, 50))
     if claim.notes:
-        yield make_segment("NTE", "ADD", clean(claim.notes, 80))
+        yield seg("NTE", "ADD", clean(claim.notes, 80))
     yield from _hi_segments(claim, inst)
     if inst.attending:
         yield provider_name("71", inst.attending)
@@ -115,13 +116,13 @@ def institutional_claim_segments(claim: Claim) -> Iterator[Segment]:
         yield provider_name("82", rendering)
     if claim.service_facility:
         facility = claim.service_facility
-        yield make_segment("NM1", "77", "2", clean(facility.last_name), None, None, None, None,
+        yield seg("NM1", "77", "2", clean(facility.last_name), None, None, None, None,
                            "XX" if facility.npi else None, facility.npi or None)
         if facility.address:
             yield from address_segments(facility.address)
     if claim.referring_provider:
         ref = claim.referring_provider
-        yield make_segment("NM1", "DN", "1", clean(ref.last_name), clean(ref.first_name, 35),
+        yield seg("NM1", "DN", "1", clean(ref.last_name), clean(ref.first_name, 35),
                            clean(ref.middle_name, 25), None, None, "XX", ref.npi)
     yield from other_payer_segments(claim)
     for number, line in enumerate(claim.lines, 1):

@@ -18,10 +18,11 @@ from claims.build_parties import (
     provider_name,
     quantity,
     rd8,
+    seg,
     taxonomy,
 )
 from claims.model import Claim, Provider, ServiceLine
-from edi.x12 import Segment, make_segment
+from edi.x12 import Segment
 
 __all__ = ["professional_claim_segments", "diagnosis_segment", "drug_segments"]
 
@@ -36,7 +37,7 @@ def diagnosis_segment(claim: Claim) -> Segment | None:
         return None
     values = [("ABK" if i == 0 else "ABF", dx.code) for i, dx in
               enumerate(claim.diagnoses[:12])]
-    return make_segment("HI", *values)
+    return seg("HI", *values)
 
 
 def _clm(claim: Claim) -> Segment:
@@ -45,7 +46,7 @@ def _clm(claim: Claim) -> Segment:
         causes = list(claim.accident.causes[:3])
         causes += [""] * (3 - len(causes))
         related = [*causes, claim.accident.state, claim.accident.country]
-    return make_segment(
+    return seg(
         "CLM", clean(claim.patient_control_number, 38), amount(claim.total_charge), None, None,
         (claim.place_of_service, "B", claim.frequency), _yes_no(claim.provider_signature),
         claim.assignment, claim.benefits_assigned, claim.release_of_information, None, related)
@@ -62,33 +63,33 @@ def drug_segments(line: ServiceLine) -> list[Segment]:
     if not line.ndc:
         return []
     qty = quantity(line.ndc_quantity) if line.ndc_quantity is not None else None
-    return [make_segment("LIN", None, "N4", line.ndc),
-            make_segment("CTP", None, None, None, qty, (line.ndc_unit or "UN",))]
+    return [seg("LIN", None, "N4", line.ndc),
+            seg("CTP", None, None, None, qty, (line.ndc_unit or "UN",))]
 
 
 def _service_date(line: ServiceLine) -> Segment | None:
     if line.service_date is None:
         return None
     if line.service_date_end and line.service_date_end != line.service_date:
-        return make_segment("DTP", "472", "RD8", rd8(line.service_date, line.service_date_end))
-    return make_segment("DTP", "472", "D8", d8(line.service_date))
+        return seg("DTP", "472", "RD8", rd8(line.service_date, line.service_date_end))
+    return seg("DTP", "472", "D8", d8(line.service_date))
 
 
 def _line_segments(claim: Claim, number: int, line: ServiceLine) -> Iterator[Segment]:
-    yield make_segment("LX", str(number))
+    yield seg("LX", str(number))
     modifiers = list(line.modifiers[:4])
     procedure = ["HC", line.procedure_code, *modifiers]
     if line.description:
         procedure += [""] * (6 - len(procedure)) + [clean(line.description, 80)]
     pos = line.place_of_service if line.place_of_service != claim.place_of_service else None
     pointers = [str(p) for p in line.diagnosis_pointers[:4]]
-    yield make_segment("SV1", procedure, amount(line.charge), line.unit_basis,
+    yield seg("SV1", procedure, amount(line.charge), line.unit_basis,
                        quantity(line.units), pos or None, None, pointers)
     date = _service_date(line)
     if date:
         yield date
     if line.line_control_number:
-        yield make_segment("REF", "6R", clean(line.line_control_number, 30))
+        yield seg("REF", "6R", clean(line.line_control_number, 30))
     yield from drug_segments(line)
     yield from line_adjudication_segments(claim, line)
 
@@ -97,23 +98,23 @@ def professional_claim_segments(claim: Claim) -> Iterator[Segment]:
     """Every segment of loop 2300 through the last 2400 for ``claim``."""
     yield _clm(claim)
     if claim.onset_date:
-        yield make_segment("DTP", "431", "D8", d8(claim.onset_date))
+        yield seg("DTP", "431", "D8", d8(claim.onset_date))
     if claim.accident and claim.accident.date:
-        yield make_segment("DTP", "439", "D8", d8(claim.accident.date))
+        yield seg("DTP", "439", "D8", d8(claim.accident.date))
     if claim.prior_authorization:
-        yield make_segment("REF", "G1", clean(claim.prior_authorization, 50))
+        yield seg("REF", "G1", clean(claim.prior_authorization, 50))
     # REF*F8 only for replacement and void claims (RFI 2173, RFI 2110).
     if claim.frequency in ("7", "8") and claim.payer_claim_number:
-        yield make_segment("REF", "F8", clean(claim.payer_claim_number, 50))
+        yield seg("REF", "F8", clean(claim.payer_claim_number, 50))
     if claim.notes:
-        yield make_segment("NTE", "ADD", clean(claim.notes, 80))
+        yield seg("NTE", "ADD", clean(claim.notes, 80))
     hi = diagnosis_segment(claim)
     if hi:
         yield hi
     if claim.referring_provider:
         ref = claim.referring_provider
         # 2310A NM102 is always 1: a referring provider is a person (TR3 2310A).
-        yield make_segment("NM1", "DN", "1", clean(ref.last_name), clean(ref.first_name, 35),
+        yield seg("NM1", "DN", "1", clean(ref.last_name), clean(ref.first_name, 35),
                            clean(ref.middle_name, 25), None, None, "XX", ref.npi)
     if _rendering_needed(claim, claim.rendering_provider):
         rendering = claim.rendering_provider
@@ -124,7 +125,7 @@ def professional_claim_segments(claim: Claim) -> Iterator[Segment]:
             yield prv
     if claim.service_facility:
         facility = claim.service_facility
-        yield make_segment("NM1", "77", "2", clean(facility.last_name), None, None, None, None,
+        yield seg("NM1", "77", "2", clean(facility.last_name), None, None, None, None,
                            "XX" if facility.npi else None, facility.npi or None)
         if facility.address:
             yield from address_segments(facility.address)

@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from claims.build_parties import address_segments, amount, clean, d8, person_name, quantity
+from claims.build_parties import (
+    address_segments,
+    amount,
+    clean,
+    d8,
+    person_name,
+    quantity,
+    seg,
+)
 from claims.model import Adjustment, Claim, ClaimKind, OtherCoverage, ServiceLine
-from edi.x12 import Segment, make_segment
+from edi.x12 import Segment
 
 __all__ = ["other_payer_segments", "line_adjudication_segments", "cas_segments"]
 
@@ -33,7 +41,7 @@ def cas_segments(adjustments: Sequence[Adjustment]) -> list[Segment]:
             for a in items[start:start + _TRIPLETS_PER_CAS]:
                 values += [a.reason, amount(a.amount),
                            quantity(a.quantity) if a.quantity is not None else None]
-            out.append(make_segment("CAS", *values))
+            out.append(seg("CAS", *values))
     if len(out) > _MAX_CAS:
         raise ValueError(f"{len(out)} CAS segments needed; the 837 allows {_MAX_CAS}")
     return out
@@ -42,32 +50,32 @@ def cas_segments(adjustments: Sequence[Adjustment]) -> list[Segment]:
 def _coverage_segments(claim: Claim, coverage: OtherCoverage) -> Iterator[Segment]:
     sub = coverage.subscriber
     professional = claim.kind == ClaimKind.PROFESSIONAL
-    yield make_segment("SBR", coverage.responsibility, coverage.relationship,
+    yield seg("SBR", coverage.responsibility, coverage.relationship,
                        clean(sub.group_number, 50) or None, clean(sub.group_name) or None,
                        (sub.insurance_type or None) if professional else None, None, None,
                        None, sub.claim_filing_indicator or None)
     adj = coverage.adjudication
     if adj is not None:
         yield from cas_segments(adj.claim_adjustments)
-        paid = make_segment("AMT", "D", amount(adj.paid_amount))
-        remaining = (make_segment("AMT", "EAF", amount(adj.patient_responsibility))
+        paid = seg("AMT", "D", amount(adj.paid_amount))
+        remaining = (seg("AMT", "EAF", amount(adj.patient_responsibility))
                      if adj.patient_responsibility is not None else None)
         # TR3 order differs: 837P lists D, A8, EAF; 837I lists D, EAF, A8.
         yield paid
         if remaining:
             yield remaining
     # OI03 benefits assignment, OI04 patient signature source (837P only), OI06 release.
-    yield make_segment("OI", None, None, claim.benefits_assigned,
+    yield seg("OI", None, None, claim.benefits_assigned,
                        "P" if professional else None, None, claim.release_of_information)
     yield person_name("IL", sub.person, "MI", clean(sub.member_id, 80))
     if sub.person.address:
         yield from address_segments(sub.person.address)
-    yield make_segment("NM1", "PR", "2", clean(coverage.payer.name), None, None, None, None,
+    yield seg("NM1", "PR", "2", clean(coverage.payer.name), None, None, None, None,
                        "PI", clean(coverage.payer.payer_id, 80))
     if adj is not None:
-        yield make_segment("DTP", "573", "D8", d8(adj.paid_date))
+        yield seg("DTP", "573", "D8", d8(adj.paid_date))
         if adj.payer_claim_number:
-            yield make_segment("REF", "F8", clean(adj.payer_claim_number, 50))
+            yield seg("REF", "F8", clean(adj.payer_claim_number, 50))
 
 
 def other_payer_segments(claim: Claim) -> Iterator[Segment]:
@@ -94,8 +102,8 @@ def line_adjudication_segments(claim: Claim, line: ServiceLine) -> Iterator[Segm
             procedure = ["HC", code, *settled.modifiers[:4]] if code else None
             revenue = (settled.revenue_code or line.revenue_code) if institutional else None
             # SVD01 repeats the 2330B NM109 of the payer that settled the line (TR3 2430).
-            yield make_segment("SVD", clean(coverage.payer.payer_id, 80),
+            yield seg("SVD", clean(coverage.payer.payer_id, 80),
                                amount(settled.paid_amount),
                                procedure, revenue, quantity(settled.paid_units))
             yield from cas_segments(settled.adjustments)
-            yield make_segment("DTP", "573", "D8", d8(settled.paid_date or adj.paid_date))
+            yield seg("DTP", "573", "D8", d8(settled.paid_date or adj.paid_date))
