@@ -40,7 +40,7 @@ from core.archive import (
     store_file,
 )
 from core.tables import StoredFile
-from edi.x12 import Segment, parse_segments
+from edi.x12 import iter_segments
 from remittance import import_era
 
 __all__ = ["DUPLICATE", "UNHANDLED", "ProcessOutcome", "Received", "process_file",
@@ -98,24 +98,26 @@ def _decode(content: bytes) -> str:
         return content.decode("latin-1")
 
 
-Handler = Callable[[Session, StoredFile, str, Sequence[Segment]], str]
+Handler = Callable[[Session, StoredFile, str], str]
 
 
-def _ta1(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
+def _ta1(session: Session, stored: StoredFile, text: str) -> str:
     results = [apply_ta1(session, verdict, stored_file_id=stored.id)
                for verdict in read_ta1(text, stored.source_name)]
     return "; ".join(r.summary() for r in results) or "TA1: nothing to apply"
 
 
-def _999(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
-    return apply_999(session, read_999(text, stored.source_name), stored_file_id=stored.id).summary()
+def _999(session: Session, stored: StoredFile, text: str) -> str:
+    verdicts = read_999(text, stored.source_name)
+    return apply_999(session, verdicts, stored_file_id=stored.id).summary()
 
 
-def _277(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
-    return apply_277ca(session, read_277ca(text, stored.source_name), stored_file_id=stored.id).summary()
+def _277(session: Session, stored: StoredFile, text: str) -> str:
+    verdicts = read_277ca(text, stored.source_name)
+    return apply_277ca(session, verdicts, stored_file_id=stored.id).summary()
 
 
-def _835(session: Session, stored: StoredFile, text: str, segments: Sequence[Segment]) -> str:
+def _835(session: Session, stored: StoredFile, text: str) -> str:
     # Posting is idempotent on payer + TRN02 (remittance.importer), beside our SHA-256 check.
     result = import_era(session, text, source=stored.source_name, file_sha256=stored.sha256,
                         user="835", stored_file_id=stored.id)
@@ -133,17 +135,24 @@ class _NoHandler(Exception):
 _HANDLERS: dict[str, Handler] = {"TA1": _ta1, "999": _999, "277": _277, "835": _835}
 
 
-def _interchanges(segments: Sequence[Segment]) -> list[tuple[str, str]]:
-    return [(s.get(6).strip(), s.get(13).strip()) for s in segments if s.tag == "ISA"]
+_CHUNK = 1 << 20     # the tokenizer returns one chunk's segments at a time
 
 
-def _kinds(segments: Sequence[Segment]) -> list[str]:
+def _survey(text: str, source: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Each interchange's (ISA06, ISA13) and the kinds of set in the file, in order of
+    appearance. Streams: an 835 of any size is never held as segments here."""
+    interchanges: list[tuple[str, str]] = []
     kinds: list[str] = []
-    for seg in segments:
-        kind = seg.get(1) if seg.tag == "ST" else "TA1" if seg.tag == "TA1" else ""
-        if kind and kind not in kinds:
-            kinds.append(kind)
-    return kinds
+    chunks = (text[at:at + _CHUNK] for at in range(0, len(text), _CHUNK))
+    for seg in iter_segments(chunks, source):
+        tag = seg.tag
+        if tag == "ISA":
+            interchanges.append((seg.get(6).strip(), seg.get(13).strip()))
+        elif tag in ("ST", "TA1"):
+            kind = seg.get(1) if tag == "ST" else "TA1"
+            if kind not in kinds:
+                kinds.append(kind)
+    return interchanges, kinds
 
 
 def process_file(session: Session, file_id: int, *,
@@ -160,9 +169,9 @@ def process_file(session: Session, file_id: int, *,
     if stored.direction != Direction.IN:
         raise ValueError(f"stored file {stored.source_name} is an outbound file")
     text = _decode(file_content(session, stored, archive_dir))
-    segments = parse_segments(text, stored.source_name)
-    kinds = tuple(_kinds(segments))
-    duplicate = _register_interchanges(session, stored, segments)
+    interchanges, found_kinds = _survey(text, stored.source_name)
+    kinds = tuple(found_kinds)
+    duplicate = _register_interchanges(session, stored, interchanges)
     if duplicate:
         mark_processed(session, stored)
         stored.status, stored.error = DUPLICATE, duplicate
@@ -173,7 +182,7 @@ def process_file(session: Session, file_id: int, *,
         try:
             if handler is None:
                 raise _NoHandler(kind or "(no transaction set)")
-            summaries.append(handler(session, stored, text, segments))
+            summaries.append(handler(session, stored, text))
         except _NoHandler as missing:
             unhandled.append(missing.kind)
     mark_processed(session, stored)
@@ -188,10 +197,9 @@ def process_file(session: Session, file_id: int, *,
 
 
 def _register_interchanges(session: Session, stored: StoredFile,
-                           segments: Sequence[Segment]) -> str:
+                           found: Sequence[tuple[str, str]]) -> str:
     """Remember each interchange by sender and ISA13; a message when all were seen before."""
     seen: list[str] = []
-    found = _interchanges(segments)
     for sender, control in found:
         earlier = session.scalar(select(ReceivedInterchange).where(
             ReceivedInterchange.sender_id == sender,
