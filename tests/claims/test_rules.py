@@ -33,3 +33,14 @@ def test_finding_text():
     assert str(f) == ("ERROR CL001 total_charge: Total charge 10.00 does not equal the sum of "
                       "the lines 12.00. Correct the total or the line charges.")
     assert f.severity is Severity.ERROR
+
+
+def test_the_json_documentation_lists_every_rule_and_claim_field():
+    from pathlib import Path
+
+    from claims.json_codec import _CLAIM, _INSTITUTIONAL, _LINE
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "claim-json.md").read_text()
+    assert [rule_id for rule_id in RULES if f"| {rule_id} |" not in doc] == []
+    fields = _CLAIM | _INSTITUTIONAL | _LINE
+    assert sorted(f for f in fields if f"`{f}`" not in doc) == []
