@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, select, text
+from sqlalchemy import ColumnElement, String, Table, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 __all__ = ["insert_rows", "key_chunks", "matching", "scalars_matching", "update_rows"]
 
@@ -39,7 +40,8 @@ def key_chunks(session: Session, values: Iterable[Any]) -> list[list[Any]]:
 def matching(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
     """``column IN values``; on PostgreSQL ``column = ANY(:array)``, a single parameter."""
     if _is_postgres(session):
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        kind = String() if isinstance(column.type, NullType) else column.type
+        return column == any_(bindparam(None, list(values), type_=ARRAY(kind)))
     return column.in_(values)
 
 
@@ -55,6 +57,22 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
             return list(session.execute(statement, list(rows)).scalars())
         session.execute(table.insert(), list(rows))
         return []
+    # COPY skips the columns' Python-side defaults that an INSERT would apply: add them.
+    defaults = {}
+    for column in table.columns:
+        default = column.default
+        if column.name in columns or column.name == "id" or default is None:
+            continue
+        if default.is_scalar:
+            defaults[column.name] = default.arg
+        elif default.is_callable:
+            defaults[column.name] = default.arg(None)
+    if defaults:
+        columns += list(defaults)
+        extra = tuple(defaults.values())
+        rows = [(*row.values(), *extra) for row in rows]  # type: ignore[misc]
+    else:
+        rows = [tuple(row.values()) for row in rows]  # type: ignore[misc]
     ids: list[int] = []
     if returning_ids:
         ids = list(session.execute(
@@ -66,10 +84,10 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
             cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         if returning_ids:
             for new_id, row in zip(ids, rows, strict=True):
-                copy.write_row((new_id, *row.values()))
+                copy.write_row((new_id, *row))
         else:
             for row in rows:
-                copy.write_row(tuple(row.values()))
+                copy.write_row(row)
     return ids
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from remit_practice import load_practice
-from sqlalchemy.orm import Session
-from sqlalchemy.pool import StaticPool
 
-import claims.db.tables  # noqa: F401  (registers the claims tables on Base)
-import core.tables  # noqa: F401
-import remittance.tables  # noqa: F401
-from core.db import Base, make_engine
+# Test modules here import the sample practice helper by name; pytest imports them by path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from remit_practice import load_practice  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy.pool import StaticPool  # noqa: E402
+
+import claims.db.tables  # noqa: E402, F401  (registers the claims tables on Base)
+import core.tables  # noqa: E402, F401
+import remittance.tables  # noqa: E402, F401
+from core.db import Base, make_engine  # noqa: E402
 
 
 @pytest.fixture(scope="session")

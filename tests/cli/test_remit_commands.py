@@ -1,0 +1,101 @@
+"""``claimhouse remit read`` and ``remit post`` against a SQLite database."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import claims.db.tables  # noqa: F401
+import core.tables  # noqa: F401
+import remittance.tables  # noqa: F401
+from cli.main import main
+from core.db import Base, make_engine
+from remittance.tables import PostingRecord, RemittanceRecord
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples" / "remittance"
+sys.path.insert(0, str(ROOT / "tests" / "remittance"))
+from remit_practice import load_practice  # noqa: E402
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'claimhouse.db'}"
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        load_practice(session)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+def _count(url: str, table) -> int:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        n = session.scalar(select(func.count()).select_from(table))
+    engine.dispose()
+    return n
+
+
+def test_read_prints_a_preview_and_writes_nothing(database: str, capsys) -> None:
+    code = main(["remit", "read", str(SAMPLES / "era_basic.835"), "--database-url", database])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("Payment EFT202604100001 from MEDICARE PART B to RIVERSIDE FAMILY "
+                          "PRACTICE: 237.25 by EFT on 2026-04-10")
+    assert "4 claim payment(s): 4 to post, 0 held, 0 unmatched" in out
+    assert "30.00  to patient: deductible  [PR 1 deductible]" in out
+    assert "DENIAL timely filing: appeal, 200.00 at stake, appeal by 2026-08-08" in out
+    assert "Provider adjustment WO (overpayment recovery) ICN0999: 25.00 reduces" in out
+    assert _count(database, RemittanceRecord) == 0
+
+
+def test_post_posts_once(database: str, capsys) -> None:
+    path = str(SAMPLES / "era_basic.835")
+    assert main(["remit", "post", path, "--database-url", database, "--user", "poster"]) == 0
+    out = capsys.readouterr().out
+    assert "-> posted; claims: 4 posted; 3 denial(s) queued; 261.00 posted" in out
+    postings = _count(database, PostingRecord)
+    assert main(["remit", "post", path, "--database-url", database]) == 0
+    assert "-> duplicate" in capsys.readouterr().out
+    assert _count(database, PostingRecord) == postings
+
+
+def test_post_exits_3_when_held(database: str, capsys) -> None:
+    code = main(["remit", "post", str(SAMPLES / "era_out_of_balance.835"),
+                 "--database-url", database])
+    assert code == 3
+    assert "-> held" in capsys.readouterr().out
+
+
+def test_office_rules_file(database: str, tmp_path: Path, capsys) -> None:
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"rules": [{"group": "CO", "reason": "29",
+                                            "disposition": "write_off"}]}))
+    main(["remit", "read", str(SAMPLES / "era_basic.835"), "--database-url", database,
+          "--rules", str(rules)])
+    assert "200.00  written off (contractual)  [CO 29" in capsys.readouterr().out
+    rules.write_text('{"rules": [{"group": "CO"}]}')
+    code = main(["remit", "read", str(SAMPLES / "era_basic.835"), "--database-url", database,
+                 "--rules", str(rules)])
+    assert code == 1
+    assert "posting rule 1: needs a group" in capsys.readouterr().err
+
+
+def test_clear_errors(database: str, tmp_path: Path, capsys) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Dear billing office")
+    assert main(["remit", "post", str(letter), "--database-url", database]) == 1
+    assert "letter.txt: not a readable 835" in capsys.readouterr().err
+    assert main(["remit", "read", str(tmp_path / "missing.835"),
+                 "--database-url", database]) == 1
+    assert "missing.835" in capsys.readouterr().err
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert main(["remit", "read", str(SAMPLES / "era_basic.835"), "--database-url", empty]) == 1
+    assert "run `claimhouse db upgrade` first" in capsys.readouterr().err

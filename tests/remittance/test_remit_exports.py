@@ -1,0 +1,25 @@
+"""The remittance package's public API is pinned: changing it is a deliberate act."""
+
+from __future__ import annotations
+
+import remittance
+
+PUBLIC = [
+    "DEFAULT_RULES", "Action", "AppealLetter", "BalanceVerdict", "ClaimBalance", "ClaimIndex",
+    "ClaimPosting", "ClaimSnapshot", "DenialCategory", "DenialFinding", "DenialItem",
+    "Disposition", "EntryKind", "HeldPayment", "ImportResult", "LinePosting", "LineSnapshot",
+    "Outcome", "PatientBalance", "PostingRules", "QueueError", "ReconciliationResult",
+    "ReleaseResult", "RemittanceError", "RemittancePlan", "RemittanceSummary", "RulesError",
+    "SecondaryClaimError", "UnmatchedPayment", "appeal_letter_pdf", "check_balance",
+    "classify_adjustment", "denial_findings", "describe_plan", "held_payments", "import_era",
+    "list_denials", "patient_balances", "plan_era", "plan_remittance",
+    "prior_payer_adjudication", "reconcile_deposit", "release_claim_payment",
+    "release_remittance", "render_appeal_letter", "resolve_denial", "secondary_claim_from_era",
+    "unmatched_payments", "unreconciled_remittances",
+]
+
+
+def test_public_api() -> None:
+    assert remittance.__all__ == PUBLIC
+    for name in PUBLIC:
+        assert getattr(remittance, name) is not None
