@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from claims.db.tables import (
     Acknowledgment,
@@ -395,9 +395,10 @@ def queue_counts(session: Session) -> tuple[tuple[WorkQueue, int], ...]:
 
 
 def get_claim(session: Session, claim_id: int) -> ClaimDetail:
+    # One query for the claim and the records it names, one for its lines.
     record = session.get(ClaimRecord, claim_id, options=[
-        selectinload(ClaimRecord.lines), selectinload(ClaimRecord.patient),
-        selectinload(ClaimRecord.payer), selectinload(ClaimRecord.billing_provider)])
+        selectinload(ClaimRecord.lines), joinedload(ClaimRecord.patient),
+        joinedload(ClaimRecord.payer), joinedload(ClaimRecord.billing_provider)])
     if record is None:
         raise NotFound(f"no claim with id {claim_id}")
     history = session.scalars(select(ClaimStatusChange).where(
