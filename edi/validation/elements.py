@@ -22,7 +22,7 @@ from edi.x12.delimiters import Delimiters
 from edi.x12.grammar import CompositeDef, ElementDef, SegmentDef, Usage
 from edi.x12.segment import Segment
 
-__all__ = ["ElementProblem", "SegmentChecker", "checker_for", "is_valid_date"]
+__all__ = ["ElementProblem", "SegmentChecker", "checker_for", "is_valid_date", "is_valid_time"]
 
 # IK403 codes (X231A1).
 REQUIRED_MISSING = "1"
@@ -73,7 +73,8 @@ def is_valid_date(text: str) -> bool:
     return True
 
 
-def _valid_time(text: str) -> bool:
+def is_valid_time(text: str) -> bool:
+    """HHMM, HHMMSS or HHMMSSD[D] naming a real time of day."""
     if not _DIGITS.fullmatch(text) or len(text) not in (4, 6, 7, 8):
         return False
     if int(text[:2]) > 23 or int(text[2:4]) > 59:
@@ -156,7 +157,7 @@ class _Element:
                 return INVALID_DATE, f"{label}: {value!r} is not a valid date ({form})"
             return None
         elif kind == "TM":
-            if not _valid_time(value):
+            if not is_valid_time(value):
                 return INVALID_TIME, f"{label}: {value!r} is not a valid time (HHMM)"
             length = len(value)
         else:

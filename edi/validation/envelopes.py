@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from edi.validation.elements import is_valid_date
+from edi.validation.elements import is_valid_date, is_valid_time
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.segment import Segment
 
@@ -94,6 +94,9 @@ def gs_defects(gs: Segment, known_version: Callable[[str], bool]) -> list[Defect
     if not (len(g(4)) == 8 and is_valid_date(g(4))):
         out.append(defect(AK9, "1", gs, f"GS04 group date {g(4)!r} is not a valid "
                                         "CCYYMMDD date", element=4))
+    if not is_valid_time(g(5)):
+        out.append(defect(AK9, "1", gs, f"GS05 group time {g(5)!r} is not a valid HHMM[SS] "
+                                        "time", element=5))
     control = g(6)
     if not (control.isdigit() and 1 <= len(control) <= 9):
         out.append(defect(AK9, "6", gs, f"GS06 group control number {control!r} must be 1 to "
