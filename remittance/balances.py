@@ -60,9 +60,13 @@ class PatientBalance:
         return sum((c.patient_owes for c in self.claims if c.ready_for_statement), ZERO)
 
 
-def patient_balances(session: Session, *, patient_id: int | None = None
-                     ) -> tuple[PatientBalance, ...]:
-    """Balances per patient from posted remittances, only claims where the patient owes."""
+def patient_balances(session: Session, *, patient_id: int | None = None,
+                     small_balance: Decimal = ZERO) -> tuple[PatientBalance, ...]:
+    """Balances per patient from posted remittances, only claims where the patient owes.
+
+    A claim balance at or under ``small_balance`` is listed as not ready for a statement
+    (offices write such balances off rather than mail them).
+    """
     query = (select(ClaimPaymentRecord.id, ClaimPaymentRecord.claim_id,
                     ClaimPaymentRecord.status_code, ClaimPaymentRecord.payer_claim_number,
                     ClaimPaymentRecord.crossover_payer, ClaimPaymentRecord.paid)
@@ -122,6 +126,8 @@ def patient_balances(session: Session, *, patient_id: int | None = None
             waiting = f"crossed over to {crossover[c.id]}"
         elif coverage[c.patient_id] > top[c.id]:
             waiting = "the next payer on file has not paid yet"
+        elif owed <= small_balance:
+            waiting = f"small balance (at most {small_balance:,.2f}): write off"
         by_patient[c.patient_id].append(ClaimBalance(
             c.id, c.patient_control_number, c.service_date_from, c.total_charge, paid[c.id],
             s["written_off"], s[EntryKind.DEDUCTIBLE], s[EntryKind.COINSURANCE],

@@ -56,6 +56,9 @@ def _claim(cp: ClaimPosting, remit_date: dt.date | None) -> Iterator[str]:
             head = (f"    Line {line.service_index + 1} {line.procedure_code}"
                     f"{' ' + ':'.join(line.modifiers) if line.modifiers else ''}: "
                     f"charge {_m(line.charge)}, paid {_m(line.paid)}")
+            svc = pay.services[line.service_index]
+            if svc.submitted_procedure is not None:
+                head += f" (the payer changed the code to {svc.procedure.code})"
             if line.line_id is None and cp.claim is not None:
                 head += " (no matching billed line)"
             elif line.method not in ("ref_6r", "claim_level") and cp.claim is not None:

@@ -73,8 +73,6 @@ class PostingRules:
     negative_allowed: frozenset[str] = frozenset({"144"})
     #: Hold a claim payment whose lines cannot all be matched to our billed lines.
     hold_unmatched_lines: bool = True
-    #: Patient balances at or under this amount are written off rather than billed.
-    small_balance_write_off: Decimal = Decimal("0")
 
     def disposition(self, group: str, reason: str, amount: Decimal) -> Disposition:
         if (self.hold_negative_contractual and group == "CO" and amount < 0
@@ -108,19 +106,13 @@ class PostingRules:
                 raise RulesError(
                     f"posting rule {n}: needs a group, a reason and a disposition "
                     f"({', '.join(d.value for d in Disposition)}); got {item!r}") from exc
-        try:
-            small = Decimal(str(data.get("small_balance_write_off",
-                                         start.small_balance_write_off)))
-        except ArithmeticError as exc:
-            raise RulesError("small_balance_write_off must be an amount") from exc
         return cls(rules=tuple(rules),
                    hold_negative_contractual=bool(data.get("hold_negative_contractual",
                                                            start.hold_negative_contractual)),
                    negative_allowed=frozenset(data.get("negative_allowed",
                                                        start.negative_allowed)),
                    hold_unmatched_lines=bool(data.get("hold_unmatched_lines",
-                                                      start.hold_unmatched_lines)),
-                   small_balance_write_off=small)
+                                                      start.hold_unmatched_lines)))
 
 
 DEFAULT_RULES = PostingRules()

@@ -51,3 +51,14 @@ def test_statement_totals_per_patient(session: Session, practice: dict[str, int]
     only = patient_balances(session, patient_id=doe.patient_id)
     assert [p.name for p in only] == ["JANE DOE"]
     assert patients["TOM BROWN"].total == 0
+
+
+def test_small_balances_are_not_sent_on_statements(session: Session,
+                                                    practice: dict[str, int]) -> None:
+    post(session, "era_basic.835")
+    claims = {c.patient_control_number: c
+              for p in patient_balances(session, small_balance=Decimal("30.00"))
+              for c in p.claims}
+    assert not claims["C1002"].ready_for_statement
+    assert claims["C1002"].waiting_for == "small balance (at most 30.00): write off"
+    assert claims["C1001"].ready_for_statement

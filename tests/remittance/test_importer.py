@@ -166,3 +166,16 @@ def test_a_crash_leaves_nothing_half_posted(tmp_path, monkeypatch) -> None:
         assert count(session, PostingRecord) == 0
         assert {c.status for c in session.scalars(select(ClaimRecord))} == {"payer_accepted"}
     engine.dispose()
+
+
+def test_fallback_match_by_patient_from_the_database(session: Session,
+                                                     practice: dict[str, int]) -> None:
+    text = sample_text("era_basic.835").replace("CLP*C1003*", "CLP*C1OO3*").replace(
+        "REF*6R*C1003-1~", "")
+    text = text.replace("SE*71*", "SE*70*")
+    result = import_era(session, text, source="typo.835", file_sha256="typo")
+    assert result.remittances[0].count("posted") == 4, result.remittances[0].problems
+    payment = session.scalar(select(ClaimPaymentRecord).where(
+        ClaimPaymentRecord.patient_control_number == "C1OO3"))
+    assert (payment.claim_id, payment.match_method) == (practice["C1003"],
+                                                        "patient_dates_charge")

@@ -35,12 +35,11 @@ def test_an_office_overrides_and_adds_rules_from_json_data() -> None:
         "rules": [{"group": "co", "reason": "97", "disposition": "write_off"},
                   {"group": "*", "reason": "18", "disposition": "hold"},
                   {"group": "CO", "reason": "22", "disposition": "keep_open"}],
-        "small_balance_write_off": "4.99", "hold_unmatched_lines": False})
+        "hold_unmatched_lines": False})
     assert rules.disposition("CO", "97", D("10")) is Disposition.WRITE_OFF
     assert rules.disposition("OA", "18", D("10")) is Disposition.HOLD
     assert rules.disposition("CO", "22", D("10")) is Disposition.KEEP_OPEN
     assert rules.disposition("OA", "22", D("10")) is Disposition.HOLD
-    assert rules.small_balance_write_off == D("4.99")
     assert rules.hold_unmatched_lines is False
 
 
