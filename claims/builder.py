@@ -29,7 +29,15 @@ from claims.build_parties import (
     seg,
     taxonomy,
 )
-from claims.model import Claim, ClaimKind, Patient, Payer, Provider, Subscriber
+from claims.model import (
+    Claim,
+    ClaimKind,
+    Patient,
+    Payer,
+    Provider,
+    Subscriber,
+    with_line_control_numbers,
+)
 from edi.x12 import (
     FunctionalGroup,
     GroupHeader,
@@ -130,6 +138,8 @@ def _patient_segments(hl: int, parent: int, patient: Patient) -> list[Segment]:
 
 
 def _claim_segments(claim: Claim) -> Iterable[Segment]:
+    # Every line gets a REF*6R: the 835 echoes it back, which is how payments find lines.
+    claim = with_line_control_numbers(claim)
     if claim.kind == ClaimKind.INSTITUTIONAL:
         return institutional_claim_segments(claim)
     return professional_claim_segments(claim)

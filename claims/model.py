@@ -9,7 +9,7 @@ value travels in (TR3 005010X222A1 / X223A2). Money is ``Decimal`` with two plac
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -18,6 +18,7 @@ __all__ = [
     "Diagnosis", "ServiceLine", "Accident", "CodedDate", "CodedAmount", "Procedure",
     "Institutional", "Adjustment", "LineAdjudication", "PriorPayerAdjudication",
     "OtherCoverage", "Claim", "money", "line_control_number_for",
+    "with_line_control_numbers",
 ]
 
 CENT = Decimal("0.01")
@@ -327,3 +328,14 @@ def line_control_number_for(patient_control_number: str, index: int) -> str:
     """
     suffix = f"-{index}"
     return patient_control_number[: 30 - len(suffix)] + suffix
+
+
+def with_line_control_numbers(claim: Claim) -> Claim:
+    """``claim`` with a generated REF*6R on every line that has none (the same claim if all do)."""
+    if all(line.line_control_number for line in claim.lines):
+        return claim
+    pcn = claim.patient_control_number
+    lines = tuple(line if line.line_control_number else replace(
+        line, line_control_number=line_control_number_for(pcn, i))
+        for i, line in enumerate(claim.lines, 1))
+    return replace(claim, lines=lines)

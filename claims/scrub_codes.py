@@ -95,7 +95,7 @@ def check_lines(claim: Claim, codes: CodeSets, today: dt.date) -> Iterator[Findi
             yield finding("LN017", i=i, value=line.unit_basis, allowed=" or ".join(allowed))
         yield from _check_pointers(claim, i)
         yield from _check_line_dates(claim, i, today)
-        if line.line_control_number in controls:
+        if line.line_control_number and line.line_control_number in controls:
             yield finding("LN010", i=i, value=line.line_control_number)
         controls.add(line.line_control_number)
         if line.ndc:

@@ -137,3 +137,10 @@ def test_submitter_needs_a_contact():
 def test_no_claims_is_an_error():
     with pytest.raises(ValueError, match="no claims"):
         build([])
+
+
+def test_lines_without_control_numbers_get_generated_ones(samples):
+    claim = samples["office_visit"]
+    bare = replace(claim, lines=tuple(replace(x, line_control_number="") for x in claim.lines))
+    text = build([bare])
+    assert "REF*6R*MSFM-10001-1~" in text and "REF*6R*MSFM-10001-2~" in text

@@ -90,3 +90,26 @@ def test_errors(samples, primary_payment):
         secondary_claim(replace(office, other_coverages=()), primary_payment)
     with pytest.raises(CoordinationError, match="payment is from payer XX"):
         secondary_claim(office, replace(primary_payment, payer=Payer("Other", "XX")))
+
+
+def test_institutional_secondary_claim(samples, code_sets):
+    from claims import Adjustment, LineAdjudication, PriorPayerAdjudication
+
+    outpatient = samples["institutional_outpatient"]
+    other = OtherCoverage(Payer("Prairie Health Plan", "PHP01"), replace(
+        outpatient.subscriber, member_id="PHP1"), "S")
+    claim = replace(outpatient, other_coverages=(other,))
+    lines = tuple(LineAdjudication(line.line_control_number, line.procedure_code,
+                                   line.charge - Decimal("10.00"),
+                                   adjustments=(Adjustment("CO", "45", Decimal("10.00")),),
+                                   revenue_code=line.revenue_code)
+                  for line in claim.lines)
+    paid = sum((x.paid_amount for x in lines), Decimal(0))
+    payment = PriorPayerAdjudication(claim.payer, paid, TODAY.replace(month=10),
+                                     lines=lines, payer_claim_number="LMI-1")
+    secondary = secondary_claim(claim, payment)
+    assert not has_errors(scrub(secondary, code_sets, today=TODAY))
+    text = build([secondary])
+    assert pyx12_errors(text) == []
+    assert "SVD*LMI22*840*HC:99284*0450*1~" in text
+    assert "OI***Y***Y~" in text
