@@ -34,7 +34,7 @@ from claims.json_codec import claim_from_json
 from claims.lifecycle import ClaimEvent, ClaimStatus, apply_transition
 from clearinghouse.errors import BatchError
 from clearinghouse.tables import allocate_control_numbers
-from clearinghouse.transports import Transport
+from clearinghouse.transports import Transport, optional_setting
 from core.archive import Direction, file_content, mark_sent, store_file
 from core.settings import Settings
 from core.tables import StoredFile, utcnow
@@ -105,22 +105,17 @@ def _claim_model(session: Session, record: ClaimRecord, actor: str) -> object | 
         return None
 
 
-def _setting(settings: Settings, name: str) -> str:
-    """An optional exchange setting: a field when Settings has it, else CLAIMHOUSE_EXTRA."""
-    value = getattr(settings, name, None)
-    return str(value if value is not None else settings.extra.get(name, "")).strip()
-
-
 def _submitter(settings: Settings) -> Submitter:
     """Loop 1000A from the settings; the TR3 requires a contact phone or e-mail (PER)."""
-    phone, email = _setting(settings, "submitter_phone"), _setting(settings, "submitter_email")
+    phone = optional_setting(settings, "submitter_phone")
+    email = optional_setting(settings, "submitter_email")
     if not (phone or email):
         raise BatchError("the 837 needs a submitter contact: set CLAIMHOUSE_SUBMITTER_PHONE or "
                          "CLAIMHOUSE_SUBMITTER_EMAIL (or submitter_phone in CLAIMHOUSE_EXTRA)")
     return Submitter(
-        name=_setting(settings, "submitter_name") or settings.submitter_id,
+        name=optional_setting(settings, "submitter_name") or settings.submitter_id,
         identifier=settings.submitter_id,
-        contact_name=_setting(settings, "submitter_contact"), phone=phone, email=email)
+        contact_name=optional_setting(settings, "submitter_contact"), phone=phone, email=email)
 
 
 def _build_batch(session: Session, settings: Settings, kind: str,
@@ -128,13 +123,14 @@ def _build_batch(session: Session, settings: Settings, kind: str,
                  created: dt.datetime) -> Batch:
     (isa13,) = allocate_control_numbers(session, "isa13")
     (gs06,) = allocate_control_numbers(session, "gs06")
+    submitter = _submitter(settings)
+    receiver_name = optional_setting(settings, "receiver_name") or settings.receiver_id
     try:
         text = build_837(
             [model for _, model in members], sender_id=settings.submitter_id,
             receiver_id=settings.receiver_id, interchange_control_number=isa13,
             group_control_number=gs06, first_transaction_control_number=1,
-            submitter=_submitter(settings), receiver_name=_setting(settings, "receiver_name")
-            or settings.receiver_id, usage=settings.usage_indicator,
+            submitter=submitter, receiver_name=receiver_name, usage=settings.usage_indicator,
             sender_qualifier=settings.submitter_qualifier,
             receiver_qualifier=settings.receiver_qualifier, created=created)
     except ValueError as exc:

@@ -76,8 +76,8 @@ def _practice(session: Session, account: str) -> tuple[int, int, int]:
         session.flush()
     provider = session.scalar(select(Provider).where(Provider.npi == "1234567893"))
     assert provider is not None
-    patient = Patient(account_number=f"ACCT-{account}", last_name="Sample", first_name="Patient", birth_date=dt.date(1980, 1, 1),
-                      sex="U")
+    patient = Patient(account_number=f"ACCT-{account}", last_name="Sample",
+                      first_name="Patient", birth_date=dt.date(1980, 1, 1), sex="U")
     session.add(patient)
     session.flush()
     return patient.id, payer.id, provider.id

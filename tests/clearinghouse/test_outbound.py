@@ -10,7 +10,13 @@ import pytest
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).parent))
-from exchange_support import BATCH, add_batch, add_claim, exchange_settings, make_database  # noqa: E402
+from exchange_support import (  # noqa: E402
+    BATCH,
+    add_batch,
+    add_claim,
+    exchange_settings,
+    make_database,
+)
 
 from claims.acknowledgments import SubmissionStatus  # noqa: E402
 from claims.db.tables import ClaimStatusChange, Submission, SubmissionClaim  # noqa: E402

@@ -210,3 +210,20 @@ def test_sftp_logs_in_with_a_key(sftp_server):
                        key_path=sftp_server.client_key, known_hosts=sftp_server.known_hosts,
                        timeout=10) as transport:
         assert transport.fetch("k.999") == b"key"
+
+
+def test_the_configured_transport_is_built_from_settings(tmp_path):
+    from clearinghouse.transports import transport_from_settings
+    from core.settings import load_settings
+
+    folder = transport_from_settings(load_settings(data_dir=tmp_path))
+    assert isinstance(folder, FolderTransport) and folder.root == tmp_path / "exchange"
+    sftp = transport_from_settings(load_settings(
+        exchange_transport="sftp", sftp_host="mailbox.example", sftp_username="u",
+        extra={"sftp_known_hosts_path": str(tmp_path / "kh"), "sftp_archive_dir": "done"}))
+    assert isinstance(sftp, SftpTransport)
+    assert (sftp.location, sftp.archive_dir) == ("sftp://u@mailbox.example:22", "done")
+    with pytest.raises(TransportError, match="CLAIMHOUSE_SFTP_HOST"):
+        transport_from_settings(load_settings(exchange_transport="sftp"))
+    with pytest.raises(TransportError, match="'ftp'"):
+        transport_from_settings(load_settings(exchange_transport="ftp"))
