@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -213,6 +213,33 @@ def _repair_x212(body: LoopDef, compiler: _Compiler, root: etree._Element) -> Lo
     return LoopDef(body.id, body.name, body.usage, body.max_repeat, tuple(children))
 
 
+def _relax_x214(body: LoopDef) -> LoopDef:
+    """Follow the 277CA TR3 examples where pyx12's X214 map is stricter than they are.
+
+    pyx12 requires loop 2200C (provider trace and status) with its STC, and STC02 in the
+    service line STC; the TR3's own examples leave them out (x12-domain.md section 7.3,
+    CONFLICT), and payers send 277CAs that way. Inbound acknowledgments are read leniently.
+    """
+
+    def relax(loop: LoopDef, path: str) -> LoopDef:
+        children: list[SegmentDef | LoopDef] = []
+        for child in loop.children:
+            if isinstance(child, LoopDef):
+                child = relax(child, f"{path}/{child.id}")
+                if child.id == "2200C":
+                    child = replace(child, usage=Usage.SITUATIONAL)
+            elif child.id == "STC" and loop.id == "2200C":
+                child = replace(child, usage=Usage.SITUATIONAL)
+            elif child.id == "STC" and loop.id == "2220D":
+                elements = list(child.elements)
+                elements[1] = replace(elements[1], usage=Usage.SITUATIONAL)
+                child = replace(child, elements=tuple(elements))
+            children.append(child)
+        return replace(loop, children=tuple(children))
+
+    return relax(body, body.id)
+
+
 def compile_map(source: MapSource, map_dir: Path | None = None) -> TransactionDef:
     """Read one pyx12 map and return its definition (ST loop only)."""
     map_dir = map_dir or pyx12_map_dir()
@@ -224,6 +251,8 @@ def compile_map(source: MapSource, map_dir: Path | None = None) -> TransactionDe
     body = compiler.loop(st_loop)
     if source.version == "005010X212":
         body = _repair_x212(body, compiler, root)
+    if source.version == "005010X214":
+        body = _relax_x214(body)
     # ST_LOOP's repeat is the number of sets per group; one body is one set.
     body = LoopDef(id="ST_LOOP", name=body.name, usage=Usage.REQUIRED, max_repeat=1,
                    children=body.children)

@@ -63,11 +63,14 @@ def is_valid_date(text: str) -> bool:
     if not _DIGITS.fullmatch(text):
         return False
     if len(text) == 6:
-        text = "20" + text
+        text = ("20" if text < "50" else "19") + text
     if len(text) != 8:
         return False
+    year = int(text[:4])
+    if year < 1800:
+        return False        # no claim, birth or payment date precedes 1800 (as pyx12)
     try:
-        dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+        dt.date(year, int(text[4:6]), int(text[6:8]))
     except ValueError:
         return False
     return True

@@ -99,3 +99,12 @@ def test_only_stable_external_code_lists_are_carried():
     assert "IL" in external_codes("states") and "NA" not in external_codes("states")
     assert "US" in external_codes("country")
     assert external_codes("pos") is None and external_codes("remark_code") is None
+
+
+def test_277ca_follows_the_tr3_examples_where_pyx12_is_stricter():
+    ack = compile_map(next(s for s in SOURCES if s.version == "005010X214"))
+    provider = find(ack.body, "2200C")
+    assert provider.usage is Usage.SITUATIONAL
+    assert next(c for c in provider.children if c.id == "STC").usage is Usage.SITUATIONAL
+    line_stc = next(c for c in find(ack.body, "2220D").children if c.id == "STC")
+    assert line_stc.elements[1].usage is Usage.SITUATIONAL

@@ -93,7 +93,7 @@ def test_messages_name_the_element_and_the_value():
 
 @pytest.mark.parametrize(("text", "ok"), [
     ("20240229", True), ("20230229", False), ("20241301", False), ("2024010", False),
-    ("240101", True), ("2024-01-01", False),
+    ("240101", True), ("2024-01-01", False), ("10010101", False), ("18991231", True),
 ])
 def test_is_valid_date(text, ok):
     assert is_valid_date(text) is ok
