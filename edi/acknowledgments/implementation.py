@@ -20,7 +20,7 @@ from edi.acknowledgments.context import EMPTY_CONTEXT, AckContext
 from edi.maps import resolve
 from edi.validation.report import GroupResult, InterchangeResult, TransactionResult
 from edi.x12.defects import Defect, DefectLevel, Severity
-from edi.x12.delimiters import Delimiters
+from edi.x12.delimiters import DEFAULT_DELIMITERS, Delimiters
 from edi.x12.envelope import (
     FunctionalGroup,
     GroupHeader,
@@ -34,6 +34,8 @@ from edi.x12.segment import Segment, make_segment
 
 __all__ = [
     "AckControl",
+    "reply_delimiters",
+    "reply_header",
     "acknowledge_group",
     "acknowledged_groups",
     "build_999",
@@ -61,6 +63,16 @@ _SEGMENT_FALLBACK = {
     DefectLevel.BALANCING: SegmentError.SEGMENT_HAS_ELEMENT_ERRORS,
 }
 _LOCATED_LEVELS = (DefectLevel.SEGMENT, DefectLevel.ELEMENT, *_ELEMENT_FALLBACK)
+# GS01 values a 999 may acknowledge (X231A1 AK101): the HIPAA transactions. A 999 does not
+# answer acknowledgments (FA) or non-HIPAA groups.
+_ACKNOWLEDGED_GROUPS = frozenset({"BE", "HB", "HC", "HI", "HN", "HP", "HR", "HS", "RA"})
+# ST01 values an AK2 may name (X231A1 AK201). A set of another kind in a HIPAA group is
+# counted in AK9 as received and not accepted, without an AK2 loop of its own.
+_ACKNOWLEDGED_SETS = frozenset({"270", "271", "276", "277", "278", "820", "834", "835", "837"})
+# ISA05/ISA07 interchange ID qualifiers (X12 data element I05, as the 005010 TR3s list them).
+_ID_QUALIFIERS = frozenset({"01", "14", "20", "27", "28", "29", "30", "33", "ZZ"})
+# TA105 codes that say the received delimiters themselves are unusable.
+_DELIMITER_NOTES = frozenset({"004", "026", "027"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +103,8 @@ def set_verdict(ts: TransactionResult) -> AckCode:
 
 def group_verdict(group: GroupResult) -> AckCode:
     """AK901: R, P (some sets rejected), E (accepted with errors) or A."""
-    verdicts = [set_verdict(t) for t in group.transactions]
+    verdicts = [set_verdict(t) if t.set_id.strip() in _ACKNOWLEDGED_SETS else AckCode.REJECTED
+                for t in group.transactions]
     if any(d.severity is Severity.ERROR for d in group.defects):
         return AckCode.REJECTED
     if verdicts and all(v is AckCode.REJECTED for v in verdicts):
@@ -208,11 +221,14 @@ def acknowledge_group(group: GroupResult, control_number: str,
                       context: AckContext = EMPTY_CONTEXT) -> TransactionSet:
     """The 999 for one functional group, as a transaction set (ST/SE filled by the writer)."""
     h = group.header
-    body: list[Segment] = [make_segment("AK1", h.functional_id, str(h.control_number),
-                                        h.version)]
+    body: list[Segment] = [make_segment("AK1", h.functional_id.strip(),
+                                        str(h.control_number), h.version.strip()[:12])]
     for ts in group.transactions:
+        if ts.set_id.strip() not in _ACKNOWLEDGED_SETS:
+            continue
         verdict = set_verdict(ts)
-        body.append(make_segment("AK2", ts.set_id, ts.control_number, ts.implementation or None))
+        body.append(make_segment("AK2", ts.set_id.strip(), ts.control_number.strip(),
+                                 ts.implementation.strip()[:35] or None))
         notes = _segment_notes(ts, context)
         body.extend(notes)
         body.append(_ik5(ts, verdict, bool(notes)))
@@ -222,7 +238,8 @@ def acknowledge_group(group: GroupResult, control_number: str,
         if d.severity is Severity.ERROR and d.code not in group_codes:
             group_codes.append(d.code)
     received = len(group.transactions)
-    accepted = sum(1 for t in group.transactions if set_verdict(t).accepted)
+    accepted = sum(1 for t in group.transactions
+                   if set_verdict(t).accepted and t.set_id.strip() in _ACKNOWLEDGED_SETS)
     if verdict is AckCode.REJECTED:
         accepted = 0
     body.append(make_segment("AK9", verdict.value, str(received), str(received), str(accepted),
@@ -231,8 +248,44 @@ def acknowledge_group(group: GroupResult, control_number: str,
 
 
 def acknowledged_groups(interchange: InterchangeResult) -> Sequence[GroupResult]:
-    """The groups a 999 answers: every group except acknowledgments themselves (GS01 FA)."""
-    return tuple(g for g in interchange.groups if g.header.functional_id != "FA")
+    """The groups a 999 answers: the HIPAA transactions' groups (not FA, not others)."""
+    return tuple(g for g in interchange.groups
+                 if g.header.functional_id in _ACKNOWLEDGED_GROUPS)
+
+
+def reply_delimiters(interchange: InterchangeResult, control: AckControl) -> Delimiters:
+    """The caller's delimiters, else the sender's own unless they were unusable."""
+    if control.delimiters is not None:
+        return control.delimiters
+    if any(d.code in _DELIMITER_NOTES for d in interchange.defects):
+        return DEFAULT_DELIMITERS
+    own = interchange.isa.delimiters
+    if interchange.isa.get(12).strip() != "00501" or not own.repetition.isprintable():
+        # Before 00501 ISA11 was not a separator; our 00501 reply needs a visible one.
+        used = (own.element, own.component, own.segment)
+        spare = next(c for c in "^{}!|" if c not in used)
+        return Delimiters(own.element, own.component, spare, own.segment)
+    return own
+
+
+def reply_header(interchange: InterchangeResult, control: AckControl) -> InterchangeHeader:
+    """The ISA of a reply: sender and receiver swapped, ISA14 0, our control number."""
+    received = interchange.header
+    when = control.when
+
+    def qualifier(q: str) -> str:
+        # A qualifier the sender got wrong is answered under ZZ (mutually defined).
+        return q if q in _ID_QUALIFIERS else "ZZ"
+
+    return InterchangeHeader(
+        sender_qualifier=qualifier(received.receiver_qualifier),
+        sender_id=received.receiver_id or "UNKNOWN",
+        receiver_qualifier=qualifier(received.sender_qualifier),
+        receiver_id=received.sender_id or "UNKNOWN",
+        control_number=control.interchange_control, date=when.date(),
+        time=when.time().replace(second=0, microsecond=0),
+        usage=control.usage or (received.usage if received.usage in ("P", "T", "I") else "P"),
+        ack_requested=False)
 
 
 def build_999(interchange: InterchangeResult, control: AckControl,
@@ -245,14 +298,8 @@ def build_999(interchange: InterchangeResult, control: AckControl,
     groups = acknowledged_groups(interchange)
     if not groups:
         return None
-    received = interchange.header
     when = control.when
-    header = InterchangeHeader(
-        sender_qualifier=received.receiver_qualifier, sender_id=received.receiver_id,
-        receiver_qualifier=received.sender_qualifier, receiver_id=received.sender_id,
-        control_number=control.interchange_control, date=when.date(),
-        time=when.time().replace(second=0, microsecond=0),
-        usage=control.usage or received.usage or "P", ack_requested=False)
+    header = reply_header(interchange, control)
     first = groups[0].header
     gs = GroupHeader(functional_id="FA", sender_code=first.receiver_code,
                      receiver_code=first.sender_code, control_number=control.group_control,
@@ -260,5 +307,18 @@ def build_999(interchange: InterchangeResult, control: AckControl,
                      time=when.time().replace(second=0, microsecond=0))
     sets = tuple(acknowledge_group(g, f"{control.first_set_control + i:04d}", context)
                  for i, g in enumerate(groups))
-    delimiters = control.delimiters or interchange.isa.delimiters
+    delimiters = reply_delimiters(interchange, control)
+    sets = tuple(_safe_for(ts, delimiters) for ts in sets)
     return list(wrap_interchange(Interchange(header, (FunctionalGroup(gs, sets),), delimiters)))
+
+
+def _safe_for(ts: TransactionSet, delimiters: Delimiters) -> TransactionSet:
+    """Drop IK404 copies that hold one of the reply's delimiters (IK404 is situational)."""
+    reserved = {delimiters.element, delimiters.component, delimiters.repetition,
+                delimiters.segment}
+    body = []
+    for seg in ts.body:
+        if seg.tag == "IK4" and len(seg.elements) > 3 and reserved & set(seg.elements[3]):
+            seg = make_segment("IK4", *seg.elements[:3])
+        body.append(seg)
+    return TransactionSet(ts.set_id, ts.control_number, tuple(body), ts.implementation)

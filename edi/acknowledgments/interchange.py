@@ -8,16 +8,31 @@ problem. It travels alone in its own ISA/IEA, with no functional group.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from edi.acknowledgments.codes import AckCode, InterchangeNote
-from edi.acknowledgments.implementation import AckControl
+from edi.acknowledgments.implementation import AckControl, reply_delimiters, reply_header
 from edi.validation.report import InterchangeResult
 from edi.x12.defects import Severity
-from edi.x12.envelope import Interchange, InterchangeHeader, wrap_interchange
+from edi.x12.envelope import Interchange, wrap_interchange
 from edi.x12.segment import Segment, make_segment
 
 __all__ = ["ta1_needed", "ta1_verdict", "build_ta1"]
 
 _NOTES = frozenset(c.value for c in InterchangeNote)
+
+
+def _digits(raw: str, width: int, fmt: str = "") -> str:
+    """``raw`` when it is ``width`` digits (and a real date or time for ``fmt``), else ""."""
+    raw = raw.strip()
+    if len(raw) != width or not raw.isdigit():
+        return ""
+    if fmt:
+        try:
+            dt.datetime.strptime(raw, fmt)
+        except ValueError:
+            return ""
+    return raw
 
 
 def ta1_verdict(interchange: InterchangeResult) -> tuple[AckCode, InterchangeNote]:
@@ -42,19 +57,14 @@ def build_ta1(interchange: InterchangeResult, control: AckControl) -> list[Segme
     """A whole interchange (ISA, TA1, IEA) acknowledging ``interchange``."""
     received = interchange.header
     isa = interchange.isa
-    when = control.when
-    header = InterchangeHeader(
-        sender_qualifier=received.receiver_qualifier, sender_id=received.receiver_id,
-        receiver_qualifier=received.sender_qualifier, receiver_id=received.sender_id,
-        control_number=control.interchange_control, date=when.date(),
-        time=when.time().replace(second=0, microsecond=0),
-        usage=control.usage or received.usage or "P", ack_requested=False)
+    header = reply_header(interchange, control)
     verdict, note = ta1_verdict(interchange)
     # TA101-TA103 repeat ISA13, ISA09 and ISA10 as received, so the sender can match them.
-    control_number = isa.get(13).strip() or f"{received.control_number:09d}"
-    date = isa.get(9).strip() or received.date.strftime("%y%m%d")
-    time = isa.get(10).strip() or received.time.strftime("%H%M")
-    delimiters = control.delimiters or isa.delimiters
+    # Values that are not of the right shape are sent as read by the lenient header reader.
+    control_number = _digits(isa.get(13), 9) or f"{received.control_number:09d}"
+    date = _digits(isa.get(9), 6, "%y%m%d") or received.date.strftime("%y%m%d")
+    time = _digits(isa.get(10), 4, "%H%M") or received.time.strftime("%H%M")
+    delimiters = reply_delimiters(interchange, control)
     ta1 = make_segment("TA1", control_number, date, time, verdict.value, note.value,
                        delimiters=delimiters)
     isa_out, iea = wrap_interchange(Interchange(header, (), delimiters))

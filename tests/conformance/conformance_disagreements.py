@@ -45,6 +45,10 @@ def _pyx12_state_list(row: CorpusFile, _: ValidationReport) -> bool:
     return "is not a valid code for" in text and "State" in text
 
 
+def _pyx12_requires_2200c(row: CorpusFile, _: ValidationReport) -> bool:
+    return row.gs08.startswith("005010X214") and "Billing Provider Status" in row.pyx12
+
+
 RULES: tuple[Disagreement, ...] = (
     Disagreement(
         "isa11-letter", True, False, _isa11_letter,
@@ -62,6 +66,11 @@ RULES: tuple[Disagreement, ...] = (
         "pyx12 is right: it checks N402 against its list of US states and Canadian provinces "
         "(a SNIP 5 external code set) and 'NA'/'NP' are on neither; our validate() passed the file "
         "because it did not check the state code set there."),
+    Disagreement(
+        "x214-2200c", False, True, _pyx12_requires_2200c,
+        "pyx12 is stricter than the guide's own examples: its X214 map makes the billing "
+        "provider status (2200C TRN/STC) mandatory, while the 277CA examples of the TR3 omit "
+        "it (x12-domain.md 7.3). A 277CA without it still acknowledges every claim."),
 )
 
 
