@@ -164,6 +164,23 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+def _entity(data: dict) -> Entity:
+    return Entity(**{**data, "refs": tuple(data["refs"])})
+
+
+def _freeze(cls: type, data: dict) -> object:
+    """A loop's mutable builder as its frozen value: lists become tuples, NM1 dicts entities."""
+    values = {}
+    for name in cls.__dataclass_fields__:
+        value = data[name]
+        if isinstance(value, list):
+            value = tuple(_entity(v) if isinstance(v, dict) else v for v in value)
+        elif isinstance(value, dict):
+            value = _entity(value)
+        values[name] = value
+    return cls(**values)
+
+
 class _Walker:
     """Reads one ST..SE; mutable builders become frozen values at each loop's end."""
 
@@ -248,58 +265,40 @@ class _Walker:
             e["refs"].append(CodedValue(seg.get(1), seg.get(2)))
         return True
 
-    @staticmethod
-    def freeze(e: dict | None) -> Entity | None:
-        return None if e is None else Entity(**{**e, "refs": tuple(e["refs"])})
-
     def close_svd(self) -> None:
         if self.svd is not None and self.line is not None:
-            s = self.svd
-            self.line["adjudications"].append(LineAdjudication837(
-                s["payer_id"], s["paid"], s["procedure"], s["revenue"], s["units"],
-                tuple(s["cas"]), tuple(s["dates"])))
+            self.line["adjudications"].append(_freeze(LineAdjudication837, self.svd))
         self.svd = None
 
     def close_line(self) -> None:
         self.close_svd()
         if self.line is not None and self.claim is not None:
-            ln = self.line
-            self.claim["lines"].append(ServiceLine837(
-                ln["number"], ln["segment"], ln["procedure"], ln["revenue"], ln["charge"],
-                ln["unit_basis"], ln["units"], ln["pos"], ln["pointers"], ln["non_covered"],
-                tuple(ln["dates"]), tuple(ln["refs"]), ln["ndc"], ln["ndc_quantity"],
-                ln["ndc_unit"], tuple(self.freeze(p) for p in ln["providers"]),
-                tuple(ln["adjudications"])))
+            self.claim["lines"].append(_freeze(ServiceLine837, self.line))
         self.line = None
 
     def close_other(self) -> None:
         if self.other is not None and self.claim is not None:
-            o = self.other
-            self.claim["others"].append(OtherSubscriber837(
-                o["sbr"], tuple(o["cas"]), tuple(o["amounts"]), o["oi"],
-                self.freeze(o["subscriber"]), self.freeze(o["payer"]), tuple(o["dates"]),
-                tuple(o["payer"]["refs"]) if o["payer"] else ()))
+            payer = self.other["payer"]
+            self.other["payer_refs"] = payer["refs"] if payer else []
+            self.claim["other_subscribers"].append(_freeze(OtherSubscriber837, self.other))
         self.other = None
 
     def close_claim(self) -> None:
         self.close_line()
         self.close_other()
-        c = self.claim
-        self.claim = None
+        c, self.claim = self.claim, None
         if c is None:
             return
         if self.billing is None or self.subscriber is None or self.payer is None:
             self.defect("claim found outside a billing provider / subscriber / payer loop; "
                         "skipped", 0, "3")
             return
-        self.claims.append(Claim837(
-            self.implementation, self.control, self.freeze(self.billing), self.sbr,
-            self.freeze(self.subscriber), self.freeze(self.payer),
-            self.freeze(self.patient) if self.level == "23" else None,
-            self.relationship if self.level == "23" else "", c["clm"], c["clm05"], c["clm11"],
-            c["charge"], tuple(c["dates"]), tuple(c["refs"]), tuple(c["notes"]),
-            tuple(c["hi"]), c["cl1"], tuple(self.freeze(p) for p in c["providers"]),
-            tuple(c["others"]), tuple(c["lines"]), c["position"]))
+        dependent = self.level == "23"
+        c.update(implementation=self.implementation, transaction=self.control,
+                 billing_provider=self.billing, sbr=self.sbr, subscriber=self.subscriber,
+                 payer=self.payer, patient=self.patient if dependent else None,
+                 patient_relationship=self.relationship if dependent else "")
+        self.claims.append(_freeze(Claim837, c))
 
     def feed(self, seg: Segment) -> None:
         self.seg = seg
@@ -321,8 +320,9 @@ class _Walker:
             self.claim = {"clm": seg.elements, "clm05": seg.components(5),
                           "clm11": seg.components(11) if seg.get(11) else (),
                           "charge": self.decimal(seg, 2, required=True), "dates": [],
-                          "refs": [], "notes": [], "hi": [], "cl1": (), "providers": [],
-                          "others": [], "lines": [], "position": seg.position}
+                          "refs": [], "notes": [], "health_codes": [], "cl1": (),
+                          "providers": [], "other_subscribers": [], "lines": [],
+                          "file_position": seg.position}
         elif self.claim is None:
             self.header_segment(seg)
         elif self.line is not None or tag == "LX":
@@ -357,18 +357,18 @@ class _Walker:
         if tag == "SBR":
             self.close_other()
             self.loop = "2320"
-            self.other = {"sbr": seg.elements, "cas": [], "amounts": [], "oi": (),
-                          "subscriber": None, "payer": None, "dates": []}
+            self.other = {"sbr": seg.elements, "adjustments": [], "amounts": [], "oi": (),
+                          "subscriber": None, "payer": None, "payer_dates": []}
         elif self.other is not None:
             o = self.other
             if tag == "CAS":
-                o["cas"].extend(self.cas(seg))
+                o["adjustments"].extend(self.cas(seg))
             elif tag == "AMT":
                 o["amounts"].append(CodedValue(q, seg.get(2)))
             elif tag == "OI":
                 o["oi"] = seg.elements
             elif tag == "DTP":
-                o["dates"].append(CodedValue(q, seg.get(3), seg.get(2)))
+                o["payer_dates"].append(CodedValue(q, seg.get(3), seg.get(2)))
             elif tag == "REF" and o["payer"] is not None:
                 o["payer"]["refs"].append(CodedValue(q, seg.get(2)))
             elif tag == "NM1":
@@ -387,7 +387,7 @@ class _Walker:
         elif tag == "HI":
             for n in range(1, len(seg.elements) + 1):
                 parts = list(seg.components(n)) + [""] * 9
-                c["hi"].append(HealthCode(parts[0], parts[1], parts[2], parts[3], parts[4],
+                c["health_codes"].append(HealthCode(parts[0], parts[1], parts[2], parts[3], parts[4],
                                           parts[8]))
         elif tag == "NM1":
             self.entity = self.new_entity(seg)
@@ -400,10 +400,11 @@ class _Walker:
             self.close_line()
             self.close_other()
             self.loop = "2400"
-            self.line = {"number": seg.get(1), "segment": "", "procedure": (), "revenue": "",
-                         "charge": Decimal(0), "unit_basis": "", "units": None, "pos": "",
-                         "pointers": (), "non_covered": None, "dates": [], "refs": [],
-                         "ndc": "", "ndc_quantity": None, "ndc_unit": "", "providers": [],
+            self.line = {"number": seg.get(1), "segment": "", "procedure": (),
+                         "revenue_code": "", "charge": Decimal(0), "unit_basis": "",
+                         "units": None, "place_of_service": "", "diagnosis_pointers": (),
+                         "non_covered": None, "dates": [], "refs": [], "ndc": "",
+                         "ndc_quantity": None, "ndc_unit": "", "providers": [],
                          "adjudications": []}
             return
         ln = self.line
@@ -411,10 +412,10 @@ class _Walker:
         if tag == "SV1":
             ln.update(segment="SV1", procedure=seg.components(1),
                       charge=self.decimal(seg, 2, required=True), unit_basis=seg.get(3),
-                      units=self.decimal(seg, 4), pos=seg.get(5),
-                      pointers=seg.components(7) if seg.get(7) else ())
+                      units=self.decimal(seg, 4), place_of_service=seg.get(5),
+                      diagnosis_pointers=seg.components(7) if seg.get(7) else ())
         elif tag == "SV2":
-            ln.update(segment="SV2", revenue=seg.get(1),
+            ln.update(segment="SV2", revenue_code=seg.get(1),
                       procedure=seg.components(2) if seg.get(2) else (),
                       charge=self.decimal(seg, 3, required=True), unit_basis=seg.get(4),
                       units=self.decimal(seg, 5), non_covered=self.decimal(seg, 7))
@@ -423,11 +424,11 @@ class _Walker:
             self.loop = "2430"
             self.svd = {"payer_id": seg.get(1), "paid": self.decimal(seg, 2, required=True),
                         "procedure": seg.components(3) if seg.get(3) else (),
-                        "revenue": seg.get(4), "units": self.decimal(seg, 5), "cas": [],
-                        "dates": []}
+                        "revenue_code": seg.get(4), "units": self.decimal(seg, 5),
+                        "adjustments": [], "dates": []}
         elif self.svd is not None and tag in ("CAS", "DTP", "AMT"):
             if tag == "CAS":
-                self.svd["cas"].extend(self.cas(seg))
+                self.svd["adjustments"].extend(self.cas(seg))
             elif tag == "DTP":
                 self.svd["dates"].append(CodedValue(q, seg.get(3), seg.get(2)))
         elif tag == "DTP":
