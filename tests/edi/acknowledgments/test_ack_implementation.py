@@ -157,3 +157,30 @@ def test_no_ta1_when_not_asked_and_clean() -> None:
     r = report([transaction("0001")])
     assert not ta1_needed(r.interchanges[0])
     assert [a.kind for a in acknowledge(r, CONTROL)] == ["999"]
+
+
+def test_public_api_is_pinned() -> None:
+    import edi.acknowledgments as package
+
+    assert sorted(package.__all__) == sorted([
+        "AckCode", "AckContext", "AckControl", "Acknowledgment", "BusinessUnit", "ElementError",
+        "GroupError", "InterchangeNote", "SegmentError", "TransactionError", "acknowledge",
+        "acknowledge_group", "build_999", "build_ta1", "collect_context", "describe",
+        "group_verdict", "set_verdict", "ta1_needed", "ta1_verdict"])
+
+
+def test_reply_to_a_4010_interchange_gets_a_visible_repetition_separator() -> None:
+    from edi.validation import validate_text as check
+
+    text = ("ISA*00*          *00*          *02*SENDER         *ZZ*RECEIVER       *040709*"
+            "3339*U*00401*000484889*1*P*^~GS*HC*S*R*20040709*1200*7*X*004010X098A1~"
+            "ST*837*0001~SE*2*0001~GE*1*7~IEA*1*000484889~")
+    report = check(text, "old.837")
+    acks = list(acknowledge(report, CONTROL))
+    assert acks and acks[0].kind == "TA1"
+    ta1_text = serialize(acks[0].segments)
+    isa = acks[0].segments[0]
+    assert isa.get(11) == "{" and isa.get(16) == "^"      # "^" is taken by ISA16
+    assert isa.get(7) == "ZZ"                             # the sender's '02' is not a qualifier
+    assert "TA1*000484889*040709*0000*" in ta1_text        # ISA10 '3339' is no time
+    assert check(ta1_text).ok
