@@ -97,8 +97,15 @@ def submit_ready_claims(session: Session, settings: Settings, *,
 
 
 def _claim_model(session: Session, record: ClaimRecord, actor: str) -> object | None:
+    document = dict(record.document)
+    # A replacement or void (CLM05-3 7/8) must carry the payer's claim number in REF*F8
+    # (x12-domain §3.2, RFI 2173); the 277CA REF*1K or 835 CLP07 stored on the claim fills it
+    # when the corrected document does not say it.
+    if str(document.get("frequency", "1")) in ("7", "8") and not document.get(
+            "payer_claim_number") and record.payer_claim_number:
+        document["payer_claim_number"] = record.payer_claim_number
     try:
-        return claim_from_json(record.document)
+        return claim_from_json(document)
     except (ValueError, KeyError, TypeError) as exc:
         apply_transition(session, record, ClaimEvent.EDIT, actor=actor,
                          reason=f"left out of the batch: the claim cannot be built: {exc}")

@@ -171,3 +171,16 @@ def test_submission_claims_are_unique_per_submission(factory, settings):
         pairs = session.execute(select(SubmissionClaim.submission_id,
                                        SubmissionClaim.claim_id)).all()
         assert len(pairs) == len(set(pairs)) == 3
+
+
+def test_a_replacement_carries_the_payer_claim_number_on_file(factory, settings):
+    document = {**copy.deepcopy(BATCH[0]), "frequency": "7"}
+    with factory() as session:
+        record = add_claim(session, document)
+        record.payer_claim_number = "PHP26091800001"
+        (batch,) = submit_ready_claims(session, settings)
+        text = file_content(session, session.get(StoredFile, batch.file_id)).decode()
+    refs = [s for s in parse_segments(text) if s.tag == "REF" and s.get(1) == "F8"]
+    assert [s.get(2) for s in refs] == ["PHP26091800001"]
+    clm = next(s for s in parse_segments(text) if s.tag == "CLM")
+    assert clm.component(5, 3) == "7"
