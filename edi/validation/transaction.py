@@ -33,7 +33,10 @@ CLAIM_LOOPS = frozenset({"2300", "2100", "2200D"})
 #: Entries kept per interchange before the memo starts over (bounds memory on huge files).
 MEMO_LIMIT = 50_000
 
-Memo = dict[tuple[int, str, tuple[str, ...]], tuple[Step, list[ElementProblem], bool]]
+#: quiet, state after, depth, same child again, max use, opens a loop, the step, problems
+MemoEntry = tuple[bool, int, int, bool, int, bool, Step, list[ElementProblem]]
+Memo = dict[tuple[int, str, tuple[str, ...]], MemoEntry]
+_UNLIMITED = 1 << 62
 
 _SEGMENT_MESSAGES = {
     "1": "segment {tag} is not a segment this transaction uses",
@@ -76,11 +79,14 @@ class SetChecker:
         """Check ``segments[start:]`` up to the first whose id is in ``stop_tags``.
 
         Returns the index of that segment (``len(segments)`` when none). One call per run of
-        body segments rather than per segment: the loop below is the validator's hot path.
+        body segments rather than per segment: the loop below is the validator's hot path,
+        so it keeps the walk state and position in locals and reads the memo's flat tuple.
         """
         memo_get = self.memo.get
         walker = self.walker
         counts = walker.counts
+        state = walker.state
+        position = self.position
         end = len(segments)
         i = start
         while i < end:
@@ -89,32 +95,38 @@ class SetChecker:
             if tag in stop_tags:
                 break
             i += 1
-            self.position += 1
-            before = walker.state
-            key = (before, tag, seg.elements)
+            position += 1
+            key = (state, tag, seg.elements)
             hit = memo_get(key)
             if hit is None:
+                walker.state = state
                 hit = self._compute(key, seg)
-            step, problems, quiet = hit
+            quiet, after, depth, same, limit, opens, step, problems = hit
             if quiet:
                 # Walker.advance, inlined: a quiet step is always placed.
-                depth = step.depth
-                if step.opened is not None:
+                if opens:
                     level = depth - 1
                     del counts[depth:]
-                    used = counts[level] + 1 if step.same else 1
+                    used = counts[level] + 1 if same else 1
                     counts[level] = used
                     counts.append(1)
                 else:
                     if len(counts) > depth + 1:
                         del counts[depth + 1:]
-                    used = counts[depth] + 1 if step.same else 1
+                    used = counts[depth] + 1 if same else 1
                     counts[depth] = used
-                walker.state = step.state
-                if step.same and step.limit is not None and used > step.limit:
-                    self._structure(step, seg, used, before)
+                if same and used > limit:
+                    self.position = position
+                    walker.state = after
+                    self._structure(step, seg, used, state)
+                state = after
                 continue
-            self._loud(step, problems, seg, walker.advance(step), before)
+            self.position = position
+            walker.state = state
+            self._loud(step, problems, seg, walker.advance(step), state)
+            state = walker.state
+        self.position = position
+        walker.state = state
         return i
 
     def _loud(self, step: Step, problems: list[ElementProblem], seg: Segment, used: int,
@@ -138,7 +150,7 @@ class SetChecker:
                 self._imbalance(imbalance)
 
     def _compute(self, key: tuple[int, str, tuple[str, ...]],
-                 seg: Segment) -> tuple[Step, list[ElementProblem], bool]:
+                 seg: Segment) -> MemoEntry:
         step = self.walker.step_for(seg)
         segdef = step.segment
         problems = checker_for(segdef).check(seg) if segdef is not None else []
@@ -154,7 +166,9 @@ class SetChecker:
         memo = self.memo
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
-        hit = memo[key] = (step, problems, quiet)
+        limit = step.limit if step.limit is not None else _UNLIMITED
+        hit = memo[key] = (quiet, step.state, step.depth, step.same, limit,
+                           step.opened is not None, step, problems)
         return hit
 
     def finish(self) -> None:
