@@ -200,9 +200,11 @@ def _line() -> LoopDef:
     )
 
 
-def _claim() -> LoopDef:
+def _claim(usage: str) -> LoopDef:
+    # Under the subscriber (2000B) a claim is sent only when the subscriber is the patient;
+    # under the patient level (2000C) it is required (X224A2 2300 usage notes).
     return loop(
-        "2300", "Claim Information", "R", 100,
+        "2300", "Claim Information", usage, 100,
         seg("CLM", "R", 1, f"R[1-20] R - - {_CLM05} R=N,Y R@assignment R@benefits_assignment "
                            "R@release_of_information - S(R@related_causes S S S!states S) "
                            "S=02,03,05,09 - - - - - - S=PB S@delay_reason", "Claim Information"),
@@ -244,11 +246,11 @@ def _detail() -> LoopDef:
         loop("2000B", "Subscriber Hierarchical Level", "R", None,
              seg("HL", "R", 1, "R R R=22 R=0,1", "Subscriber Hierarchical Level"),
              *_subscriber(),
-             _claim(),
+             _claim("S"),
              loop("2000C", "Patient Hierarchical Level", "S", None,
                   seg("HL", "R", 1, "R R R=23 R=0", "Patient Hierarchical Level"),
                   *_patient(),
-                  _claim())))
+                  _claim("R"))))
 
 
 def _837d() -> TransactionDef:

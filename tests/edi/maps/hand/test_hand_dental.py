@@ -54,3 +54,23 @@ def test_dental_mistakes(samples_dir: Path, check, old: str, new: str, path_end:
 def test_claim_total_must_match_lines(samples_dir: Path, check) -> None:
     report = check(_text(samples_dir).replace("CLM*DPCN-20017*410.00", "CLM*DPCN-20017*400.00"))
     assert not report.ok
+
+
+def test_secondary_claim_with_prior_payer_adjudication(samples_dir: Path, check) -> None:
+    text = (samples_dir / "x12" / "dental_secondary_claim.837").read_text(encoding="utf-8")
+    report = check(text)
+    assert report.ok, [str(d) for d in report.defects]
+    assert serialize(parse_segments(text), line_breaks=True) == text
+    segments = parse_segments(text)
+    tree = build_tree(segments[2:-2], DENTAL_837)
+    claim = next(tree.find("2300"))
+    other = next(claim.find("2320"))
+    assert other.segment("AMT", "D").get(2) == "150.00"
+    assert next(other.find("2330B")).segment("NM1").get(9) == "HHP01"
+    lines = list(claim.find("2400"))
+    assert [len(list(line.find("2430"))) for line in lines] == [1, 1]
+    assert next(lines[1].find("2420A")).segment("NM1").get(3) == "PARK"
+    assert len([s for s in lines[1].segments if s.tag == "TOO"]) == 2
+    # The claim belongs to the dependent patient (2000C); the subscriber level has none.
+    subscriber = next(tree.find("2000B"))
+    assert [c.id for c in subscriber.children] == ["2010BA", "2010BB", "2000C"]
