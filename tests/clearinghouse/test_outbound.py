@@ -184,3 +184,14 @@ def test_a_replacement_carries_the_payer_claim_number_on_file(factory, settings)
     assert [s.get(2) for s in refs] == ["PHP26091800001"]
     clm = next(s for s in parse_segments(text) if s.tag == "CLM")
     assert clm.component(5, 3) == "7"
+
+
+def test_the_batch_file_passes_our_validator(factory, settings):
+    from edi.validation import validate_text
+
+    with factory() as session:
+        add_batch(session)
+        (batch,) = submit_ready_claims(session, settings)
+        text = file_content(session, session.get(StoredFile, batch.file_id)).decode()
+    report = validate_text(text, batch.file_name)
+    assert report.ok, [str(d) for d in report.defects]
