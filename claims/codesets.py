@@ -35,6 +35,12 @@ HCPCS_FORMAT = re.compile(r"^[A-V]\d{4}$")                              # x12-do
 ICD10PCS_FORMAT = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")                    # no I or O (9.2)
 TAXONOMY_FORMAT = re.compile(r"^[0-9A-Z]{9}X$")                         # x12-domain 9.7
 POS_FORMAT = re.compile(r"^\d{2}$")
+MODIFIER_FORMAT = re.compile(r"^[0-9A-Z]{2}$")
+# CPT (Level I) modifier values: two digits. Values only, no AMA descriptors (codesets.md 4).
+CPT_MODIFIERS = frozenset({
+    "22", "23", "24", "25", "26", "27", "32", "33", "47", "50", "51", "52", "53", "54", "55",
+    "56", "57", "58", "59", "62", "63", "66", "73", "74", "76", "77", "78", "79", "80", "81",
+    "82", "90", "91", "92", "93", "95", "96", "97", "99"})
 _FIELD_SPLIT = re.compile(r"[,\t| ]")
 
 
@@ -110,11 +116,14 @@ class CodeSets:
     taxonomy: frozenset[str] | None = None
     place_of_service: frozenset[str] | None = None
     icd10pcs: frozenset[str] | None = None
+    #: HCPCS Level II modifiers, read from the modifier records of the CMS HCPCS file.
+    hcpcs_modifiers: frozenset[str] | None = None
 
     @property
     def unconfigured(self) -> tuple[str, ...]:
         """Names of the lists checked by format only, for the scrubber's INFO finding."""
         names = (("CPT", self.cpt), ("HCPCS Level II", self.hcpcs),
+                 ("HCPCS Level II modifiers", self.hcpcs_modifiers),
                  ("provider taxonomy", self.taxonomy),
                  ("place of service", self.place_of_service), ("ICD-10-PCS", self.icd10pcs))
         return tuple(name for name, codes in names if codes is None)
@@ -148,6 +157,16 @@ class CodeSets:
             return CodeStatus.UNCHECKED
         return CodeStatus.VALID if code in codes else CodeStatus.UNKNOWN
 
+    def modifier(self, code: str) -> CodeStatus:
+        """A procedure modifier: CPT's numeric values, or a HCPCS Level II modifier."""
+        if not MODIFIER_FORMAT.match(code):
+            return CodeStatus.BAD_FORMAT
+        if code.isdigit():
+            return CodeStatus.VALID if code in CPT_MODIFIERS else CodeStatus.UNKNOWN
+        if self.hcpcs_modifiers is None:
+            return CodeStatus.UNCHECKED
+        return CodeStatus.VALID if code in self.hcpcs_modifiers else CodeStatus.UNKNOWN
+
     def taxonomy_code(self, code: str) -> CodeStatus:
         return self._listed(code, TAXONOMY_FORMAT, self.taxonomy)
 
@@ -169,11 +188,21 @@ def load_code_sets(cpt_path: Path | str | None = None, hcpcs_path: Path | str | 
                                                      fixed_width=fixed_width)
 
     hcpcs_fixed = 5 if hcpcs_path and _looks_fixed_width(Path(hcpcs_path)) else 0
+    modifiers = _read_hcpcs_modifiers(Path(hcpcs_path)) if hcpcs_fixed else None
     return CodeSets(cpt=load(cpt_path, CPT_FORMAT),
                     hcpcs=load(hcpcs_path, HCPCS_FORMAT, hcpcs_fixed),
+                    hcpcs_modifiers=modifiers,
                     taxonomy=load(taxonomy_path, TAXONOMY_FORMAT),
                     place_of_service=load(pos_path, POS_FORMAT),
                     icd10pcs=load(icd10pcs_path, ICD10PCS_FORMAT))
+
+
+def _read_hcpcs_modifiers(path: Path) -> frozenset[str] | None:
+    """Modifier records of the CMS HCPCS file: record id 7 in column 11, code in 1-2."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as fh:
+        codes = {line[:2] for line in fh if line[10:11] == "7" and line[2:5].strip() == ""}
+    return frozenset(c for c in codes if MODIFIER_FORMAT.match(c)) or None
 
 
 def _looks_fixed_width(path: Path) -> bool:

@@ -175,8 +175,21 @@ def _line(path: str, item: Any, index: int, pcn: str) -> ServiceLine:
         description=f.text("description", max_len=80),
         revenue_code=f.text("revenue_code", max_len=4),
         non_covered_charge=f.amount("non_covered_charge"),
-        ndc=f.text("ndc", max_len=13).replace("-", ""), ndc_quantity=f.quantity("ndc_quantity"),
+        ndc=_ndc11(f.text("ndc", max_len=13)), ndc_quantity=f.quantity("ndc_quantity"),
         ndc_unit=f.text("ndc_unit", upper=True, max_len=2))
+
+
+def _ndc11(text: str) -> str:
+    """An NDC as the 11 digits the 837 wants (TR3 2410 LIN03).
+
+    Packages print 10-digit NDCs in three dashed shapes (4-4-2, 5-3-2, 5-4-1); padding each
+    part to 5-4-2 with a leading zero gives the 11-digit form. Undashed text is kept as is
+    for the scrubber to judge.
+    """
+    parts = text.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return parts[0].zfill(5) + parts[1].zfill(4) + parts[2].zfill(2)
+    return text
 
 
 def _adjustments(f: Fields, key: str) -> tuple[Adjustment, ...]:

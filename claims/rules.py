@@ -74,6 +74,8 @@ _TABLE = (
          "configured; it may be deleted or mistyped.", "x12-domain 9.3-9.4"),
     Rule("LN004", E, "lines[{i}].modifiers[{m}]", 'Modifier "{code}" is not two letters or '
          "digits.", "TR3 SV101-3..6"),
+    Rule("LN018", E, "lines[{i}].modifiers[{m}]", 'Modifier "{code}" is not a {list} '
+         "modifier; check it against the payer's modifier list.", "TR3 SV101-3..6; HCPCS"),
     Rule("LN005", E, "lines[{i}].diagnosis_pointers", "Pointer {pointer} points at no "
          "diagnosis: the claim lists {count}. Point the line at a listed diagnosis.",
          "TR3 SV107"),

@@ -18,7 +18,6 @@ from claims.rules import Finding, finding
 
 __all__ = ["check_diagnoses", "check_lines"]
 
-_MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
 _REVENUE = re.compile(r"^\d{4}$")
 _NDC_UNITS = frozenset({"F2", "GR", "ME", "ML", "UN"})
 _UNIT_BASIS = {ClaimKind.PROFESSIONAL: ("UN", "MJ"), ClaimKind.INSTITUTIONAL: ("UN", "DA")}
@@ -84,8 +83,12 @@ def check_lines(claim: Claim, codes: CodeSets, today: dt.date) -> Iterator[Findi
     for i, line in enumerate(claim.lines):
         yield from _check_procedure(claim, i, line.procedure_code, codes)
         for m, modifier in enumerate(line.modifiers):
-            if not _MODIFIER.match(modifier):
+            status = codes.modifier(modifier)
+            if status == CodeStatus.BAD_FORMAT:
                 yield finding("LN004", i=i, m=m, code=modifier)
+            elif status == CodeStatus.UNKNOWN:
+                yield finding("LN018", i=i, m=m, code=modifier,
+                              list="CPT" if modifier.isdigit() else "HCPCS Level II")
         if line.charge <= 0:
             yield finding("LN007", i=i, amount=line.charge)
         if line.units <= 0:

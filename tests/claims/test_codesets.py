@@ -35,7 +35,8 @@ def test_icd10cm(code, status):
 def test_procedures_without_lists_are_checked_by_format(code, status):
     assert FORMAT_ONLY.procedure(code) is status
     assert set(FORMAT_ONLY.unconfigured) == {"CPT", "HCPCS Level II", "provider taxonomy",
-                                            "place of service", "ICD-10-PCS"}
+                                            "place of service", "ICD-10-PCS",
+                                            "HCPCS Level II modifiers"}
 
 
 def test_reference_lists(code_sets):
@@ -47,7 +48,7 @@ def test_reference_lists(code_sets):
     assert code_sets.pcs("0DTJ4ZZ") is CodeStatus.VALID
     assert code_sets.pcs("0DTJ4ZX") is CodeStatus.UNKNOWN
     assert code_sets.pcs("0DTJ4ZO") is CodeStatus.BAD_FORMAT     # no letter O in PCS
-    assert code_sets.unconfigured == ("CPT", "HCPCS Level II")
+    assert code_sets.unconfigured == ("CPT", "HCPCS Level II", "HCPCS Level II modifiers")
 
 
 def test_operator_cpt_and_hcpcs_files(tmp_path):
@@ -56,13 +57,26 @@ def test_operator_cpt_and_hcpcs_files(tmp_path):
     hcpcs = tmp_path / "hcpcs.txt.gz"
     # The CMS fixed-width layout: code in 1-5, record id 3 in column 11, 320 wide.
     record = "J3301" + "00100" + "3" + "Triamcinolone acetonide".ljust(309)
+    modifier = "RT   " + "00100" + "7" + "Right side".ljust(309)
     with gzip.open(hcpcs, "wt") as fh:
-        fh.write(record + "\n" + "G0202" + "00100" + "3" + "x".ljust(309) + "\n")
+        fh.write(record + "\n" + "G0202" + "00100" + "3" + "x".ljust(309) + "\n" + modifier
+                 + "\n")
     sets = load_code_sets(cpt_path=cpt, hcpcs_path=hcpcs)
     assert sets.cpt == frozenset({"99213", "0001F"})
     assert sets.hcpcs == frozenset({"J3301", "G0202"})
     assert sets.procedure("99214") is CodeStatus.UNKNOWN
     assert sets.procedure("J3301") is CodeStatus.VALID
+    assert sets.hcpcs_modifiers == frozenset({"RT"})
+    assert sets.modifier("RT") is CodeStatus.VALID
+    assert sets.modifier("LT") is CodeStatus.UNKNOWN
+
+
+@pytest.mark.parametrize(("code", "status"), [
+    ("25", CodeStatus.VALID), ("59", CodeStatus.VALID), ("44", CodeStatus.UNKNOWN),
+    ("RT", CodeStatus.UNCHECKED), ("R", CodeStatus.BAD_FORMAT), ("r1t", CodeStatus.BAD_FORMAT),
+])
+def test_modifiers(code, status):
+    assert FORMAT_ONLY.modifier(code) is status
 
 
 def test_missing_or_empty_files_are_named(tmp_path):

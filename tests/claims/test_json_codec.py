@@ -109,3 +109,17 @@ def test_bad_input_names_the_field(path, value, message):
 def test_a_claim_must_be_an_object():
     with pytest.raises(ClaimInputError, match="claim: expected an object"):
         claim_from_json(["not", "a", "claim"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "ndc"), [
+    ("00003-0293-05", "00003029305"),   # 5-4-2
+    ("0003-0293-05", "00003029305"),    # 4-4-2
+    ("12345-678-90", "12345067890"),    # 5-3-2
+    ("12345-6789-0", "12345678900"),    # 5-4-1
+    ("00003029305", "00003029305"),
+    ("3029305", "3029305"),             # left for the scrubber (LN011)
+])
+def test_ndc_is_normalized_to_11_digits(text, ndc):
+    data = _raw("lines_with_modifiers")
+    data["lines"][2]["ndc"] = text
+    assert claim_from_json(data).lines[2].ndc == ndc

@@ -84,6 +84,7 @@ CASES = [
     (OV, lambda c: replace(c, lines=c.lines * 26), "LN001", "lines"),
     (OV, lambda c: _line(c, 1, procedure_code="8788"), "LN002", "lines[1].procedure_code"),
     (OV, lambda c: _line(c, 0, modifiers=("2",)), "LN004", "lines[0].modifiers[0]"),
+    (OV, lambda c: _line(c, 0, modifiers=("25", "44")), "LN018", "lines[0].modifiers[1]"),
     (OV, lambda c: _line(c, 0, diagnosis_pointers=(3,)), "LN005",
      "lines[0].diagnosis_pointers"),
     (OV, lambda c: _line(c, 0, diagnosis_pointers=()), "LN006", "lines[0].diagnosis_pointers"),
