@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from celery import Celery
 from sqlalchemy import select
@@ -133,12 +134,13 @@ def _rejections(args: argparse.Namespace) -> int:
     return 0
 
 
-def worker_argv(args: argparse.Namespace) -> list[str]:
+def worker_argv(args: argparse.Namespace, data_dir: Path) -> list[str]:
     """The ``celery worker`` arguments for the ``claimhouse worker`` options."""
     argv = ["worker", "-Q", QUEUE, f"--loglevel={args.loglevel}",
             f"--concurrency={args.concurrency}", f"--pool={args.pool}"]
     if args.beat:
-        argv.append("--beat")
+        # The schedule's state file lives with the data, not in the current directory.
+        argv += ["--beat", f"--schedule={data_dir / 'celerybeat-schedule'}"]
     return argv
 
 
@@ -148,7 +150,9 @@ def _worker(args: argparse.Namespace) -> int:
         return _fail("CLAIMHOUSE_BROKER_URL is not set: without a broker tasks run in-process "
                      "and no worker is needed")
     # The worker reads the same CLAIMHOUSE_* environment (worker.app builds its settings).
-    argv = [sys.executable, "-m", "celery", "-A", "worker.app", *worker_argv(args)]
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "celery", "-A", "worker.app",
+            *worker_argv(args, settings.data_dir)]
     sys.stdout.flush()
     os.execv(sys.executable, argv)
     return 0    # not reached

@@ -77,9 +77,9 @@ def test_worker_arguments():
     parser = argparse.ArgumentParser()
     exchange_commands.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["worker", "--beat", "--pool", "solo"])
-    assert exchange_commands.worker_argv(args) == [
+    assert exchange_commands.worker_argv(args, Path("/data")) == [
         "worker", "-Q", "claimhouse", "--loglevel=INFO", "--concurrency=2", "--pool=solo",
-        "--beat"]
+        "--beat", "--schedule=/data/celerybeat-schedule"]
 
 
 def test_with_a_broker_the_work_is_handed_over_after_commit(data_dir, monkeypatch, capsys):
