@@ -126,7 +126,10 @@ class PostingRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     claim_payment_id: Mapped[int] = mapped_column(
         ForeignKey("claim_payments.id", ondelete="CASCADE"), index=True)
-    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
+    #: A copy of claim_payments.claim_id for balances by claim. Not a foreign key: the claim
+    #: payment's own key already guarantees it, and a 10,000-claim payment writes ~40,000
+    #: postings, each of which would pay for the extra check.
+    claim_id: Mapped[int | None] = mapped_column(Integer, index=True)
     line_id: Mapped[int | None] = mapped_column(ForeignKey("claim_lines.id"))
     service_index: Mapped[int] = mapped_column(Integer)     # 0-based 2110 ordinal, -1 claim
     procedure_code: Mapped[str] = mapped_column(String(48), default="")
