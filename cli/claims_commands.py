@@ -94,8 +94,17 @@ def _print_findings(path: Path, claim: Claim, findings: tuple[Finding, ...],
         print(f"  {f.severity.value.upper():7} {f.rule_id}  {f.field}: {f.message}", file=out)
 
 
+def _finding_json(path: Path, claim: Claim, findings: tuple[Finding, ...]) -> dict[str, Any]:
+    return {"file": str(path), "patient_control_number": claim.patient_control_number,
+            "findings": [{"rule_id": f.rule_id, "severity": f.severity.value,
+                          "field": f.field, "message": f.message} for f in findings]}
+
+
 def _scrub_files(args: argparse.Namespace) -> tuple[list[Claim], bool, int]:
-    """Read and scrub every file: (claims, any errors?, exit code for unreadable input)."""
+    """Read and scrub every file: (claims, any errors?, exit code for unreadable input).
+
+    Findings are printed as text, or collected and printed as one JSON array with ``--json``.
+    """
     settings = load_settings()
     today = args.today or dt.date.today()
     try:
@@ -104,8 +113,10 @@ def _scrub_files(args: argparse.Namespace) -> tuple[list[Claim], bool, int]:
         print(f"error: {exc}", file=sys.stderr)
         return [], True, EXIT_UNREADABLE
     claims: list[Claim] = []
+    report: list[dict[str, Any]] = []
     errors = False
     unreadable = False
+    as_json = getattr(args, "json", False)
     for name in args.files:
         path = Path(name)
         try:
@@ -117,9 +128,15 @@ def _scrub_files(args: argparse.Namespace) -> tuple[list[Claim], bool, int]:
         for claim in loaded:
             findings = scrub(claim, code_sets, today=today)
             errors = errors or has_errors(findings)
-            if not args.quiet or has_errors(findings):
+            shown = not args.quiet or has_errors(findings)
+            if shown and as_json:
+                report.append(_finding_json(path, claim, findings))
+            elif shown:
                 _print_findings(path, claim, findings, sys.stdout)
             claims.append(claim)
+    if as_json:
+        json.dump(report, sys.stdout, indent=2)
+        print()
     return claims, errors, EXIT_UNREADABLE if unreadable else EXIT_OK
 
 
@@ -205,6 +222,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     check = sub.add_parser("check", help="print what a payer would reject in claim files")
     _common(check)
+    check.add_argument("--json", action="store_true",
+                       help="print the findings as one JSON array (for other programs)")
     check.set_defaults(handler=check_command)
 
     build = sub.add_parser("build", help="scrub claims and write one 837 interchange")

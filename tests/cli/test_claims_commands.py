@@ -103,3 +103,13 @@ def test_build_keeps_an_existing_file_when_refusing(tmp_path):
 def test_build_needs_a_contact(tmp_path, capsys):
     assert main(["claims", "build", CLAIM_FILES[0], "-o", str(tmp_path / "x.837")]) == 2
     assert "--contact-phone or --contact-email" in capsys.readouterr().err
+
+
+def test_check_json_output(tmp_path, capsys):
+    assert main(["claims", "check", str(_bad_claim(tmp_path)), CLAIM_FILES[0], "--json",
+                 *TODAY]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [r["patient_control_number"] for r in report] == ["MSFM-10001",
+                                                            report[1]["patient_control_number"]]
+    rules = [f["rule_id"] for f in report[0]["findings"]]
+    assert rules[:2] == ["CL001", "LN005"] and report[0]["findings"][0]["severity"] == "error"
