@@ -64,7 +64,12 @@ def _find(values: tuple[CodedValue, ...], qualifier: str) -> CodedValue | None:
 
 
 def _d8(text: str) -> dt.date:
-    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    if len(text) < 8 or not text[:8].isdigit():
+        raise Inbound837Error(f"{text!r} is not a date CCYYMMDD")
+    try:
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        raise Inbound837Error(f"{text!r} is not a date CCYYMMDD") from None
 
 
 def _address(e: Entity) -> Address | None:

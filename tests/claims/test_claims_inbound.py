@@ -67,3 +67,10 @@ def test_public_corpus_837p_files_read(corpus_dir):
         assert all(c.patient_control_number for c in claims)
         read += 1
     assert read >= 40   # 49 of the 60 5010 837 files are readable; the rest are malformed
+
+
+def test_unreadable_date_names_the_claim_and_value(samples):
+    text = build([samples["office_visit"]]).replace("DTP*472*D8*20260914", "DTP*472*D8*2026091")
+    with pytest.raises(Inbound837Error, match=r"claim 'MSFM-10001' \(segment \d+\): "
+                                              r"'2026091' is not a date CCYYMMDD"):
+        claims_from_837(text, "x.837")
