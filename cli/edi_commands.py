@@ -147,6 +147,17 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _free_name(directory: Path, stem: str, suffix: str) -> Path:
+    """``stem.suffix``, or ``stem.2.suffix``... when an earlier acknowledgment has the name
+    (two files of the same name, or a file sent twice): acknowledgments are never replaced."""
+    target = directory / f"{stem}.{suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = directory / f"{stem}.{n}.{suffix}"
+    return target
+
+
 def _write_acks(outcome: _Outcome, ack_dir: Path, control: AckControl) -> tuple[list[Path], int]:
     """Write every TA1/999 the file calls for; returns the files and the next ISA13."""
     report = outcome.report
@@ -160,7 +171,8 @@ def _write_acks(outcome: _Outcome, ack_dir: Path, control: AckControl) -> tuple[
     next_control = control.interchange_control
     for ack in acknowledge(report, control, context):
         suffix = "ta1" if ack.kind == "TA1" else "999"
-        target = ack_dir / f"{outcome.path.name}.{ack.acknowledges or 'unknown'}.{suffix}"
+        target = _free_name(ack_dir, f"{outcome.path.name}.{ack.acknowledges or 'unknown'}",
+                            suffix)
         _write_atomically(target, serialize(ack.segments, line_breaks=True))
         written.append(target)
         next_control = ack.control_number + 1

@@ -241,8 +241,26 @@ class _Reader:
 
 
 def read_999(text: str, source: str | None = None) -> tuple[Acknowledgment999, ...]:
-    """Every 999 in ``text`` (any number of interchanges, groups and sets)."""
+    """Every 999 in ``text`` (any number of interchanges, groups and sets).
+
+    Raises :class:`ValueError` naming the file when its transaction sets are not 999s (an
+    837 or a 277CA passed by mistake); sets of other kinds next to 999s are skipped.
+    """
     reader = _Reader()
+    others: list[str] = []
+    skipping = False
     for seg in parse_segments(text, source):
+        if seg.tag == "ST":
+            skipping = seg.get(1) != "999"
+            if skipping:
+                others.append(seg.get(1))
+                continue
+        if skipping:
+            skipping = seg.tag != "SE"
+            continue
         reader.feed(seg)
+    if others and not reader.results:
+        where = f"{source}: " if source else ""
+        raise ValueError(f"{where}transaction set(s) {', '.join(sorted(set(others)))} "
+                         "are not 999 acknowledgments")
     return tuple(reader.results)

@@ -76,6 +76,30 @@ def outcome_of(category: str, action: str = "") -> Outcome:
     return found
 
 
+# Claim status category codes (code source 507) as a billing office reads them.
+_CATEGORY_MEANING: dict[str, str] = {
+    "A0": "acknowledged and forwarded to another entity",
+    "A1": "received, not yet accepted for adjudication",
+    "A2": "accepted into the adjudication system",
+    "A3": "returned as unprocessable: rejected, not entered into adjudication",
+    "A4": "not found", "A5": "split claim",
+    "A6": "rejected for missing information", "A7": "rejected for invalid information",
+    "A8": "rejected for a relational field in error",
+    "P0": "pending", "P1": "pending: in process", "P2": "pending: payer review",
+    "P3": "pending: provider requested information",
+    "P4": "pending: patient requested information",
+    "P5": "pending: payer administrative or system hold",
+    "F0": "finalized", "F1": "finalized: payment", "F2": "finalized: denial",
+    "F3": "finalized: revised", "F3F": "finalized: forwarded", "F3N": "finalized: not forwarded",
+    "F4": "finalized: adjudication complete, no payment forthcoming",
+    "E0": "response not possible: error on the submitted request data",
+    "E1": "response not possible: system status", "E2": "response not possible: the "
+    "information holder is not responding", "E3": "response not possible: relational "
+    "fields in error", "E4": "response not possible: trading partner agreement not met",
+    "D0": "data search unsuccessful",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class StatusCode:
     """One category:status:entity composite of an STC (STC01, STC10 or STC11)."""
@@ -84,6 +108,14 @@ class StatusCode:
     status: str            # code source 508: 20 accepted for processing, 21 missing info ...
     entity: str            # who or what the status is about: 85 billing provider, IL, QC ...
     outcome: Outcome
+
+    @property
+    def category_meaning(self) -> str:
+        """The category in words; R0..R16 are requests for more information."""
+        found = _CATEGORY_MEANING.get(self.category)
+        if found is None and self.category.startswith("R"):
+            found = "the payer requests additional information"
+        return found or f"claim status category {self.category!r}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +225,8 @@ class _Reader:
     def __init__(self, source: str | None) -> None:
         self.source = source
         self.batches: list[ClaimAcknowledgmentBatch] = []
+        self.skipped: list[Defect] = []     # sets that are not 277s
+        self.skipping = False
         self.reset("")
 
     def reset(self, st02: str) -> None:
@@ -281,7 +315,18 @@ class _Reader:
         tag = seg.tag
         if tag == "ST":
             self.reset(seg.get(2))
-        elif tag == "SE":
+            self.skipping = seg.get(1) != "277"
+            if self.skipping:
+                self.skipped.append(Defect(
+                    Severity.ERROR, DefectLevel.TRANSACTION, "6",
+                    X12Path(segment="ST", element=1, transaction=seg.get(2),
+                            file_position=seg.position),
+                    f"{self.source + ': ' if self.source else ''}transaction set "
+                    f"{seg.get(1)!r} is not a 277 claim acknowledgment; skipped"))
+            return
+        if self.skipping:
+            return
+        if tag == "SE":
             self.close_set()
         elif tag == "HL":
             self.close_claim()
@@ -366,8 +411,14 @@ class _Reader:
 
 
 def read_277ca(text: str, source: str | None = None) -> tuple[ClaimAcknowledgmentBatch, ...]:
-    """Every 277CA (or 277) transaction set in ``text``, claim by claim."""
+    """Every 277CA (or 277) transaction set in ``text``, claim by claim.
+
+    Raises :class:`ValueError` naming the file when the text holds transaction sets but none
+    is a 277 (a 999 or an 835 passed by mistake).
+    """
     reader = _Reader(source)
     for seg in parse_segments(text, source):
         reader.feed(seg)
+    if reader.skipped and not reader.batches:
+        raise ValueError("; ".join(d.message for d in reader.skipped))
     return tuple(reader.batches)

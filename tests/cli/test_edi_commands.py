@@ -132,3 +132,12 @@ def test_parse_unknown_guide_and_missing_file(tmp_path: Path, capsys) -> None:
     assert main(["parse", str(odd)]) == 1
     assert "no definition for guide '005010X217'" in capsys.readouterr().err
     assert main(["parse", str(tmp_path / "nope.x12")]) == 2
+
+
+def test_acknowledgments_are_never_replaced(broken_dental: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "acks"
+    for _ in range(2):
+        assert main(["validate", "--ack", str(out_dir), str(broken_dental)]) == 1
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "broken.837.000000103.2.999", "broken.837.000000103.2.ta1",
+        "broken.837.000000103.999", "broken.837.000000103.ta1"]

@@ -92,3 +92,9 @@ def test_sample_round_trips(samples_dir: Path) -> None:
 
     text = (samples_dir / "x12" / "implementation_ack.999").read_text(encoding="utf-8")
     assert serialize(parse_segments(text), line_breaks=True) == text
+
+
+def test_a_file_that_is_not_a_999_is_named(samples_dir: Path) -> None:
+    text = (samples_dir / "x12" / "dental_claim.837").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="claim.837: transaction set.s. 837 are not 999"):
+        read_999(text, "claim.837")

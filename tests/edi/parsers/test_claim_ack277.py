@@ -101,3 +101,14 @@ def test_sample_round_trips(samples_dir: Path) -> None:
 
     text = (samples_dir / "x12" / "claim_acknowledgment.277").read_text(encoding="utf-8")
     assert serialize(parse_segments(text), line_breaks=True) == text
+
+
+def test_category_in_words(samples_dir: Path) -> None:
+    claim = _sample(samples_dir).claims[1]
+    assert claim.statuses[0].codes[0].category_meaning == "rejected for invalid information"
+
+
+def test_a_file_that_is_not_a_277_is_named(samples_dir: Path) -> None:
+    text = (samples_dir / "x12" / "implementation_ack.999").read_text()
+    with pytest.raises(ValueError, match="ack.999: transaction set '999' is not a 277"):
+        read_277ca(text, "ack.999")
