@@ -79,11 +79,11 @@ def _cas_total(seg: Segment) -> Decimal:
 class Balancer:
     """Does nothing; the base of the transaction-specific balancers.
 
-    ``tags`` are the segments it wants to see and ``loops`` the loops whose end it wants to
-    hear about; the checker calls it for nothing else.
+    ``tags`` are the segments it wants to see, as (segment id, loop id) pairs, and ``loops``
+    the loops whose end it wants to hear about; the checker calls it for nothing else.
     """
 
-    tags: frozenset[str] = frozenset()
+    tags: frozenset[tuple[str, str]] = frozenset()
     loops: frozenset[str] = frozenset()
 
     def segment(self, seg: Segment, loop_id: str) -> list[Imbalance]:
@@ -97,7 +97,8 @@ class Balancer:
 
 
 class Balancer835(Balancer):
-    tags = frozenset({"CAS", "SVC", "CLP", "PLB", "BPR"})
+    tags = frozenset({("CAS", "2100"), ("CAS", "2110"), ("SVC", "2110"), ("CLP", "2100"),
+                      ("PLB", "ST_LOOP"), ("BPR", "ST_LOOP")})
     loops = frozenset({"2100", "2110"})
 
     def __init__(self) -> None:
@@ -182,7 +183,9 @@ _LINE_CHARGE = {"SV1": 2, "SV2": 3, "SV3": 2}
 
 
 class Balancer837(Balancer):
-    tags = frozenset({"CLM", "SV1", "SV2", "SV3", "SBR", "AMT", "CAS", "NM1", "SVD"})
+    tags = frozenset({("CLM", "2300"), ("SV1", "2400"), ("SV2", "2400"), ("SV3", "2400"),
+                      ("SBR", "2320"), ("AMT", "2320"), ("CAS", "2320"), ("NM1", "2330B"),
+                      ("SVD", "2430"), ("CAS", "2430")})
     loops = frozenset({"2300", "2400"})
 
     def __init__(self) -> None:

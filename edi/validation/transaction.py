@@ -145,7 +145,7 @@ class SetChecker:
         tag = seg.tag
         if tag in _NUMBERED:
             self._numbering(step, seg)
-        if tag in self.balance_tags:
+        if (tag, step.loops[-1].id) in self.balance_tags:
             for imbalance in self.balancer.segment(seg, step.loops[-1].id):
                 self._imbalance(imbalance)
 
@@ -160,7 +160,7 @@ class SetChecker:
         # A quiet step needs no more than the walk: no defect, no loop ending that the
         # balancer listens to, no claim starting, no numbering or money segment.
         quiet = not (step.attention or problems or tag in _NUMBERED
-                     or tag in self.balance_tags
+                     or (tag, step.loops[-1].id) in self.balance_tags
                      or self.balance_loops.intersection(step.closed_ids)
                      or (step.opened is not None and step.opened.id in CLAIM_LOOPS))
         memo = self.memo
