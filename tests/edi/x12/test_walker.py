@@ -121,3 +121,21 @@ def test_misplaced_segment_is_reported_not_dropped():
 def test_machine_is_shared_per_definition(version):
     definition = definition_for("837", version)
     assert Walker(definition).machine is Walker(definition).machine
+
+
+def test_iter_file_loops_walks_every_known_set(corpus_dir):
+    from edi.x12.walker import iter_file_loops
+
+    def lookup(set_id, gs08, st03):
+        found = resolve(set_id, gs08, st03)
+        return found.definition if found else None
+
+    text = (corpus_dir / REMIT_835).read_text(encoding="utf-8", errors="replace")
+    segs = parse_segments(text)
+    items = list(iter_file_loops(segs, lookup))
+    roots = [i for i in items if i.loop.id == "ST_LOOP"]
+    assert len(roots) == sum(1 for s in segs if s.tag == "ST")
+    in_sets = sum(1 for s in segs if s.tag not in ("ISA", "GS", "GE", "IEA"))
+    assert sum(len(list(i.loop.all_segments())) for i in items) == in_sets
+    # a set without a guide is passed over, not fatal
+    assert list(iter_file_loops(segs, lambda *_: None)) == []
