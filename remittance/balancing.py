@@ -102,12 +102,14 @@ def check_balance(remit: Remittance,
         defects.extend(found)
     paid = sum((c.paid for c in remit.claims), ZERO)
     plb = sum((p.amount for p in remit.provider_adjustments), ZERO)
-    if paid - plb != remit.payment.amount:
+    # BPR03 D: the payer debits the provider's account, so the net of the claims is negative.
+    total = -remit.payment.amount if remit.payment.credit_debit == "D" else remit.payment.amount
+    if paid - plb != total:
         defects.append(_defect(
             remit, "HEADER", "BPR", remit.position + 1, 2,
             f"payment {remit.trace.number or remit.control_number}: claim payments "
             f"{_money(paid)} less provider adjustments {_money(plb)} is {_money(paid - plb)}, "
-            f"but the payment total (BPR02) is {_money(remit.payment.amount)}"))
+            f"but the payment total (BPR02) is {_money(total)}"))
     interest = sum((c.interest for c in remit.claims), ZERO)
     plb_interest = -sum((p.amount for p in remit.provider_adjustments if p.reason == "L6"),
                         ZERO)

@@ -96,7 +96,7 @@ def plan_era(session: Session, text: str, *, source: str,
 
 def _trace_key(remit: Remittance, file_sha256: str) -> str:
     # Without TRN02 there is no natural key; the file and ST02 stand in for it.
-    return remit.trace.number or f"ST{remit.control_number}:{file_sha256[:16]}"
+    return (remit.trace.number or f"ST{remit.control_number}:{file_sha256[:16]}")[:50]
 
 
 def _posted_counts(session: Session, plan: RemittancePlan) -> Counter[tuple[str, str]]:
@@ -119,9 +119,9 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
     problems = [d.message for d in plan.verdict.defects] + [str(d) for d in remit.defects]
     record = RemittanceRecord(
         stored_file_id=stored_file_id, file_sha256=sha, source=source[:500],
-        control_number=remit.control_number, payer_identifier=remit.payer_id,
+        control_number=remit.control_number[:50], payer_identifier=remit.payer_id[:80],
         trace_number=_trace_key(remit, sha), payer_name=remit.payer.name[:60],
-        payee_name=remit.payee.name[:60], payee_identifier=remit.payee.identifier,
+        payee_name=remit.payee.name[:60], payee_identifier=remit.payee.identifier[:80],
         payment_amount=remit.payment.amount, credit_debit=remit.payment.credit_debit[:1],
         payment_method=remit.payment.method[:3], handling=remit.payment.handling[:2],
         payment_date=remit.payment_date, claim_count=len(remit.claims),
@@ -188,9 +188,10 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
                     continue
                 posting_rows.append({
                     "claim_payment_id": cp_id, "claim_id": claim_id, "line_id": line.line_id,
-                    "service_index": line.service_index, "procedure_code": line.procedure_code,
-                    "line_charge": line.charge, "kind": str(entry.kind),
-                    "group_code": entry.group, "reason_code": entry.reason[:5],
+                    "service_index": line.service_index,
+                    "procedure_code": line.procedure_code[:48], "line_charge": line.charge,
+                    "kind": str(entry.kind), "group_code": entry.group[:2],
+                    "reason_code": entry.reason[:5],
                     "remark_codes": " ".join(entry.remarks)[:200], "amount": entry.amount,
                     "posted": posted})
         if outcome is Outcome.UNMATCHED:
@@ -199,8 +200,9 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
             denials += 1
             denial_rows.append({
                 "claim_payment_id": cp_id, "claim_id": claim_id, "line_id": f.line_id,
-                "service_index": f.service_index, "procedure_code": f.procedure_code,
-                "category": str(f.category), "action": str(f.action), "group_code": f.group,
+                "service_index": f.service_index, "procedure_code": f.procedure_code[:48],
+                "category": str(f.category), "action": str(f.action),
+                "group_code": f.group[:2],
                 "reason_code": f.reason[:5], "reasons": ", ".join(f.reasons)[:200],
                 "remark_codes": " ".join(f.remarks)[:200],
                 "amount_at_stake": f.amount_at_stake, "appeal_deadline": f.appeal_deadline,
@@ -278,7 +280,7 @@ def _import(session: Session, text: str, *, source: str, file_sha256: str,
     for plan in plans:
         remit = plan.remittance
         existing = session.scalar(select(RemittanceRecord.id).where(
-            RemittanceRecord.payer_identifier == remit.payer_id,
+            RemittanceRecord.payer_identifier == remit.payer_id[:80],
             RemittanceRecord.trace_number == _trace_key(remit, file_sha256)))
         if existing is not None:
             summaries.append(RemittanceSummary(

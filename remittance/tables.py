@@ -46,7 +46,7 @@ class RemittanceRecord(Base):
     stored_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     file_sha256: Mapped[str] = mapped_column(String(64), index=True)
     source: Mapped[str] = mapped_column(String(500), default="")
-    control_number: Mapped[str] = mapped_column(String(9))            # ST02
+    control_number: Mapped[str] = mapped_column(String(50))           # ST02
     #: TRN03 (else BPR10, else N104): with TRN02 the natural key of a payment.
     payer_identifier: Mapped[str] = mapped_column(String(80))
     trace_number: Mapped[str] = mapped_column(String(50))             # TRN02

@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 ZERO = Decimal("0")
+_MONEY_LIMIT = Decimal("1E10")
 #: CLP02 values allowed in 5010 (X221A1; see x12-domain.md appendix B).
 CLAIM_STATUS_CODES = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "23", "25"})
 #: CAS01 group codes in 5010; CR left the list with 4010 (RFI 1147).
@@ -375,6 +376,11 @@ class _Reader:
         if value is None:
             if required:
                 self.defect(f"{seg.tag}{n:02d} (an amount) is missing; counted as 0.00", n, "1")
+            return ZERO
+        if abs(value) >= _MONEY_LIMIT:
+            # Ten billion on one remittance line is a corrupt field, not a payment.
+            self.defect(f"{seg.tag}{n:02d} amount {value} is implausibly large; counted as 0.00",
+                        n, "6")
             return ZERO
         return value
 
