@@ -61,12 +61,23 @@ def load_corpus(corpus_dir: Path) -> list[CorpusFile]:
                     found[name] = CorpusFile(
                         name, row.get("txn", ""), row.get("gs08", ""), row.get("intent", ""),
                         row.get("pyx12_4.0.0_result", ""))
-    else:
+    if not found:
+        # No index, or one this suite cannot read: every file of the directory is checked.
         for path in sorted(p for p in corpus_dir.rglob("*") if p.is_file()):
             if not path.name.startswith(".") and not path.name.endswith(_SKIP_SUFFIXES):
                 name = str(path.relative_to(corpus_dir))
                 found[name] = CorpusFile(name)
     return sorted(found.values(), key=lambda f: f.name)
+
+
+def is_supported(row: CorpusFile, report: ValidationReport) -> bool:
+    """A file of a set we read: from its index row, or (no index) from what it contains."""
+    if row.txn:
+        return row.supported
+    sets = [t for i in report.interchanges for g in i.groups for t in g.transactions]
+    unsupported = any(d.code in ("1", "2", "I6") and d.level.value in ("IK5", "AK9")
+                      for d in report.defects)
+    return bool(sets) and not unsupported
 
 
 def read_text(path: Path) -> str:
