@@ -117,4 +117,10 @@ def scan_isa(text: str, source: str | None = None) -> tuple[Delimiters, list[tup
         repetition = ""
     if not repetition:
         repetition = next(c for c in "^\x1d\x1e\x1f" if c not in (element, component, segment))
-    return Delimiters(element, component, repetition, segment), problems
+    if segment == element:
+        raise _fail(f"ISA: the segment terminator {segment!r} is also the element separator",
+                    "004", source)
+    try:
+        return Delimiters(element, component, repetition, segment), problems
+    except ValueError as exc:        # any other clash between the four characters
+        raise _fail(f"ISA: unusable delimiters: {exc}", "026", source) from exc

@@ -32,6 +32,8 @@ def test_isa_round_trip(delims):
     ("ISA*00*          *00", "023"),                       # ends inside the ISA
     ("ISX*00*", "024"),                                     # not an ISA
     ("ISA1" + "1" * 102, "026"),                            # element separator is a digit
+    (("ISA*00*          *00*          *ZZ*S              *ZZ*R              *240101*1200*^"
+      "*00501*000000001*0*T*:*"), "004"),                   # terminator = element separator
 ])
 def test_broken_isa_is_an_interchange_error(wire, code):
     with pytest.raises(InterchangeError) as err:
