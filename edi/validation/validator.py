@@ -6,10 +6,10 @@ each placed segment is checked element by element (elements.py), and the money i
 (balancing.py). What is kept is the report: envelopes, counts and defects; memory does not
 grow with the file.
 
-Speed (measured with cProfile on generated 835/837P files): the walk and the element checks are
-memoized (transaction.py); the garbage collector is paused during a run, since nothing built
-here forms reference cycles and the collector would otherwise rescan every live object as the
-defect list grows.
+Speed (measured with cProfile and bench/bench_edi.py on generated 835/837P files): the walk and
+the element checks are memoized (transaction.py); the garbage collector is paused during a run,
+since nothing built here forms reference cycles and the collector would otherwise rescan every
+live object as the defect list grows.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from edi.x12.segment import Segment
 from edi.x12.tokenizer import Tokenizer
 
 __all__ = ["validate", "validate_text"]
+
 
 @dataclass(slots=True)
 class _Set:
