@@ -97,6 +97,8 @@ def test_several_payers_in_one_file_and_claim_level_details() -> None:
     crossover = medicare.claims[2]
     assert crossover.status == "19"
     assert crossover.crossover_carrier.name == "STATE MEDICAID"
+    assert (crossover.crossover_carrier.id_qualifier,
+            crossover.crossover_carrier.identifier) == ("PI", "MCDIL")
     assert crossover.remarks == ("MA18",)
 
 
@@ -111,6 +113,7 @@ def test_reversal_amounts_are_negative() -> None:
 @pytest.mark.parametrize(("body", "path", "words"), [
     ("BPR*I*1O0*C*CHK************20260105~", "HEADER/BPR02", "should be an amount"),
     ("BPR*I*100*C*CHK************20261305~", "HEADER/BPR16", "should be a date"),
+    ("BPR*I*99999999999*C*CHK************20260105~", "HEADER/BPR02", "implausibly large"),
     (MINIMAL.replace("CLP*A1*1*", "CLP*A1*9*"), "2100/CLP02", "not one allowed"),
     (MINIMAL + "SVC*HC:99213*100*100~CAS*CR*45*0~", "2110/CAS01", "is not CO, OA, PI or PR"),
     (MINIMAL + "SVC*HC:99213*100~", "2110/SVC03", "is missing"),
@@ -159,3 +162,39 @@ def test_unknown_segments_are_kept_not_dropped() -> None:
     claim = remit.claims[0]
     assert [s.tag for s in claim.other] == ["ZZZ"]
     assert [s.tag for s in claim.services[0].other] == ["XYZ"]
+
+
+def _flatten(value: object, out: set[str]) -> set[str]:
+    """Every text, number and date the model holds, as wire-like strings."""
+    if isinstance(value, str):
+        out.add(value)
+    elif isinstance(value, Decimal):
+        out.add(str(value))
+    elif isinstance(value, dt.date):
+        out.add(value.strftime("%Y%m%d"))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            _flatten(item, out)
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            _flatten(getattr(value, name), out)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.835")))
+def test_nothing_read_is_dropped(name: str) -> None:
+    """Each element of each segment inside ST..SE is somewhere in the model (lossless)."""
+    from edi.x12.tokenizer import parse_segments
+
+    text = (SAMPLES / name).read_text()
+    held = _flatten(read_835(text).remittances, set())
+    inside = False
+    for seg in parse_segments(text):
+        inside = inside or seg.tag == "ST"
+        if not inside or seg.tag in ("ST", "SE"):
+            inside = seg.tag != "SE" and inside
+            continue
+        elements = seg.elements[1:] if seg.tag == "LQ" and seg.get(1) == "HE" else seg.elements
+        for element in elements:     # LQ*HE is implied by ServicePayment.remarks
+            for part in element.split(":"):
+                assert not part or part in held, (seg.tag, element)
