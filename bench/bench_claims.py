@@ -34,8 +34,6 @@ SAMPLES = ROOT / "samples" / "claims"
 def make_claims(count: int) -> list[Claim]:
     templates = []
     for path in sorted(SAMPLES.glob("*.json")):
-        if "." in path.stem:
-            continue
         claim = claim_from_json(json.loads(path.read_text()))
         if claim.kind == ClaimKind.PROFESSIONAL:
             templates.append(claim)

@@ -11,8 +11,8 @@ from claims import Claim, claim_from_json
 TODAY = dt.date(2026, 11, 22)
 CREATED = dt.datetime(2026, 11, 22, 9, 30)
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "samples" / "claims"
-#: Claim samples (office_visit.primary_payment.json is an adjudication, not a claim).
-SAMPLE_NAMES = sorted(p.stem for p in SAMPLE_DIR.glob("*.json") if "." not in p.stem)
+#: Claim samples (prior payers' adjudications are in samples/claims/payments/).
+SAMPLE_NAMES = sorted(p.stem for p in SAMPLE_DIR.glob("*.json"))
 
 
 def load_sample(name: str) -> Claim:

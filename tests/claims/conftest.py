@@ -24,7 +24,7 @@ def samples() -> dict[str, Claim]:
 
 @pytest.fixture(scope="session")
 def primary_payment() -> PriorPayerAdjudication:
-    path = SAMPLE_DIR / "office_visit.primary_payment.json"
+    path = SAMPLE_DIR / "payments" / "office_visit_primary.json"
     return adjudication_from_json(json.loads(path.read_text()))
 
 

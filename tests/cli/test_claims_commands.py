@@ -10,7 +10,7 @@ import pytest
 from cli.main import main
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "claims"
-CLAIM_FILES = sorted(str(p) for p in SAMPLES.glob("*.json") if "." not in p.stem)
+CLAIM_FILES = sorted(str(p) for p in SAMPLES.glob("*.json"))
 TODAY = ["--today", "2026-11-22"]
 
 
