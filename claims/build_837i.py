@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from claims.build_837p import drug_segments
+from claims.build_837p import drug_segments, facility_needed
 from claims.build_cob import line_adjudication_segments, other_payer_segments
 from claims.build_parties import (
     address_segments,
@@ -114,8 +114,9 @@ def institutional_claim_segments(claim: Claim) -> Iterator[Segment]:
     rendering = claim.rendering_provider
     if rendering and (inst.attending is None or rendering.npi != inst.attending.npi):
         yield provider_name("82", rendering)
-    if claim.service_facility:
+    if facility_needed(claim):
         facility = claim.service_facility
+        assert facility is not None
         yield seg("NM1", "77", "2", clean(facility.last_name), None, None, None, None,
                            "XX" if facility.npi else None, facility.npi or None)
         if facility.address:

@@ -24,7 +24,8 @@ from claims.build_parties import (
 from claims.model import Claim, Provider, ServiceLine
 from edi.x12 import Segment
 
-__all__ = ["professional_claim_segments", "diagnosis_segment", "drug_segments"]
+__all__ = ["professional_claim_segments", "diagnosis_segment", "drug_segments",
+           "facility_needed"]
 
 
 def _yes_no(flag: bool) -> str:
@@ -56,6 +57,16 @@ def _rendering_needed(claim: Claim, provider: Provider | None) -> bool:
     # 2310B is sent only when the rendering provider is not the billing provider (TR3 2310B
     # situational note; OpenEMR compares the NPIs the same way).
     return provider is not None and provider.npi != claim.billing_provider.npi
+
+
+def facility_needed(claim: Claim) -> bool:
+    """2310C (837I 2310E) is sent unless the facility is the billing provider at its address
+    (TR3 2310C situational note: only when the location differs from 2010AA)."""
+    facility = claim.service_facility
+    if facility is None:
+        return False
+    billing = claim.billing_provider
+    return not (facility.npi == billing.npi and facility.address in (None, billing.address))
 
 
 def drug_segments(line: ServiceLine) -> list[Segment]:
@@ -123,8 +134,9 @@ def professional_claim_segments(claim: Claim) -> Iterator[Segment]:
         prv = taxonomy("PE", rendering.taxonomy)
         if prv:
             yield prv
-    if claim.service_facility:
+    if facility_needed(claim):
         facility = claim.service_facility
+        assert facility is not None
         yield seg("NM1", "77", "2", clean(facility.last_name), None, None, None, None,
                            "XX" if facility.npi else None, facility.npi or None)
         if facility.address:

@@ -111,10 +111,11 @@ def _subscriber_segments(hl: int, parent: int, kind: ClaimKind, subscriber: Subs
                         if kind == ClaimKind.PROFESSIONAL else None,
                         None, None, None, subscriber.claim_filing_indicator or None),
            person_name("IL", subscriber.person, "MI", clean(subscriber.member_id, 80))]
+    # N3/N4 are required when the subscriber is the patient and allowed otherwise; DMG is
+    # sent only for the patient (TR3 2010BA).
+    if subscriber.person.address:
+        out.extend(address_segments(subscriber.person.address))
     if is_patient:
-        # N3/N4/DMG are sent for the subscriber only when the subscriber is the patient.
-        if subscriber.person.address:
-            out.extend(address_segments(subscriber.person.address))
         dmg = demographics(subscriber.person)
         if dmg:
             out.append(dmg)

@@ -1,10 +1,13 @@
 """Inbound 837: the edi-level reader's TR3-shaped values turned into claim-model values.
 
 A clearinghouse receiving 837s, or a test proving that a sample survives model -> 837 -> model,
-calls :func:`claims_from_837`. What an 837 cannot carry does not come back: a subscriber's
-birth date and sex when someone else is the patient (2010BA DMG is sent only for the patient),
-the rendering provider's taxonomy on an 837I (2310D has no PRV), prior payers' allowed
-amounts (the 2430 has no place for them) and practice-system metadata.
+calls :func:`claims_from_837`. What an 837 we build cannot carry does not come back: a
+subscriber's birth date and sex when someone else is the patient (2010BA DMG is sent only for
+the patient), the rendering provider's taxonomy on an 837I (2310D has no PRV), prior payers'
+allowed amounts (the 2430 has no place for them), a service facility that is the billing
+provider at its own address (2310C is not sent then) and practice-system metadata. Reading
+other senders' files, segments the claim model has no field for (837I reason-for-visit,
+external-cause and DRG codes, ambulance and DME segments, PWK attachments...) are not kept.
 """
 
 from __future__ import annotations

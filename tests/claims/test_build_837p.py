@@ -79,3 +79,25 @@ def test_void_repeats_the_claim_with_the_payer_number(samples):
 def test_original_claims_never_send_ref_f8(samples):
     claim = replace(samples["office_visit"], payer_claim_number="ICN1")
     assert "REF*F8" not in build([claim])
+
+
+def test_service_facility_that_is_the_billing_provider_is_not_sent(samples):
+    claim = samples["lines_with_modifiers"]
+    same = replace(claim, service_facility=replace(claim.billing_provider, taxonomy=""))
+    assert "NM1*77" not in build([same])
+    elsewhere = replace(claim, service_facility=replace(
+        claim.service_facility, npi=claim.billing_provider.npi))
+    assert "NM1*77*2*Maple Street Procedure Suite*****XX*1234567893~" in build([elsewhere])
+
+
+def test_dependent_claims_carry_the_subscribers_address(samples):
+    from claims import Address
+
+    claim = samples["dependent_patient"]
+    claim = replace(claim, subscriber=replace(claim.subscriber, person=replace(
+        claim.subscriber.person, address=Address("17 Cedar Avenue", "Springfield", "IL",
+                                                 "62702"))))
+    text = build([claim])
+    assert "NM1*IL*1*Nguyen*Minh****MI*PHP556600100~\nN3*17 Cedar Avenue~" in text
+    assert pyx12_errors(text) == []
+    assert claims_from_837(text) == [claim]
