@@ -33,8 +33,11 @@ __all__ = [
     "DEFAULT_UNITS",
 ]
 
-#: Loops yielded on their own by :func:`iter_loops`: the claim-level loops of each guide.
-DEFAULT_UNITS = frozenset({"2100", "2300", "2000E", "2000D", "2000C"})
+#: Loops yielded on their own by :func:`iter_loops`: the claim-level loops of each guide (835
+#: 2100, 837 2300, 271/277 2000C-E) and the 835 header-number loop 2000 around the claims.
+#: (837 2000B is not one: in the 27x guides 2000B is the single information receiver.)
+DEFAULT_UNITS = frozenset({"2000", "2100", "2300", "2000C", "2000D", "2000E"})
+
 
 @dataclass(frozen=True, slots=True)
 class Loop:
