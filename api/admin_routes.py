@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from api.deps import DbSession, Principal, require, settings_of
 from api.schemas import AuditEntryOut, StoredFileCreated, StoredFileOut, UserIn, UserOut, UserPatch
+from clearinghouse import process_stored_file
 from core import archive, audit, users
 from core.audit import Action
 from core.errors import NotFound
@@ -108,5 +109,18 @@ def upload_file(file: UploadFile, request: Request, session: DbSession,
         source_name=f"upload:{file.filename or 'unnamed'}",
         archive_dir=settings_of(request).archive_dir, uploaded_by=user.user_id)
     audit.record(session, user.actor, Action.CREATE, "stored_file", stored.id)
+    # Stored before anything acts on it: this commit is the point of no loss.
+    session.commit()
+    settings = settings_of(request)
+    if stored.status != archive.FileStatus.RECEIVED:
+        processing = f"already {stored.status}"
+    elif settings.tasks_in_process:
+        outcome = process_stored_file(request.app.state.session_factory, stored.id,
+                                      archive_dir=settings.archive_dir)
+        processing = f"{outcome.status}: {outcome.summary}" if outcome.summary \
+            else outcome.status
+        session.refresh(stored)
+    else:
+        processing = "queued: the worker applies it on its next poll"
     return StoredFileCreated.model_validate({**StoredFileOut.model_validate(stored).model_dump(),
-                                             "created": created})
+                                             "created": created, "processing": processing})

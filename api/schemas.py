@@ -257,6 +257,8 @@ class StoredFileOut(_Read):
 class StoredFileCreated(StoredFileOut):
     #: False when the same bytes were stored before: nothing was changed.
     created: bool
+    #: What happened next: applied (with a summary), failed (with the reason) or queued.
+    processing: str
 
 
 class AuditEntryOut(_Read):

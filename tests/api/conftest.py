@@ -10,6 +10,7 @@ sys.path.insert(0, str(_TESTS / "claims" / "db"))
 
 from api_support import PASSWORD, ROLES, token_for  # noqa: E402
 from db_support import (  # noqa: E402,F401
+    _postgres_tables,
     db_engine,
     fast_password_hashing,
     postgres_schema,

@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 import claims.db.tables  # noqa: F401  (registers the tables)
+import clearinghouse.tables  # noqa: F401  (the API applies uploaded files through them)
 import core.tables  # noqa: F401
+import remittance.tables  # noqa: F401
 from core.db import Base, make_engine, make_session_factory
 
 POSTGRES_URL = os.environ.get("CLAIMHOUSE_TEST_POSTGRES_URL",
@@ -31,13 +33,8 @@ POSTGRES_URL = os.environ.get("CLAIMHOUSE_TEST_POSTGRES_URL",
 
 
 def _tables():  # type: ignore[no-untyped-def]
-    """The core and claims tables (other packages' tables are tested by their own suites)."""
-    return [t for t in Base.metadata.sorted_tables if t.name in _OWN_TABLES]
-
-
-_OWN_TABLES = {"users", "audit_log", "stored_files", "patients", "payers", "providers",
-               "policies", "claims", "claim_lines", "claim_status_changes", "submissions",
-               "submission_claims", "acknowledgments"}
+    """Every table: the API reaches the exchange and remittance tables too."""
+    return Base.metadata.sorted_tables
 
 
 def require_postgres() -> None:
@@ -69,19 +66,28 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
                         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
-@pytest.fixture
-def postgres_schema() -> Iterator[str]:
-    """A throwaway schema on the PostgreSQL server, dropped afterwards."""
-    require_postgres()
+def _create_schema(admin: Engine) -> str:
     schema = f"t_{secrets.token_hex(6)}"
-    admin = create_engine(POSTGRES_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    return schema
+
+
+def _drop_schema(admin: Engine, schema: str) -> None:
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture
+def postgres_schema() -> Iterator[str]:
+    """A throwaway, empty schema on the PostgreSQL server, dropped afterwards."""
+    require_postgres()
+    admin = create_engine(POSTGRES_URL)
+    schema = _create_schema(admin)
     try:
         yield schema
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        _drop_schema(admin, schema)
         admin.dispose()
 
 
@@ -89,18 +95,37 @@ def postgres_engine(schema: str) -> Engine:
     return make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
 
 
+@pytest.fixture(scope="session")
+def _postgres_tables() -> Iterator[Engine]:
+    """One schema with every table for the whole run (creating tables is the slow part);
+    each test empties it first."""
+    require_postgres()
+    admin = create_engine(POSTGRES_URL)
+    schema = _create_schema(admin)
+    engine = postgres_engine(schema)
+    Base.metadata.create_all(engine, tables=_tables())
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        _drop_schema(admin, schema)
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A database with every table and no rows."""
     if request.param == "sqlite":
         engine = sqlite_engine()
         yield engine
         engine.dispose()
         return
-    schema = request.getfixturevalue("postgres_schema")
-    engine = postgres_engine(schema)
-    Base.metadata.create_all(engine, tables=_tables())
+    engine = request.getfixturevalue("_postgres_tables")
+    names = ", ".join(f'"{t.name}"' for t in _tables())
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     yield engine
-    engine.dispose()
+    engine.pool.dispose()
 
 
 @pytest.fixture
