@@ -4,7 +4,8 @@ to an 837.
 A JSON file holds one claim object, a list of them, or ``{"claims": [...]}`` (docs/claim-json.md).
 ``check`` prints what a payer would reject; ``build`` scrubs the same way, refuses to write
 while any claim has errors (unless ``--force``), and writes the 837 through a temporary file
-so a failed run never leaves half a file behind.
+so a failed run never leaves half a file behind. ``secondary`` turns a claim and its primary
+payer's adjudication (JSON) into the claim for the next payer.
 
 Exit codes: 0 clean (notices and warnings allowed), 1 errors found (nothing written),
 2 a file could not be read or a claim could not be understood.
@@ -27,17 +28,22 @@ from claims import (
     ClaimInputError,
     CodeSetError,
     CodeSets,
+    CoordinationError,
     Finding,
+    PriorPayerAdjudication,
     Submitter,
+    adjudication_from_json,
     build_837,
     claim_from_json,
+    claim_to_json,
     has_errors,
     load_code_sets,
     scrub,
+    secondary_claim,
 )
 from core.settings import Settings, load_settings
 
-__all__ = ["register", "check_command", "build_command"]
+__all__ = ["register", "check_command", "build_command", "secondary_command"]
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -201,6 +207,45 @@ def build_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _load_adjudication(path: Path) -> PriorPayerAdjudication:
+    try:
+        return adjudication_from_json(json.loads(path.read_text("utf-8")))
+    except OSError as exc:
+        raise _InputError(f"{path}: cannot read the file ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise _InputError(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: "
+                          f"{exc.msg}") from None
+    except ClaimInputError as exc:
+        raise _InputError(f"{path}: {exc}") from None
+
+
+def secondary_command(args: argparse.Namespace) -> int:
+    try:
+        claims = _load_claims(Path(args.claim))
+        payment = _load_adjudication(Path(args.payment))
+    except _InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if len(claims) != 1:
+        print(f"error: {args.claim}: holds {len(claims)} claims; give the one the payer "
+              "settled", file=sys.stderr)
+        return EXIT_UNREADABLE
+    claim = claims[0]
+    try:
+        next_claim = secondary_claim(claim, payment)
+    except CoordinationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    text = json.dumps(claim_to_json(next_claim), indent=2) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        _write_atomically(Path(args.output), text)
+        print(f"wrote {args.output}: claim {next_claim.patient_control_number} for "
+              f"{next_claim.payer.name} (payer sequence {next_claim.responsibility})")
+    return EXIT_OK
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -241,3 +286,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--contact-email", default="", help="1000A PER e-mail")
     build.add_argument("--receiver-name", help="1000B name (default: CLAIMHOUSE_RECEIVER_ID)")
     build.set_defaults(handler=build_command)
+
+    secondary = sub.add_parser(
+        "secondary", help="make the next payer's claim from a claim and its payer's payment")
+    secondary.add_argument("claim", metavar="CLAIM.json", help="the claim the payer settled")
+    secondary.add_argument("payment", metavar="PAYMENT.json",
+                           help="that payer's adjudication (docs/claim-json.md)")
+    secondary.add_argument("-o", "--output", default="-", metavar="OUT.json",
+                           help="where to write the new claim (default: standard output)")
+    secondary.set_defaults(handler=secondary_command)

@@ -113,3 +113,24 @@ def test_check_json_output(tmp_path, capsys):
                                                             report[1]["patient_control_number"]]
     rules = [f["rule_id"] for f in report[0]["findings"]]
     assert rules[:2] == ["CL001", "LN005"] and report[0]["findings"][0]["severity"] == "error"
+
+
+def test_secondary_writes_the_next_payers_claim(tmp_path, capsys):
+    out = tmp_path / "secondary.json"
+    code = main(["claims", "secondary", str(SAMPLES / "office_visit.json"),
+                 str(SAMPLES / "payments" / "office_visit_primary.json"), "-o", str(out)])
+    assert code == 0
+    assert json.loads(out.read_text()) == json.loads(
+        (SAMPLES / "secondary_after_primary.json").read_text())
+    assert "for Lakeside Mutual Insurance (payer sequence S)" in capsys.readouterr().out
+
+
+def test_secondary_errors(tmp_path, capsys):
+    claim = str(SAMPLES / "dependent_patient.json")
+    payment = str(SAMPLES / "payments" / "office_visit_primary.json")
+    assert main(["claims", "secondary", claim, payment]) == 1
+    assert "no other coverage after payer sequence P" in capsys.readouterr().err
+    bad = tmp_path / "pay.json"
+    bad.write_text('{"paid_amount": "x"}')
+    assert main(["claims", "secondary", claim, str(bad)]) == 2
+    assert "pay.json: payer: is required" in capsys.readouterr().err
