@@ -2,7 +2,9 @@
 
 Built from a :class:`edi.validation.report.ValidationReport` as segments, through
 :func:`edi.x12.wrap_interchange`, so what is written is exactly what the writer writes. The
-code tables (:mod:`edi.acknowledgments.codes`) are shared with the 999 and TA1 parsers.
+code tables (:mod:`edi.acknowledgments.codes`) are shared with the 999 and TA1 parsers, and
+the claim status categories (:mod:`edi.acknowledgments.status_categories`) with the 277CA
+parser and the claims service that applies its verdicts.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from edi.acknowledgments.implementation import (
     set_verdict,
 )
 from edi.acknowledgments.interchange import build_ta1, ta1_needed, ta1_verdict
+from edi.acknowledgments.status_categories import Outcome, category_meaning, outcome_of
 from edi.validation.report import ValidationReport
 from edi.x12.segment import Segment
 
@@ -40,15 +43,18 @@ __all__ = [
     "ElementError",
     "GroupError",
     "InterchangeNote",
+    "Outcome",
     "SegmentError",
     "TransactionError",
     "acknowledge",
     "acknowledge_group",
     "build_999",
     "build_ta1",
+    "category_meaning",
     "collect_context",
     "describe",
     "group_verdict",
+    "outcome_of",
     "set_verdict",
     "ta1_needed",
     "ta1_verdict",

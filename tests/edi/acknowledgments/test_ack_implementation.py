@@ -159,9 +159,10 @@ def test_public_api_is_pinned() -> None:
 
     assert sorted(package.__all__) == sorted([
         "AckCode", "AckContext", "AckControl", "Acknowledgment", "BusinessUnit", "ElementError",
-        "GroupError", "InterchangeNote", "SegmentError", "TransactionError", "acknowledge",
-        "acknowledge_group", "build_999", "build_ta1", "collect_context", "describe",
-        "group_verdict", "set_verdict", "ta1_needed", "ta1_verdict"])
+        "GroupError", "InterchangeNote", "Outcome", "SegmentError", "TransactionError",
+        "acknowledge", "acknowledge_group", "build_999", "build_ta1", "category_meaning",
+        "collect_context", "describe", "group_verdict", "outcome_of", "set_verdict",
+        "ta1_needed", "ta1_verdict"])
 
 
 def test_reply_to_a_4010_interchange_gets_a_visible_repetition_separator() -> None:
