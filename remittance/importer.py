@@ -141,6 +141,11 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
             # A reversal cancels one earlier posting of the same CLP01 + CLP07 (RFI 2150);
             # a correction after it is new money, even under the same payer claim number.
             if cp.is_reversal:
+                if net[key] <= 0 and outcome is Outcome.POSTED:
+                    # Reversing money we never posted would leave a negative payment behind.
+                    outcome = Outcome.HELD
+                    reasons.append(f"reversal of payer claim {key[1] or '(none)'}, which was "
+                                   "never posted here")
                 net[key] -= 1
             elif net[key] > 0:
                 outcome = Outcome.DUPLICATE

@@ -385,12 +385,15 @@ class _Reader:
         return value
 
     def decimal(self, seg: Segment, n: int, what: str = "number") -> Decimal | None:
-        text = seg.get(n).strip()
+        elements = seg.elements
+        text = elements[n - 1] if n <= len(elements) else ""
         if not text:
             return None
         try:
-            value = Decimal(text)
+            value = Decimal(text)       # tolerates surrounding blanks
         except InvalidOperation:
+            if not text.strip():
+                return None
             value = None
         if value is None or not value.is_finite():
             self.defect(f"{seg.tag}{n:02d} should be an {what} but reads {text!r}", n, "6")
@@ -419,18 +422,21 @@ def _contact(seg: Segment) -> Contact:
 
 
 def _adjustments(r: _Reader, seg: Segment) -> list[Adjustment]:
-    group = seg.get(1)
+    el = seg.elements
+    count = len(el)
+    group = el[0] if el else ""
     # 4010 (X091A1) still had CR corrections and reversals; 5010 dropped it (RFI 1147).
     if group not in GROUP_CODES and not (group == "CR" and r.version.startswith("004010")):
         r.defect(f"CAS01 group code {group!r} is not CO, OA, PI or PR (5010)", 1, "7")
     out = []
-    for i in range(2, 20, 3):
-        reason = seg.get(i)
+    for i in range(1, min(count, 19), 3):       # CAS02/05/08/11/14/17: reason codes
+        reason = el[i]
         if not reason:
-            if seg.get(i + 1):
-                r.defect(f"CAS{i + 1:02d} has an amount without a reason code", i, "2")
+            if i + 1 < count and el[i + 1]:
+                r.defect(f"CAS{i + 2:02d} has an amount without a reason code", i + 1, "2")
             continue
-        out.append(Adjustment(group, reason, r.money(seg, i + 1), r.decimal(seg, i + 2)))
+        quantity = r.decimal(seg, i + 3) if i + 2 < count and el[i + 2] else None
+        out.append(Adjustment(group, reason, r.money(seg, i + 2), quantity))
     return out
 
 
@@ -508,10 +514,13 @@ def _read_transaction(segments: list[Segment], envelope: dict[str, str],
         if not procedure.code:
             r.defect(f"SVC01 {s.get(1)!r} has no procedure or revenue code after the qualifier"
                      f" (the component separator here is {s.delimiters.component!r})", 1, "1")
+        e = s.elements
         claim.services.append(ServicePayment(
             procedure=procedure, charge=r.money(s, 2), paid=r.money(s, 3),
-            revenue_code=s.get(4), units=r.decimal(s, 5), submitted_procedure=_procedure(s, 6),
-            submitted_units=r.decimal(s, 7), dates=tuple(svc.dates),
+            revenue_code=e[3] if len(e) > 3 else "",
+            units=r.decimal(s, 5) if len(e) > 4 else None,
+            submitted_procedure=_procedure(s, 6) if len(e) > 5 else None,
+            submitted_units=r.decimal(s, 7) if len(e) > 6 else None, dates=tuple(svc.dates),
             adjustments=tuple(svc.adjustments), references=tuple(svc.references),
             amounts=tuple(svc.amounts), quantities=tuple(svc.quantities),
             remarks=tuple(svc.remarks), other=tuple(svc.other), position=s.position))

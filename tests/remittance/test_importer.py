@@ -179,3 +179,14 @@ def test_fallback_match_by_patient_from_the_database(session: Session,
         ClaimPaymentRecord.patient_control_number == "C1OO3"))
     assert (payment.claim_id, payment.match_method) == (practice["C1003"],
                                                         "patient_dates_charge")
+
+
+def test_a_reversal_of_a_payment_never_posted_is_held(session: Session,
+                                                      practice: dict[str, int]) -> None:
+    result = post(session, "era_reversal.835")
+    assert result.remittances[0].outcomes == (("held", 2), ("posted", 1))
+    reversal = session.scalar(select(ClaimPaymentRecord).where(
+        ClaimPaymentRecord.status_code == "22"))
+    assert reversal.outcome == "held"
+    assert "reversal of payer claim ICN1005, which was never posted here" in reversal.reasons
+    assert status(session, "C1005") == ("paid", ["paid", "paid"])   # the correction posted
