@@ -8,7 +8,6 @@ office's posting rules come from ``--rules FILE.json`` (see remittance.rules).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from remittance import (
     RulesError,
     describe_plan,
     import_era,
+    load_posting_rules,
     plan_era,
 )
 
@@ -43,13 +43,8 @@ def _read_file(path: str) -> tuple[bytes, str]:
         return content, content.decode("latin-1")
 
 
-def _rules(path: str | None) -> PostingRules | None:
-    if not path:
-        return None
-    try:
-        return PostingRules.from_mapping(json.loads(Path(path).read_text()))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise RulesError(f"{path}: cannot read the posting rules: {exc}") from exc
+def _rules(path: str | None) -> PostingRules:
+    return load_posting_rules(path)
 
 
 def _factory(url: str | None):  # type: ignore[no-untyped-def]

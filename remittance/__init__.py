@@ -47,7 +47,13 @@ from remittance.reconciliation import (
     reconcile_deposit,
     unreconciled_remittances,
 )
-from remittance.rules import DEFAULT_RULES, Disposition, PostingRules, RulesError
+from remittance.rules import (
+    DEFAULT_RULES,
+    Disposition,
+    PostingRules,
+    RulesError,
+    load_posting_rules,
+)
 from remittance.secondary import (
     SecondaryClaimError,
     prior_payer_adjudication,
@@ -92,6 +98,7 @@ __all__ = [
     "held_payments",
     "import_era",
     "list_denials",
+    "load_posting_rules",
     "patient_balances",
     "plan_era",
     "plan_remittance",

@@ -17,13 +17,16 @@ changes them with :meth:`PostingRules.from_mapping` (for example a JSON file).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_RULES", "Disposition", "PostingRule", "PostingRules", "RulesError"]
+__all__ = ["DEFAULT_RULES", "Disposition", "PostingRule", "PostingRules", "RulesError",
+           "load_posting_rules"]
 
 
 class RulesError(ValueError):
@@ -116,3 +119,17 @@ class PostingRules:
 
 
 DEFAULT_RULES = PostingRules()
+
+
+def load_posting_rules(path: Path | str | None) -> PostingRules:
+    """The office's rules from a JSON file (see :meth:`PostingRules.from_mapping`), or the
+    defaults when ``path`` is empty."""
+    if not path:
+        return DEFAULT_RULES
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RulesError(f"{path}: cannot read the posting rules: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RulesError(f"{path}: the posting rules must be a JSON object")
+    return PostingRules.from_mapping(data)

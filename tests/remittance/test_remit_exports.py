@@ -12,7 +12,7 @@ PUBLIC = [
     "ReleaseResult", "RemittanceError", "RemittancePlan", "RemittanceSummary", "RulesError",
     "SecondaryClaimError", "UnmatchedPayment", "appeal_letter_pdf", "check_balance",
     "classify_adjustment", "denial_findings", "describe_plan", "held_payments", "import_era",
-    "list_denials", "patient_balances", "plan_era", "plan_remittance",
+    "list_denials", "load_posting_rules", "patient_balances", "plan_era", "plan_remittance",
     "prior_payer_adjudication", "reconcile_deposit", "release_claim_payment",
     "release_remittance", "render_appeal_letter", "resolve_denial", "secondary_claim_from_era",
     "unmatched_payments", "unreconciled_remittances",

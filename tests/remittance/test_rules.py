@@ -6,7 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from remittance.rules import DEFAULT_RULES, Disposition, PostingRules, RulesError
+from remittance.rules import (
+    DEFAULT_RULES,
+    Disposition,
+    PostingRules,
+    RulesError,
+    load_posting_rules,
+)
 
 D = Decimal
 
@@ -53,3 +59,15 @@ def test_replacing_the_defaults_entirely() -> None:
 def test_bad_rules_are_refused_in_words(item: object) -> None:
     with pytest.raises(RulesError, match="posting rule 1: needs a group, a reason"):
         PostingRules.from_mapping({"rules": [item]})
+
+
+def test_rules_file(tmp_path) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text('{"rules": [{"group": "CO", "reason": "50", "disposition": "hold"}]}')
+    assert load_posting_rules(path).disposition("CO", "50", D("1")) is Disposition.HOLD
+    assert load_posting_rules(None) is DEFAULT_RULES
+    path.write_text("[1, 2]")
+    with pytest.raises(RulesError, match="must be a JSON object"):
+        load_posting_rules(path)
+    with pytest.raises(RulesError, match="cannot read the posting rules"):
+        load_posting_rules(tmp_path / "missing.json")
