@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
+
+# The helper modules beside this file (claim_samples, builder_support, pyx12_check) are
+# imported by name; keep that working under pytest's importlib import mode too.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from claim_samples import SAMPLE_DIR, SAMPLE_NAMES, load_sample
 
 from claims import (
