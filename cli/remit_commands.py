@@ -86,6 +86,8 @@ def _post(args: argparse.Namespace) -> int:
             mark_processed(session, stored)
     except (OSError, RemittanceError, RulesError, SQLAlchemyError) as exc:
         return _fail(str(exc))
+    for problem in result.file_problems:
+        print(f"file: {problem}")
     for summary in result.remittances:
         counts = ", ".join(f"{n} {outcome}" for outcome, n in summary.outcomes) or "nothing"
         print(f"payment {summary.trace_number} from {summary.payer}: "

@@ -89,6 +89,9 @@ def plan_era(session: Session, text: str, *, source: str,
         era = read_835(text, source)
     except X12Error as exc:
         raise RemittanceError(f"{source}: not a readable 835: {exc}") from exc
+    if not era.remittances:
+        why = "; ".join(d.message for d in era.defects)
+        raise RemittanceError(f"{source}: no 835 remittance in the file ({why})")
     index = load_claim_index(session, era.remittances)
     plans = [plan_remittance(r, index, rules or DEFAULT_RULES) for r in era.remittances]
     return plans, tuple(str(d) for d in era.defects)

@@ -145,6 +145,9 @@ def test_an_out_of_balance_era_is_held_whole(session: Session, practice: dict[st
 def test_a_file_that_is_not_an_835_is_refused(session: Session) -> None:
     with pytest.raises(RemittanceError, match="notes.txt: not a readable 835"):
         import_era(session, "Dear billing office", source="notes.txt", file_sha256="n")
+    ack = sample_text("era_basic.835").replace("ST*835*", "ST*999*")
+    with pytest.raises(RemittanceError, match="ack.x12: no 835 remittance in the file"):
+        import_era(session, ack, source="ack.x12", file_sha256="a")
     assert count(session, RemittanceRecord) == 0
 
 
