@@ -11,9 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 
 from api.deps import DbSession, Principal, require
-from api.schemas import ClaimDetailOut, ClaimPageOut, QueueOut, TransitionIn
+from api.schemas import ClaimDetailOut, ClaimDraftIn, ClaimPageOut, QueueOut, TransitionIn
 from api.scrubbing import scrubber_for
-from claims.db import service
+from claims.db import drafts, service
 from claims.lifecycle import allowed_events
 from core import audit
 from core.audit import Action
@@ -66,6 +66,26 @@ def create_claim(session: DbSession, user: ClaimWriter,
     audit.record(session, user.actor, Action.CREATE, "claim", record.id,
                  patient_id=record.patient_id)
     return detail_out(session, record.id, user)
+
+
+@router.post("/from-records", response_model=ClaimDetailOut, status_code=201,
+             summary="Create a draft claim from a patient, one of their policies and a provider")
+def create_from_records(body: ClaimDraftIn, session: DbSession,
+                        user: ClaimWriter) -> ClaimDetailOut:
+    draft = drafts.ClaimDraft(
+        patient_control_number=body.patient_control_number, patient_id=body.patient_id,
+        policy_id=body.policy_id, billing_provider_id=body.billing_provider_id,
+        rendering_provider_id=body.rendering_provider_id, diagnoses=tuple(body.diagnoses),
+        lines=tuple(drafts.LineDraft(procedure_code=ln.procedure_code, charge=ln.charge,
+                                     service_date=ln.service_date, units=ln.units,
+                                     modifiers=tuple(ln.modifiers),
+                                     diagnosis_pointers=tuple(ln.diagnosis_pointers))
+                    for ln in body.lines),
+        place_of_service=body.place_of_service, frequency=body.frequency,
+        payer_claim_number=body.payer_claim_number,
+        prior_authorization=body.prior_authorization)
+    document = drafts.claim_document_for(session, draft)
+    return create_claim(session, user, document)
 
 
 @router.get("/{claim_id}", response_model=ClaimDetailOut,

@@ -135,6 +135,18 @@ def claim_page(claim_id: int, request: Request, session: DbSession,
                    title=f"Claim {detail.claim.patient_control_number}")
 
 
+@router.get("/patients/{patient_id}", response_class=HTMLResponse)
+def patient_page(patient_id: int, request: Request, session: DbSession,
+                 user: Annotated[Principal, require(Permission.PATIENTS_READ)],
+                 before_id: int | None = None) -> HTMLResponse:
+    patient = practice.get_patient(session, patient_id)
+    page = service.list_claims(session, service.ClaimQuery(patient_id=patient_id,
+                                                           before_id=before_id, limit=50))
+    audit.record(session, user.actor, Action.READ, "patient", patient_id, patient_id=patient_id)
+    return _render(request, "patient.html", user, patient=patient, page=page,
+                   title=f"{patient.last_name}, {patient.first_name}")
+
+
 def _back(claim_id: int, message: str) -> RedirectResponse:
     from urllib.parse import quote
 

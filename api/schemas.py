@@ -271,3 +271,29 @@ class AuditEntryOut(_Read):
     patient_id: int | None
     route: str | None
     client: str | None
+
+
+class LineDraftIn(BaseModel):
+    procedure_code: str = Field(min_length=1, max_length=48)
+    charge: Decimal = Field(gt=0, max_digits=10, decimal_places=2)
+    service_date: dt.date
+    units: Decimal = Field(Decimal(1), gt=0)
+    modifiers: list[str] = Field(default_factory=list, max_length=4)
+    diagnosis_pointers: list[int] = Field(default_factory=lambda: [1], min_length=1,
+                                          max_length=4)
+
+
+class ClaimDraftIn(BaseModel):
+    """A new professional claim from stored records: the claim editor's form."""
+
+    patient_control_number: str = Field(min_length=1, max_length=38)
+    patient_id: int
+    policy_id: int
+    billing_provider_id: int
+    rendering_provider_id: int | None = None
+    diagnoses: list[str] = Field(min_length=1, max_length=12)
+    lines: list[LineDraftIn] = Field(min_length=1, max_length=50)
+    place_of_service: str = Field("11", pattern=r"^\d{2}$")
+    frequency: str = Field("1", pattern="^[178]$")
+    payer_claim_number: str = ""
+    prior_authorization: str = ""

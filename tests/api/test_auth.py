@@ -44,7 +44,7 @@ def test_bad_token_is_401(client) -> None:
 
 
 def test_pages_redirect_to_login(client) -> None:
-    for url in ("/claims", "/claims/1", "/rejections"):
+    for url in ("/claims", "/claims/1", "/rejections", "/patients/1"):
         response = client.get(url, follow_redirects=False)
         assert (response.status_code, response.headers["location"]) == (303, "/login")
 

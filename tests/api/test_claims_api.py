@@ -93,3 +93,37 @@ def test_queues_and_edit(client, as_role) -> None:
     queues = {q["name"]: q["count"] for q in client.get("/api/claims/queues",
                                                          headers=biller).json()}
     assert queues["to_fix"] == 1 and queues["rejections"] == 0
+
+
+def test_create_from_records(client, as_role) -> None:
+    admin, biller = as_role("admin"), as_role("biller")
+    payer = client.post("/api/payers", headers=admin,
+                        json={"payer_id": "MCRB1", "name": "Medicare B",
+                              "filing_indicator": "MB"}).json()
+    provider = client.post("/api/providers", headers=admin, json={
+        "npi": "1234567893", "name": "Riverside Family Medicine", "tax_id": "361234567",
+        "taxonomy_code": "207Q00000X", "address_line1": "400 River Rd", "city": "Springfield",
+        "state": "IL", "postal_code": "627011234"}).json()
+    patient = client.post("/api/patients", headers=biller, json={
+        "account_number": "RFM-9", "last_name": "Halvorsen", "first_name": "Margit",
+        "birth_date": "1948-03-14", "sex": "F", "address_line1": "12 Birch Ln",
+        "city": "Springfield", "state": "IL", "postal_code": "62704"}).json()
+    policy = client.post(f"/api/patients/{patient['id']}/policies", headers=biller,
+                         json={"payer_id": payer["id"], "member_id": "1EG4TE5MK72"}).json()
+    created = client.post("/api/claims/from-records", headers=biller, json={
+        "patient_control_number": "REC-1", "patient_id": patient["id"],
+        "policy_id": policy["id"], "billing_provider_id": provider["id"],
+        "diagnoses": ["I10"],
+        "lines": [{"procedure_code": "99214", "charge": "165.00",
+                   "service_date": "2026-11-02"}]})
+    assert created.status_code == 201, created.text
+    claim = created.json()["claim"]
+    assert (claim["patient_id"], claim["payer_id"], claim["policy_id"]) == (
+        patient["id"], payer["id"], policy["id"])
+    assert claim["document"]["subscriber"]["member_id"] == "1EG4TE5MK72"
+    assert claim["document"]["payer"] == {"name": "Medicare B", "payer_id": "MCRB1"}
+    wrong_policy = client.post("/api/claims/from-records", headers=biller, json={
+        "patient_control_number": "REC-2", "patient_id": patient["id"], "policy_id": 999,
+        "billing_provider_id": provider["id"], "diagnoses": ["I10"],
+        "lines": [{"procedure_code": "99214", "charge": "1", "service_date": "2026-11-02"}]})
+    assert wrong_policy.status_code == 404

@@ -64,6 +64,15 @@ def test_claim_screens(client, as_role, session_factory) -> None:
     with session_factory() as s:
         entries = s.scalars(select(AuditEntry).where(AuditEntry.route == f"/claims/{ids[0]}"))
         assert {e.action for e in entries} == {"read"}
+        patient_id = s.get(ClaimRecord, ids[0]).patient_id
+
+    patient = client.get(f"/patients/{patient_id}")
+    assert patient.status_code == 200
+    assert "Rivera, Ana" in patient.text and "PHP778812301" in patient.text
+    assert all(f"PG-{i}" in patient.text for i in range(3))
+    with session_factory() as s:
+        reads = s.scalars(select(AuditEntry).where(AuditEntry.entity_type == "patient"))
+        assert [(e.action, e.patient_id) for e in reads] == [("read", patient_id)]
 
 
 def test_forbidden_action_shows_an_error_page(client, session_factory, as_role) -> None:
