@@ -15,6 +15,7 @@ _COMMAND_MODULES = (
     "cli.claims_commands",    # claims check, claims build
     "cli.service_commands",   # serve, demo, db, worker, exchange
     "cli.remit_commands",     # remit read, remit post
+    "cli.exchange_commands",  # exchange submit/poll/rejections, worker
 )
 
 
