@@ -125,13 +125,19 @@ def render_appeal_letter(letter: AppealLetter, *, compress: bool = True) -> byte
     pdf.ln()
     pdf.set_font("Helvetica", "", 9)
     for line in letter.lines:
-        reason = line.reasons + (f" ({line.remarks})" if line.remarks else "")
+        # The cell holds what fits at 9 points; the full reasons follow the table.
+        reason = line.reasons if len(line.reasons) <= 46 else line.reasons[:45] + "..."
         cells = (_date(line.service_date), line.procedure_code, f"{line.charge:,.2f}",
-                 f"{line.paid:,.2f}", reason[:60])
+                 f"{line.paid:,.2f}", reason)
         for width, text in zip(widths, cells, strict=True):
             pdf.cell(width, 6, _latin(text), border=1)
         pdf.ln()
-    pdf.ln(4)
+    pdf.ln(3)
+    for line in letter.lines:
+        remarks = f"; remarks: {line.remarks}" if line.remarks else ""
+        para(f"{line.procedure_code}: {line.reasons}{remarks} "
+             f"(${line.amount_at_stake:,.2f} in dispute)", 9, "", 1)
+    pdf.ln(3)
     para(_ARGUMENTS.get(letter.category, _DEFAULT_ARGUMENT))
     para("Enclosures: copy of the remittance advice; medical records for the dates of service;"
          " any authorization and proof of timely filing that apply.", 9, "", 6)
