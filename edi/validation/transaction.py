@@ -6,9 +6,10 @@ LX numbering, and hands money segments to the balancer (balancing.py). Defects g
 callback as they are found; nothing else is kept.
 
 The hot path is one dictionary look-up: the walk step and the element verdicts depend only on
-the walk state, the segment id and its element values, so they are memoized per interchange
-under (state, id, elements). Remittances and claim files repeat most of their segments
-(dates, adjustments, references, amounts), so most segments cost a look-up and a count.
+the walk state and the segment's text, so they are memoized per interchange under (state,
+text), before the text is even split into elements. Remittances and claim files repeat most
+of their segments (dates, adjustments, references, amounts), so most segments cost a look-up
+and a count.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from collections.abc import Callable
 from edi.validation.balancing import Imbalance, balancer_for
 from edi.validation.elements import ElementProblem, checker_for
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
+from edi.x12.delimiters import Delimiters
 from edi.x12.grammar import SegmentDef, TransactionDef
 from edi.x12.segment import Segment
+from edi.x12.tokenizer import segment_of
 from edi.x12.walker import Step, Walker
 
 __all__ = ["SetChecker", "CLAIM_LOOPS", "Memo"]
@@ -35,7 +38,7 @@ MEMO_LIMIT = 50_000
 
 #: quiet, state after, depth, same child again, max use, opens a loop, the step, problems
 MemoEntry = tuple[bool, int, int, bool, int, bool, Step, list[ElementProblem]]
-Memo = dict[tuple[int, str, tuple[str, ...]], MemoEntry]
+Memo = dict[tuple[int, str], MemoEntry]     # (walk state, segment text) -> entry
 _UNLIMITED = 1 << 62
 
 _SEGMENT_MESSAGES = {
@@ -72,35 +75,42 @@ class SetChecker:
     # -- the hot path ------------------------------------------------------------------------
 
     def feed(self, seg: Segment) -> None:
-        """Check one segment of the set."""
-        self.feed_run([seg], 0, frozenset())
+        """Check one segment of the set (ST and SE come this way; the body by pieces)."""
+        self.position += 1
+        walker = self.walker
+        before = walker.state
+        step = walker.step_for(seg)
+        problems = self._problems(step, seg)
+        self._loud(step, problems, seg, walker.advance(step), before)
 
-    def feed_run(self, segments: list[Segment], start: int, stop_tags: frozenset[str]) -> int:
-        """Check ``segments[start:]`` up to the first whose id is in ``stop_tags``.
+    def feed_pieces(self, pieces: list[str], start: int, delims: Delimiters, first: int,
+                    stop_tags: frozenset[str]) -> int:
+        """Check ``pieces[start:]`` (segment texts, see PieceRun) up to the first segment whose
+        id is in ``stop_tags``; returns its index (``len(pieces)`` when none).
 
-        Returns the index of that segment (``len(segments)`` when none). One call per run of
-        body segments rather than per segment: the loop below is the validator's hot path,
-        so it keeps the walk state and position in locals and reads the memo's flat tuple.
+        The validator's hot path. A piece seen before in the same walk state is one look-up
+        in the memo, with no splitting; stop segments are never memoized, so a hit is always
+        a body segment. The walk state and position stay in locals.
         """
         memo_get = self.memo.get
         walker = self.walker
         counts = walker.counts
         state = walker.state
         position = self.position
-        end = len(segments)
+        end = len(pieces)
         i = start
         while i < end:
-            seg = segments[i]
-            tag = seg.tag
-            if tag in stop_tags:
-                break
+            piece = pieces[i]
+            hit = memo_get((state, piece))
+            seg = None
+            if hit is None:
+                seg = segment_of(piece, delims, first + i)
+                if seg.tag in stop_tags:
+                    break
+                walker.state = state
+                hit = self._compute((state, piece), seg)
             i += 1
             position += 1
-            key = (state, tag, seg.elements)
-            hit = memo_get(key)
-            if hit is None:
-                walker.state = state
-                hit = self._compute(key, seg)
             quiet, after, depth, same, limit, opens, step, problems = hit
             if quiet:
                 # Walker.advance, inlined: a quiet step is always placed.
@@ -118,11 +128,13 @@ class SetChecker:
                 if same and used > limit:
                     self.position = position
                     walker.state = after
-                    self._structure(step, seg, used, state)
+                    self._structure(step, seg or segment_of(piece, delims, first + i - 1),
+                                    used, state)
                 state = after
                 continue
             self.position = position
             walker.state = state
+            seg = seg or segment_of(piece, delims, first + i - 1)
             self._loud(step, problems, seg, walker.advance(step), state)
             state = walker.state
         self.position = position
@@ -149,14 +161,17 @@ class SetChecker:
             for imbalance in self.balancer.segment(seg, step.loops[-1].id):
                 self._imbalance(imbalance)
 
-    def _compute(self, key: tuple[int, str, tuple[str, ...]],
-                 seg: Segment) -> MemoEntry:
-        step = self.walker.step_for(seg)
+    def _problems(self, step: Step, seg: Segment) -> list[ElementProblem]:
         segdef = step.segment
         problems = checker_for(segdef).check(seg) if segdef is not None else []
-        tag = seg.tag
-        if self.accepted_label and tag == "ST":
+        if self.accepted_label and seg.tag == "ST":
             problems = [p for p in problems if p.element != 3 or p.code != "7"]
+        return problems
+
+    def _compute(self, key: tuple[int, str], seg: Segment) -> MemoEntry:
+        step = self.walker.step_for(seg)
+        problems = self._problems(step, seg)
+        tag = seg.tag
         # A quiet step needs no more than the walk: no defect, no loop ending that the
         # balancer listens to, no claim starting, no numbering or money segment.
         quiet = not (step.attention or problems or tag in _NUMBERED

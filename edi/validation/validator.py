@@ -37,7 +37,7 @@ from edi.x12.envelope import (
     header_from_isa,
 )
 from edi.x12.segment import Segment
-from edi.x12.tokenizer import Tokenizer
+from edi.x12.tokenizer import PieceRun, Tokenizer, segment_of
 
 __all__ = ["validate", "validate_text"]
 
@@ -293,8 +293,8 @@ class _Validation:
         tokenizer = self.tokenizer = Tokenizer(self.source)
         try:
             for chunk in chunks:
-                self.consume(tokenizer.feed(chunk))
-            self.consume(tokenizer.close())
+                self.consume(tokenizer.feed_pieces(chunk))
+            self.consume(tokenizer.close_pieces())
         except InterchangeError as exc:
             where = self.set.st if self.set else (self.ic.isa if self.ic else None)
             self.fatal = Defect(Severity.ERROR, TA1, exc.note_code,
@@ -306,23 +306,24 @@ class _Validation:
                 raise StrictModeError(self.fatal) from exc
         self.end_interchange(None, missing_trailer=self.ic is not None)
 
-    def consume(self, segments: list[Segment]) -> None:
-        self.segments += len(segments)
-        i, end = 0, len(segments)
+    def consume(self, runs: list[PieceRun]) -> None:
         envelope = _ENVELOPE
-        while i < end:
-            current = self.set
-            if current is not None and current.checker is not None:
-                # The body of a checked set: nearly every segment of a file.
-                i = current.checker.feed_run(segments, i, envelope)
-                if i >= end:
-                    return
-            seg = segments[i]
-            i += 1
-            if seg.tag not in envelope and current is not None:
-                current.count += 1            # a set read without a guide
-                continue
-            self.envelope(seg, seg.tag, current)
+        for delims, pieces, first in runs:
+            self.segments += len(pieces)
+            i, end = 0, len(pieces)
+            while i < end:
+                current = self.set
+                if current is not None and current.checker is not None:
+                    # The body of a checked set: nearly every segment of a file.
+                    i = current.checker.feed_pieces(pieces, i, delims, first, envelope)
+                    if i >= end:
+                        break
+                seg = segment_of(pieces[i], delims, first + i)
+                i += 1
+                if seg.tag not in envelope and current is not None:
+                    current.count += 1            # a set read without a guide
+                    continue
+                self.envelope(seg, seg.tag, current)
 
     def envelope(self, seg: Segment, tag: str, current: _Set | None) -> None:
         """Every segment that is not inside a checked set body."""

@@ -11,13 +11,16 @@ Several interchanges may follow one another, each with its own delimiters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from edi.errors import InterchangeError
 from edi.x12.delimiters import ISA_LENGTH, Delimiters, scan_isa
 from edi.x12.segment import Segment
 
-__all__ = ["Tokenizer", "iter_segments", "parse_segments"]
+__all__ = ["Tokenizer", "PieceRun", "iter_segments", "parse_segments", "segment_of",
+           "segments_of"]
 
 _BOM = "\ufeff"
 _WS = "\r\n\t "
@@ -46,29 +49,39 @@ class Tokenizer:
         return self._position
 
     def feed(self, text: str) -> list[Segment]:
+        return segments_of(self.feed_pieces(text))
+
+    def close(self) -> list[Segment]:
+        """Flush the last segment; raise if the text ends inside an interchange header."""
+        return segments_of(self.close_pieces())
+
+    def feed_pieces(self, text: str) -> list[PieceRun]:
+        """Like :meth:`feed`, but the segments are left as text (see :class:`PieceRun`)."""
         if self._closed:
             raise ValueError("feed() after close()")
         if self._position == 0 and not self._buffer and text.startswith(_BOM):
             text = text[1:]
         self._buffer += text
-        out: list[Segment] = []
-        self._drain(out, final=False)
-        return out
+        runs: list[PieceRun] = []
+        self._drain(runs, final=False)
+        return runs
 
-    def close(self) -> list[Segment]:
-        """Flush the last segment; raise if the text ends inside an interchange header."""
+    def close_pieces(self) -> list[PieceRun]:
+        """Like :meth:`close`, with the segments left as text."""
         self._closed = True
-        out: list[Segment] = []
-        self._drain(out, final=True)
+        runs: list[PieceRun] = []
+        self._drain(runs, final=True)
         rest = self._buffer.strip(_WS)
         if rest:
             if self.delimiters is None:
                 self._start_interchange(final=True)  # raises with the reason
             # A last segment without its terminator: keep it (pyx12 does too) and let the
             # validator report the missing IEA or terminator.
-            self._emit(rest, out)
+            assert self.delimiters is not None
+            self._position += 1
+            runs.append(PieceRun(self.delimiters, [rest], self._position))
         self._buffer = ""
-        return out
+        return runs
 
     def _start_interchange(self, final: bool) -> bool:
         buf = self._buffer.lstrip(_WS)
@@ -89,63 +102,94 @@ class Tokenizer:
             self.problems.append((code, message, self._position + 1))
         return True
 
-    def _drain(self, out: list[Segment], final: bool) -> None:
+    def _drain(self, runs: list[PieceRun], final: bool) -> None:
         while True:
             if self.delimiters is None and not self._start_interchange(final):
                 return
             delims = self.delimiters
             assert delims is not None
             buffer = self._buffer
-            pieces = buffer.split(delims.segment)
-            tail = pieces.pop()
-            # The hot loop: one split per segment and a tuple built in C (NamedTuple's own
-            # __new__ is a Python function, several times slower per segment).
-            element = delims.element
-            position = self._position
-            new = tuple.__new__
-            append = out.append
-            ws = _WS
-            rest_at = -1
-            for i, piece in enumerate(pieces):
-                # Line breaks and indentation between segments are not data; spaces before
-                # a terminator are (an element ending in blanks), so they are kept.
-                piece = piece.lstrip(ws).rstrip(_EOL)
-                position += 1
-                if not piece:
-                    # An empty segment (two terminators in a row) is reported by the validator
-                    # as a segment without an id; keep it visible rather than dropping it.
-                    append(new(Segment, ("", (), delims, position)))
-                    continue
+            term = delims.segment
+            # Does this interchange end in the buffer? Its IEA, once terminated, is the last
+            # segment read with these delimiters; the next interchange may have others.
+            found = _iea_pattern(delims).search(buffer)
+            end = buffer.find(term, found.end()) if found else -1
+            if end >= 0:
+                pieces = buffer[:end].split(term)
+                rest = buffer[end + 1:]
+            else:
+                pieces = buffer.split(term)
+                rest = pieces.pop()
+            if pieces:
+                ws, eol = _WS, _EOL
+                # Line breaks and indentation between segments are not data; spaces before a
+                # terminator are (an element ending in blanks), so they are kept.
+                runs.append(PieceRun(delims, [p.lstrip(ws).rstrip(eol) for p in pieces],
+                                     self._position + 1))
+                self._position += len(pieces)
+            self._offset += len(buffer) - len(rest)
+            self._buffer = rest
+            if end < 0:
+                return
+            self.delimiters = None
+
+
+class PieceRun(NamedTuple):
+    """Segments of one interchange as text: the terminator removed, elements not yet split.
+
+    ``first`` is the file ordinal of ``pieces[0]``. An empty piece is an empty segment (two
+    terminators in a row). Readers that look most segments up rather than split them (the
+    validator's memo) use these; everyone else uses :class:`Segment` values.
+    """
+
+    delimiters: Delimiters
+    pieces: list[str]
+    first: int
+
+
+_IEA_PATTERNS: dict[Delimiters, re.Pattern[str]] = {}
+
+
+def _iea_pattern(delims: Delimiters) -> re.Pattern[str]:
+    found = _IEA_PATTERNS.get(delims)
+    if found is None:
+        found = _IEA_PATTERNS[delims] = re.compile(
+            rf"(?:^|{re.escape(delims.segment)})[\r\n\t ]*IEA(?={re.escape(delims.element)}|"
+            rf"{re.escape(delims.segment)})")
+    return found
+
+
+def segment_of(piece: str, delims: Delimiters, position: int) -> Segment:
+    """One piece as a :class:`Segment`."""
+    if not piece:
+        return Segment("", (), delims, position)
+    parts = piece.split(delims.element)
+    tag = parts[0]
+    del parts[0]
+    return tuple.__new__(Segment, (tag, tuple(parts), delims, position))
+
+
+def segments_of(runs: list[PieceRun]) -> list[Segment]:
+    """Every piece of ``runs`` as a :class:`Segment`, in order."""
+    out: list[Segment] = []
+    append = out.append
+    # The hot loop: one split per segment and a tuple built in C (NamedTuple's own __new__
+    # is a Python function, several times slower per segment).
+    new = tuple.__new__
+    for delims, pieces, position in runs:
+        element = delims.element
+        for piece in pieces:
+            if piece:
                 parts = piece.split(element)
                 tag = parts[0]
                 del parts[0]
                 append(new(Segment, (tag, tuple(parts), delims, position)))
-                if tag == "IEA":
-                    rest_at = i + 1
-                    break
-            self._position = position
-            if rest_at >= 0:
-                # The next interchange may use other delimiters: rescan what is left.
-                rest = pieces[rest_at:]
-                rest.append(tail)
-                self._buffer = delims.segment.join(rest)
-                self._offset += len(buffer) - len(self._buffer)
-                self.delimiters = None
-                continue
-            self._buffer = tail
-            self._offset += len(buffer) - len(tail)
-            return
-
-    def _emit(self, piece: str, out: list[Segment]) -> str:
-        piece = piece.lstrip(_WS).rstrip(_EOL)
-        self._position += 1
-        if not piece:
-            out.append(Segment("", (), self.delimiters, self._position))  # type: ignore[arg-type]
-            return ""
-        parts = piece.split(self.delimiters.element)  # type: ignore[union-attr]
-        tag = parts[0]
-        out.append(Segment(tag, tuple(parts[1:]), self.delimiters, self._position))  # type: ignore[arg-type]
-        return tag
+            else:
+                # An empty segment is reported by the validator as a segment without an id;
+                # it stays visible rather than being dropped.
+                append(new(Segment, ("", (), delims, position)))
+            position += 1
+    return out
 
 
 def iter_segments(chunks: Iterable[str], source: str | None = None) -> Iterator[Segment]:
