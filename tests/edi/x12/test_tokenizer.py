@@ -6,6 +6,7 @@ import pytest
 
 from edi.errors import InterchangeError
 from edi.x12 import Tokenizer, iter_segments, parse_segments, serialize
+from edi.x12.tokenizer import segments_of
 
 ISA_STAR = ("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
             "*240102*1345*^*00501*000000001*0*T*:~")
@@ -83,3 +84,30 @@ def test_unpadded_isa_is_read_and_reported():
 def test_missing_final_terminator_keeps_the_last_segment():
     segs = parse_segments(ONE[:-1])
     assert segs[-1].tag == "IEA"
+
+
+def test_piece_runs_are_the_segments_as_text():
+    text = ONE.replace("~", "~\r\n") + TWO
+    tok = Tokenizer()
+    runs = tok.feed_pieces(text) + tok.close_pieces()
+    assert [r.delimiters.element for r in runs] == ["*", "|"]
+    assert runs[0].first == 1 and runs[1].first == 8
+    assert runs[0].pieces[3] == "SV1*HC:99213*40"
+    assert segments_of(runs) == parse_segments(text)
+
+
+@pytest.mark.parametrize("size", [1, 4, 9, 120])
+def test_piece_runs_split_anywhere(size):
+    text = ONE + " \n" + TWO
+    tok = Tokenizer()
+    runs = []
+    for i in range(0, len(text), size):
+        runs += tok.feed_pieces(text[i:i + size])
+    runs += tok.close_pieces()
+    assert segments_of(runs) == parse_segments(text)
+
+
+def test_iea_inside_data_does_not_end_the_interchange():
+    text = ONE.replace("SV1*HC:99213*40~", "NTE*ADD*IEA*IEA~SV1*HC:99213*40~")
+    segs = parse_segments(text + TWO)
+    assert tags(segs).count("IEA") == 2 and tags(segs)[3] == "NTE"
