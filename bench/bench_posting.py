@@ -48,8 +48,11 @@ def generate(claims: int, folder: Path) -> str:
 def seed(session: Session, era_text: str) -> int:
     """Store one claim per CLP with its lines, as if we had billed them."""
     era = read_835(era_text, "bench")
+    remit = era.remittances[0]
     provider = ct.Provider(npi="1720220098", name="BENCH PRACTICE")
-    payer = ct.Payer(payer_id="BENCH1", name="BENCH PAYER")
+    # The payer as the practice knows it: the 835's own payer id (REF*2U) and name.
+    payer_id = next((r.value for r in remit.payer.references if r.qualifier == "2U"), "BENCH1")
+    payer = ct.Payer(payer_id=payer_id, name=remit.payer.name[:60])
     session.add_all([provider, payer])
     session.flush()
     payments = [c for r in era.remittances for c in r.claims]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from claims.db.tables import ClaimLineRecord, ClaimRecord, Patient, Payer, Policy
 from edi.parsers.remit835 import Remittance
 from remittance.bulk import key_chunks, matching, scalars_matching
-from remittance.matching import ClaimIndex, ClaimSnapshot, LineSnapshot
+from remittance.matching import ClaimIndex, ClaimSnapshot, LineSnapshot, payer_key
 
 __all__ = ["load_claim_index", "load_snapshots"]
 
@@ -52,10 +52,15 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
                 charge=line.charge, units=line.units, service_date=line.service_date))
     patients = {r.patient_id for r in rows}
     secondary: set[int] = set()
+    payers: dict[int, set[str]] = defaultdict(set)
     for chunk in key_chunks(session, patients):
-        secondary.update(session.scalars(
-            select(Policy.patient_id).where(matching(session, Policy.patient_id, chunk),
-                                            Policy.priority.in_(("S", "T")))))
+        for pid, priority, payer_id, name in session.execute(
+                select(Policy.patient_id, Policy.priority, Payer.payer_id, Payer.name)
+                .join(Payer, Payer.id == Policy.payer_id)
+                .where(matching(session, Policy.patient_id, chunk))):
+            if priority in ("S", "T"):
+                secondary.add(pid)
+            payers[pid].update((payer_key(payer_id), payer_key(name)))
     return [ClaimSnapshot(
         claim_id=r.id, patient_control_number=r.patient_control_number,
         payer_claim_number=r.payer_claim_number or "", total_charge=r.total_charge,
@@ -63,7 +68,9 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
         lines=tuple(lines.get(r.id, ())), patient_last_name=r.last_name,
         patient_first_name=r.first_name, status=r.status, payer_name=r.name,
         payer_identifier=r.payer_id, has_secondary=r.patient_id in secondary,
-        appeal_days=r.appeal_days or 120) for r in rows]
+        appeal_days=r.appeal_days or 120,
+        payer_keys=frozenset(payers[r.patient_id] | {payer_key(r.payer_id), payer_key(r.name)})
+        - {""}) for r in rows]
 
 
 def _ids_where(session: Session, column, values: set[str]) -> set[int]:  # type: ignore[no-untyped-def]

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from edi.parsers.remit835 import ClaimPayment, ServicePayment
+from edi.parsers.remit835 import ClaimPayment, Remittance, ServicePayment
 
 __all__ = ["ClaimIndex", "ClaimSnapshot", "LineMatch", "LineSnapshot", "MatchMethod",
-           "match_claim", "match_lines"]
+           "match_claim", "match_lines", "payer_key", "remittance_payer_keys"]
 
 
 class MatchMethod(StrEnum):
@@ -67,6 +67,9 @@ class ClaimSnapshot:
     payer_identifier: str = ""
     has_secondary: bool = False
     appeal_days: int = 120
+    #: :func:`payer_key` of the ids and names of every payer billed for this claim or on the
+    #: patient's policies; empty when unknown (then any payer is accepted).
+    payer_keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,19 @@ class LineMatch:
 
 def _norm(text: str) -> str:
     return text.strip().upper()
+
+
+def payer_key(text: str | None) -> str:
+    """A payer id or name compared loosely: upper case, letters and digits only."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+def remittance_payer_keys(remit: Remittance) -> frozenset[str]:
+    """What a remittance calls its payer: N1*PR name and N104, REF*2U/EO/HI/NF, TRN03."""
+    values = [remit.payer.name, remit.payer.identifier, remit.trace.originator,
+              remit.payment.payer_identifier]
+    values += [r.value for r in remit.payer.references]
+    return frozenset(payer_key(v) for v in values) - {""}
 
 
 class ClaimIndex:

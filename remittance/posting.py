@@ -28,6 +28,7 @@ from remittance.matching import (
     MatchMethod,
     match_claim,
     match_lines,
+    remittance_payer_keys,
 )
 from remittance.rules import DEFAULT_RULES, Disposition, PostingRules
 
@@ -227,6 +228,10 @@ def plan_claim(remit: Remittance, payment: ClaimPayment, index: ClaimIndex,
             method=MatchMethod.CLAIM_LEVEL, remarks=payment.remarks))
     if balance_defects is None:
         balance_defects = check_claim_balance(remit, payment)
+    if (claim is not None and rules.hold_unknown_payer and claim.payer_keys
+            and not claim.payer_keys & remittance_payer_keys(remit)):
+        reasons.append(f"paid by {remit.payer.name or remit.payer_id}, a payer this claim was "
+                       "not billed to and the patient has no coverage with on file")
     for problem in balance_defects:
         if problem.is_error:
             reasons.append(problem.message)

@@ -76,6 +76,9 @@ class PostingRules:
     negative_allowed: frozenset[str] = frozenset({"144"})
     #: Hold a claim payment whose lines cannot all be matched to our billed lines.
     hold_unmatched_lines: bool = True
+    #: Hold a payment from a payer that is neither the claim's nor on the patient's policies
+    #: (a misdirected payment, or coverage the practice does not know about yet).
+    hold_unknown_payer: bool = True
 
     def disposition(self, group: str, reason: str, amount: Decimal) -> Disposition:
         if (self.hold_negative_contractual and group == "CO" and amount < 0
@@ -115,7 +118,9 @@ class PostingRules:
                    negative_allowed=frozenset(data.get("negative_allowed",
                                                        start.negative_allowed)),
                    hold_unmatched_lines=bool(data.get("hold_unmatched_lines",
-                                                      start.hold_unmatched_lines)))
+                                                      start.hold_unmatched_lines)),
+                   hold_unknown_payer=bool(data.get("hold_unknown_payer",
+                                                    start.hold_unknown_payer)))
 
 
 DEFAULT_RULES = PostingRules()

@@ -193,3 +193,17 @@ def test_a_reversal_of_a_payment_never_posted_is_held(session: Session,
     assert reversal.outcome == "held"
     assert "reversal of payer claim ICN1005, which was never posted here" in reversal.reasons
     assert status(session, "C1005") == ("paid", ["paid", "paid"])   # the correction posted
+
+
+def test_a_payer_we_did_not_bill_is_held_for_a_person(session: Session,
+                                                      practice: dict[str, int]) -> None:
+    text = (sample_text("era_basic.835").replace("MEDICARE PART B", "GULF STATES MUTUAL")
+            .replace("REF*2U*MCRB1", "REF*2U*GSM7").replace("1123456789", "1555555555"))
+    result = import_era(session, text, source="gulf.835", file_sha256="gulf")
+    assert result.remittances[0].count("held") == 4
+    reasons = session.scalars(select(ClaimPaymentRecord.reasons)).all()
+    assert all("paid by GULF STATES MUTUAL, a payer this claim was not billed to" in r
+               for r in reasons)
+    # The patient's secondary payer is on file, so its payment posts (era_two_payers, Acme).
+    acme = import_era(session, sample_text("era_two_payers.835"), source="t", file_sha256="t")
+    assert acme.remittances[1].count("posted") == 1

@@ -68,6 +68,7 @@ def test_unmatched_queue(session: Session, practice: dict[str, int]) -> None:
 
 
 def test_releasing_a_claim_a_rule_held(session: Session, practice: dict[str, int]) -> None:
+    post(session, "era_two_payers.835")
     post(session, "era_reversal.835")
     (held,) = held_payments(session)
     assert held.patient_control_number == "C1008" and held.hold_kind == "claim"
