@@ -18,4 +18,8 @@ __all__ = ["app_from_environment"]
 def app_from_environment() -> FastAPI:
     settings = load_settings()
     configure_logging(settings.log_level)
+    if settings.has_default_secret and settings.database_url:
+        # Anyone who knows the default could sign themselves an admin token.
+        raise RuntimeError("set CLAIMHOUSE_SECRET_KEY to a long random value before serving "
+                           "a production database")
     return create_app(settings)

@@ -52,9 +52,28 @@ def _prepare_database(settings: Settings, *, create: bool) -> str:
     return url
 
 
+def _secret_key(settings: Settings) -> str:
+    """The token-signing secret: CLAIMHOUSE_SECRET_KEY, or on the embedded default a random
+    one kept (owner-only) in the data directory so logins survive restarts."""
+    if not settings.has_default_secret:
+        return settings.secret_key
+    if settings.database_url:
+        raise SystemExit("claimhouse: set CLAIMHOUSE_SECRET_KEY to a long random value before "
+                         "serving a production database")
+    path = settings.data_dir / "secret_key"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
 def _run_server(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
+    # The server builds its own settings from the environment (api.asgi).
+    os.environ["CLAIMHOUSE_SECRET_KEY"] = _secret_key(settings)
     print(f"Serving Claimhouse on http://{host}:{port}/  (API docs: /api/docs)", flush=True)
     uvicorn.run(_APP_FACTORY, factory=True, host=host, port=port, log_config=None,
                 access_log=True, proxy_headers=False)

@@ -11,7 +11,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["DEFAULT_SECRET", "Settings", "load_settings"]
+
+DEFAULT_SECRET = "dev-only-change-me"
 
 
 class Settings(BaseSettings):
@@ -27,8 +29,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./claimhouse-data")
     #: Keep stored X12 files on disk here instead of in the database (large volumes).
     archive_dir: Path | None = None
-    #: Secret for signing login tokens. Must be set in production.
-    secret_key: str = "dev-only-change-me"
+    #: Secret for signing login tokens. Must be set in production; on the embedded default
+    #: the commands keep a random one in ``<data_dir>/secret_key`` instead.
+    secret_key: str = DEFAULT_SECRET
     token_minutes: int = 480
     host: str = "127.0.0.1"
     port: int = 8000
@@ -63,6 +66,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'claimhouse.db').resolve()}"
+
+    @property
+    def has_default_secret(self) -> bool:
+        return self.secret_key == DEFAULT_SECRET
 
     @property
     def tasks_in_process(self) -> bool:

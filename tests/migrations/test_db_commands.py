@@ -21,3 +21,23 @@ def test_db_upgrade_then_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert f"database at revision {head}" in capsys.readouterr().out
     assert (tmp_path / "data" / "claimhouse.db").is_file()
     assert main(["db", "current"]) == 0
+
+
+def test_serve_refuses_the_default_secret_on_a_production_database(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    migrations.upgrade(url)
+    monkeypatch.setenv("CLAIMHOUSE_DATABASE_URL", url)
+    monkeypatch.delenv("CLAIMHOUSE_SECRET_KEY", raising=False)
+    with pytest.raises(SystemExit, match="CLAIMHOUSE_SECRET_KEY"):
+        main(["serve", "--port", "1"])
+
+
+def test_embedded_default_keeps_a_private_random_secret(tmp_path: Path) -> None:
+    from cli.service_commands import _secret_key
+    from core.settings import load_settings
+
+    settings = load_settings(data_dir=tmp_path, database_url="")
+    first = _secret_key(settings)
+    assert len(first) > 40 and first == _secret_key(settings)
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
