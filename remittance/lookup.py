@@ -41,7 +41,7 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
                        ClaimLineRecord.line_number, ClaimLineRecord.line_control_number,
                        ClaimLineRecord.procedure_code, ClaimLineRecord.modifiers,
                        ClaimLineRecord.charge, ClaimLineRecord.units,
-                       ClaimLineRecord.service_date)
+                       ClaimLineRecord.service_date, ClaimLineRecord.revenue_code)
                 .where(matching(session, ClaimLineRecord.claim_id, chunk))
                 .order_by(ClaimLineRecord.claim_id, ClaimLineRecord.line_number)):
             lines[line.claim_id].append(LineSnapshot(
@@ -49,7 +49,8 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
                 line_control_number=line.line_control_number,
                 procedure_code=line.procedure_code,
                 modifiers=tuple(m for m in (line.modifiers or "").split(":") if m),
-                charge=line.charge, units=line.units, service_date=line.service_date))
+                charge=line.charge, units=line.units, service_date=line.service_date,
+                revenue_code=line.revenue_code or ""))
     patients = {r.patient_id for r in rows}
     secondary: set[int] = set()
     payers: dict[int, set[str]] = defaultdict(set)

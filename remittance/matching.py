@@ -46,6 +46,7 @@ class LineSnapshot:
     charge: Decimal
     units: Decimal
     service_date: dt.date | None
+    revenue_code: str = ""         # 837I SV201
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,11 @@ def match_claim(payment: ClaimPayment, index: ClaimIndex
 def _fits(svc: ServicePayment, line: LineSnapshot, modifiers: bool, charge: bool,
           code: bool = True) -> bool:
     billed = svc.billed_procedure
-    if code and billed.code.upper() != line.procedure_code.upper():
+    if code and billed.qualifier == "NU":
+        # Institutional lines reported by revenue code alone (SVC01 NU) carry no procedure.
+        if billed.code.lstrip("0") != line.revenue_code.lstrip("0") or not line.revenue_code:
+            return False
+    elif code and billed.code.upper() != line.procedure_code.upper():
         # Some payers glue the modifiers onto the code (7-character SVC01-2, OpenEMR notes).
         glued = line.procedure_code + "".join(line.modifiers)
         if billed.code.upper() != glued.upper():

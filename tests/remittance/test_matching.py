@@ -103,3 +103,15 @@ def test_a_split_line_maps_every_piece_to_the_billed_line() -> None:
 def test_an_unknown_line_stays_unmatched() -> None:
     matches = _lines("CLP*C1003*1*50*0**MB*X~SVC*HC:11111*50*0~DTM*472*20260101~", "C1003")
     assert matches[0].line is None and matches[0].method is MatchMethod.NONE
+
+
+def test_institutional_lines_by_revenue_code() -> None:
+    room = LineSnapshot(1, 1, "", "", (), Decimal("900"), Decimal("1"), dt.date(2026, 3, 5),
+                        revenue_code="0450")
+    lab = LineSnapshot(2, 2, "", "80053", (), Decimal("900"), Decimal("1"), dt.date(2026, 3, 5),
+                       revenue_code="0301")
+    claim = ClaimSnapshot(1, "I1", "", Decimal("1800"), dt.date(2026, 3, 5),
+                          dt.date(2026, 3, 5), (room, lab))
+    matches = match_lines(payment("CLP*I1*1*1800*0**MA*X~SVC*HC:80053*900*0*0301~"
+                                  "SVC*NU:450*900*0~"), claim)
+    assert [m.line.line_id for m in matches] == [2, 1]
