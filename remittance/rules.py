@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,12 +85,7 @@ class PostingRules:
         if (self.hold_negative_contractual and group == "CO" and amount < 0
                 and reason not in self.negative_allowed):
             return Disposition.HOLD
-        best: PostingRule | None = None
-        for rule in self.rules:
-            if rule.group in ("*", group) and rule.reason in ("*", reason):
-                if best is None or rule.specificity >= best.specificity:
-                    best = rule
-        return best.disposition if best else Disposition.KEEP_OPEN
+        return _best_rule(self.rules, group, reason)
 
     def with_rule(self, group: str, reason: str, disposition: Disposition | str) -> PostingRules:
         """These rules with one more (later rules of equal specificity win)."""
@@ -121,6 +117,17 @@ class PostingRules:
                                                       start.hold_unmatched_lines)),
                    hold_unknown_payer=bool(data.get("hold_unknown_payer",
                                                     start.hold_unknown_payer)))
+
+
+@lru_cache(maxsize=4096)
+def _best_rule(rules: tuple[PostingRule, ...], group: str, reason: str) -> Disposition:
+    # Cached: a large remittance asks about the same few (group, CARC) pairs thousands of times.
+    best: PostingRule | None = None
+    for rule in rules:
+        if rule.group in ("*", group) and rule.reason in ("*", reason):
+            if best is None or rule.specificity >= best.specificity:
+                best = rule
+    return best.disposition if best else Disposition.KEEP_OPEN
 
 
 DEFAULT_RULES = PostingRules()
