@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -148,8 +149,6 @@ def patient_page(patient_id: int, request: Request, session: DbSession,
 
 
 def _back(claim_id: int, message: str) -> RedirectResponse:
-    from urllib.parse import quote
-
     return RedirectResponse(f"/claims/{claim_id}?message={quote(message)}", status_code=303)
 
 

@@ -33,6 +33,7 @@ from claims.db.tables import (
 from claims.json_codec import claim_from_json, claim_to_json
 from claims.lifecycle import ClaimEvent, ClaimStatus, apply_transition
 from claims.model import Claim
+from claims.model import Provider as ClaimProvider
 from claims.rules import Finding
 from core.errors import Conflict, NotFound
 from core.tables import utcnow
@@ -139,7 +140,7 @@ def _payer_for(session: Session, claim: Claim) -> Payer:
     return payer
 
 
-def _provider_for(session: Session, source: Any) -> Provider | None:
+def _provider_for(session: Session, source: ClaimProvider | None) -> Provider | None:
     if source is None or not source.npi:
         return None
     provider = session.scalar(select(Provider).where(Provider.npi == source.npi))
