@@ -42,7 +42,7 @@ def _prepare_database(settings: Settings, *, create: bool) -> str:
     embedded SQLite default); otherwise refuse to start on an old schema."""
     url = settings.effective_database_url
     if create or not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds PHI
         migrations.upgrade(url)
         return url
     current, head = migrations.current_revision(url), migrations.head_revision()
@@ -62,7 +62,7 @@ def _secret_key(settings: Settings) -> str:
                          "serving a production database")
     path = settings.data_dir / "secret_key"
     if not path.exists():
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds PHI
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
@@ -91,7 +91,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     settings = load_settings()
     url = settings.effective_database_url
     if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds PHI
     migrations.upgrade(url, args.revision)
     print(f"database at revision {migrations.current_revision(url)}")
     return 0
