@@ -130,7 +130,10 @@ class PostingRecord(Base):
     #: payment's own key already guarantees it, and a 10,000-claim payment writes ~40,000
     #: postings, each of which would pay for the extra check.
     claim_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    line_id: Mapped[int | None] = mapped_column(ForeignKey("claim_lines.id"))
+    #: The billed line (claim_lines.id) when matched. Not a foreign key: a denied claim that
+    #: is corrected may have its lines replaced, and the payment history must outlive them;
+    #: each posting keeps its own procedure code and charge.
+    line_id: Mapped[int | None] = mapped_column(Integer)
     service_index: Mapped[int] = mapped_column(Integer)     # 0-based 2110 ordinal, -1 claim
     procedure_code: Mapped[str] = mapped_column(String(48), default="")
     line_charge: Mapped[Decimal] = mapped_column(Money)
@@ -153,7 +156,7 @@ class DenialRecord(Base):
     claim_payment_id: Mapped[int] = mapped_column(
         ForeignKey("claim_payments.id", ondelete="CASCADE"), index=True)
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
-    line_id: Mapped[int | None] = mapped_column(ForeignKey("claim_lines.id"))
+    line_id: Mapped[int | None] = mapped_column(Integer)     # claim_lines.id, as on postings
     service_index: Mapped[int] = mapped_column(Integer, default=-1)
     procedure_code: Mapped[str] = mapped_column(String(48), default="")
     category: Mapped[str] = mapped_column(String(30))       # remittance.codes.DenialCategory
