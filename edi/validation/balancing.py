@@ -9,14 +9,17 @@ lowers the payment.
 
 837 (section 3.3, X222A1/X223A2 loop 2300 and 2320/2430 notes, RFI 1115 and 1294):
 
-* CLM02 = sum of the service line charges (SV102, SV203, SV303)
+* CLM02 = sum of the service line charges (SV102, SV203, SV302)
 * per other payer in 2320 that reports AMT*D: CLM02 = AMT*D paid + its 2320 CAS + the
   2430 CAS of the lines it adjudicated (SVD01 = that payer's 2330B NM109)
 * per line and other payer: SV102 = sum of SVD02 + sum of that 2430's CAS
 
-A balancer is fed every placed segment with the id of the loop holding it and is told when a
-loop ends; it returns :class:`Imbalance` values. Amounts are read as :class:`~decimal.Decimal`
-so cents are exact; unreadable amounts are left to the element checks.
+Work is split in two so the validator can memoize the first half: :meth:`Balancer.prepare`
+reads a segment's amounts once (a *payload*, or None when the segment does not count), and
+:meth:`Balancer.apply` adds a payload up each time the segment occurs. A segment is carried as
+a *ref*, the :class:`Segment` or its (text, delimiters, position), and only made a Segment when
+an equation fails and the defect must name it. Amounts are :class:`~decimal.Decimal`, so
+cents are exact; unreadable amounts are left to the element checks.
 """
 
 from __future__ import annotations
@@ -24,11 +27,17 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from edi.x12.delimiters import Delimiters
 from edi.x12.segment import Segment
+from edi.x12.tokenizer import segment_of
 
-__all__ = ["Imbalance", "Balancer", "Balancer835", "Balancer837", "balancer_for"]
+__all__ = ["Imbalance", "Balancer", "Balancer835", "Balancer837", "balancer_for", "Ref"]
 
 ZERO = Decimal(0)
+NONE: tuple[()] = ()
+
+#: A segment as the validator holds it: the value, or its text, delimiters and position.
+Ref = Segment | tuple[str, Delimiters, int]
 
 
 class Imbalance(NamedTuple):
@@ -40,25 +49,18 @@ class Imbalance(NamedTuple):
     message: str
 
 
-_parsed: dict[str, Decimal | None] = {}
+def _seg(ref: Ref) -> Segment:
+    return ref if isinstance(ref, Segment) else segment_of(*ref)
 
 
 def _amount(text: str) -> Decimal | None:
-    # Amounts repeat a great deal (0, the same charges and adjustments): parse each once.
-    found = _parsed.get(text, _parsed)
-    if found is not _parsed:
-        return found  # type: ignore[return-value]
-    value: Decimal | None
+    if not text:
+        return None
     try:
-        value = Decimal(text) if text and "e" not in text.lower() else None
+        value = Decimal(text)
     except InvalidOperation:
-        value = None
-    if value is not None and not value.is_finite():
-        value = None
-    if len(_parsed) > 50_000:
-        _parsed.clear()
-    _parsed[text] = value
-    return value
+        return None
+    return value if value.is_finite() and "e" not in text.lower() else None
 
 
 def _money(value: Decimal) -> str:
@@ -86,14 +88,23 @@ class Balancer:
     tags: frozenset[tuple[str, str]] = frozenset()
     loops: frozenset[str] = frozenset()
 
-    def segment(self, seg: Segment, loop_id: str) -> list[Imbalance]:
-        return []
+    def prepare(self, seg: Segment, loop_id: str) -> tuple | None:
+        """What ``seg`` adds (read once per distinct segment), or None if nothing."""
+        return None
 
-    def loop_end(self, loop_id: str) -> list[Imbalance]:
-        return []
+    def apply(self, payload: tuple, ref: Ref) -> tuple[Imbalance, ...]:
+        return NONE
 
-    def finish(self) -> list[Imbalance]:
-        return []
+    def segment(self, seg: Segment, loop_id: str) -> tuple[Imbalance, ...]:
+        """prepare and apply in one step."""
+        payload = self.prepare(seg, loop_id)
+        return self.apply(payload, seg) if payload is not None else NONE
+
+    def loop_end(self, loop_id: str) -> tuple[Imbalance, ...]:
+        return NONE
+
+    def finish(self) -> tuple[Imbalance, ...]:
+        return NONE
 
 
 class Balancer835(Balancer):
@@ -102,84 +113,105 @@ class Balancer835(Balancer):
     loops = frozenset({"2100", "2110"})
 
     def __init__(self) -> None:
-        self.bpr: Segment | None = None
+        self.bpr: tuple[Ref, Decimal | None] | None = None
         self.paid_total = ZERO
         self.plb_total = ZERO
-        self.clp: Segment | None = None
+        self.clp: tuple[Ref, Decimal | None, Decimal | None] | None = None
         self.claim_adjustments = ZERO
-        self.svc: Segment | None = None
+        self.svc: tuple[Ref, Decimal | None, Decimal | None] | None = None
         self.line_adjustments = ZERO
 
-    def segment(self, seg: Segment, loop_id: str) -> list[Imbalance]:
+    def prepare(self, seg: Segment, loop_id: str) -> tuple | None:
         tag = seg.tag
         if tag == "CAS":
-            total = _cas_total(seg)
-            if loop_id == "2110":
-                self.line_adjustments += total
-            self.claim_adjustments += total
-        elif tag == "SVC":
-            self.svc = seg
-            self.line_adjustments = ZERO
-        elif tag == "CLP":
-            self.clp = seg
-            self.claim_adjustments = ZERO
-            paid = _amount(seg.get(4))
-            if paid is not None:
-                self.paid_total += paid
-        elif tag == "PLB":
+            return ("CAS", loop_id == "2110", _cas_total(seg))
+        if tag in ("SVC", "CLP"):
+            # SVC02/SVC03 and CLP03/CLP04: charge and payment
+            at = 1 if tag == "SVC" else 2
+            return (tag, _amount(seg.get(at + 1)), _amount(seg.get(at + 2)))
+        if tag == "PLB":
             elements = seg.elements
+            total = ZERO
             for i in range(3, min(len(elements), 14), 2):
                 amount = _amount(elements[i])
                 if amount is not None:
-                    self.plb_total += amount
-        elif tag == "BPR":
-            self.bpr = seg
-        return []
+                    total += amount
+            return ("PLB", total)
+        if tag == "BPR":
+            return ("BPR", _amount(seg.get(2)))
+        return None
 
-    def loop_end(self, loop_id: str) -> list[Imbalance]:
+    def apply(self, payload: tuple, ref: Ref) -> tuple[Imbalance, ...]:
+        kind = payload[0]
+        if kind == "CAS":
+            if payload[1]:
+                self.line_adjustments += payload[2]
+            self.claim_adjustments += payload[2]
+        elif kind == "SVC":
+            self.svc = (ref, payload[1], payload[2])
+            self.line_adjustments = ZERO
+        elif kind == "CLP":
+            self.clp = (ref, payload[1], payload[2])
+            self.claim_adjustments = ZERO
+            if payload[2] is not None:
+                self.paid_total += payload[2]
+        elif kind == "PLB":
+            self.plb_total += payload[1]
+        else:
+            self.bpr = (ref, payload[1])
+        return NONE
+
+    def loop_end(self, loop_id: str) -> tuple[Imbalance, ...]:
         if loop_id == "2110" and self.svc is not None:
-            svc, self.svc = self.svc, None
-            charge, paid = _amount(svc.get(2)), _amount(svc.get(3))
+            (ref, charge, paid), self.svc = self.svc, None
+            if charge is None or paid is None or charge - self.line_adjustments == paid:
+                return NONE
+            return (Imbalance(
+                "835-SVC", _seg(ref), 3,
+                f"SVC03 line payment {_money(paid)} does not equal SVC02 line charge "
+                f"{_money(charge)} minus the line adjustments "
+                f"{_money(self.line_adjustments)} (= {_money(charge - self.line_adjustments)})"),)
+        if loop_id == "2100" and self.clp is not None:
+            (ref, charge, paid), self.clp = self.clp, None
             if charge is None or paid is None:
-                return []
-            if charge - self.line_adjustments != paid:
-                return [Imbalance(
-                    "835-SVC", svc, 3,
-                    f"SVC03 line payment {_money(paid)} does not equal SVC02 line charge "
-                    f"{_money(charge)} minus the line adjustments "
-                    f"{_money(self.line_adjustments)} (= {_money(charge - self.line_adjustments)})"
-                )]
-        elif loop_id == "2100" and self.clp is not None:
-            clp, self.clp = self.clp, None
-            charge, paid = _amount(clp.get(3)), _amount(clp.get(4))
-            if charge is None or paid is None:
-                return []
+                return NONE
             adjusted = charge - self.claim_adjustments
-            if adjusted != paid:
-                return [Imbalance(
-                    "835-CLP", clp, 4,
-                    f"CLP04 claim payment {_money(paid)} does not equal CLP03 total charge "
-                    f"{_money(charge)} minus the claim and line adjustments "
-                    f"{_money(self.claim_adjustments)} (= {_money(adjusted)})")]
-        return []
+            if adjusted == paid:
+                return NONE
+            return (Imbalance(
+                "835-CLP", _seg(ref), 4,
+                f"CLP04 claim payment {_money(paid)} does not equal CLP03 total charge "
+                f"{_money(charge)} minus the claim and line adjustments "
+                f"{_money(self.claim_adjustments)} (= {_money(adjusted)})"),)
+        return NONE
 
-    def finish(self) -> list[Imbalance]:
-        if self.bpr is None:
-            return []
-        total = _amount(self.bpr.get(2))
-        if total is None:
-            return []
+    def finish(self) -> tuple[Imbalance, ...]:
+        if self.bpr is None or self.bpr[1] is None:
+            return NONE
+        ref, total = self.bpr
         expected = self.paid_total - self.plb_total
-        if expected != total:
-            return [Imbalance(
-                "835-BPR", self.bpr, 2,
-                f"BPR02 total payment {_money(total)} does not equal the sum of the claim "
-                f"payments {_money(self.paid_total)} minus the provider adjustments (PLB) "
-                f"{_money(self.plb_total)} (= {_money(expected)})")]
-        return []
+        if expected == total:
+            return NONE
+        return (Imbalance(
+            "835-BPR", _seg(ref), 2,
+            f"BPR02 total payment {_money(total)} does not equal the sum of the claim "
+            f"payments {_money(self.paid_total)} minus the provider adjustments (PLB) "
+            f"{_money(self.plb_total)} (= {_money(expected)})"),)
 
 
 _LINE_CHARGE = {"SV1": 2, "SV2": 3, "SV3": 2}
+
+
+class _Payer:
+    """One other payer of a claim (2320): who, what it paid, what it adjusted."""
+
+    __slots__ = ("id", "amt", "paid", "cas")
+
+    def __init__(self) -> None:
+        self.id = ""
+        self.amt: Ref | None = None
+        self.paid: Decimal | None = None
+        self.cas = ZERO
 
 
 class Balancer837(Balancer):
@@ -189,86 +221,102 @@ class Balancer837(Balancer):
     loops = frozenset({"2300", "2400"})
 
     def __init__(self) -> None:
-        self.clm: Segment | None = None
+        self.clm: tuple[Ref, Decimal | None] | None = None
         self.line_total = ZERO
         self.line_charge: Decimal | None = None
-        self.line_seg: Segment | None = None
-        # Per other payer (2330B NM109): AMT*D, 2320 CAS, 2430 CAS; in claim order.
-        self.payers: list[list] = []          # [payer id, AMT*D segment, paid, cas total]
+        self.has_lines = False
+        self.payers: list[_Payer] = []
         self.svd_payer = ""
         self.line_paid: dict[str, Decimal] = {}
         self.line_cas: dict[str, Decimal] = {}
-        self.line_svd: dict[str, Segment] = {}
+        self.line_svd: dict[str, Ref] = {}
         self.claim_line_cas: dict[str, Decimal] = {}
 
-    def segment(self, seg: Segment, loop_id: str) -> list[Imbalance]:
+    def prepare(self, seg: Segment, loop_id: str) -> tuple | None:
         tag = seg.tag
         if tag == "CLM":
-            self.clm = seg
+            return ("CLM", _amount(seg.get(2)))
+        if tag in _LINE_CHARGE:
+            return ("LINE", _amount(seg.get(_LINE_CHARGE[tag])))
+        if tag == "SBR":
+            return ("SBR",)
+        if tag == "AMT":
+            return ("AMT", _amount(seg.get(2))) if seg.get(1) == "D" else None
+        if tag == "CAS":
+            return ("CAS", loop_id == "2430", _cas_total(seg))
+        if tag == "NM1":
+            return ("PAYER", seg.get(9))
+        if tag == "SVD":
+            return ("SVD", seg.get(1), _amount(seg.get(2)) or ZERO)
+        return None
+
+    def apply(self, payload: tuple, ref: Ref) -> tuple[Imbalance, ...]:
+        kind = payload[0]
+        if kind == "CLM":
+            self.clm = (ref, payload[1])
             self.line_total = ZERO
+            self.has_lines = False
             self.payers = []
             self.claim_line_cas = {}
-        elif tag in _LINE_CHARGE and loop_id == "2400":
-            self.line_seg = seg
-            self.line_charge = _amount(seg.get(_LINE_CHARGE[tag]))
+        elif kind == "LINE":
+            self.has_lines = True
+            self.line_charge = payload[1]
             self.line_paid, self.line_cas, self.line_svd = {}, {}, {}
-            if self.line_charge is not None:
-                self.line_total += self.line_charge
-        elif tag == "SBR" and loop_id == "2320":
-            self.payers.append(["", None, None, ZERO])
-        elif self.payers and loop_id == "2320" and tag == "AMT" and seg.get(1) == "D":
-            self.payers[-1][1] = seg
-            self.payers[-1][2] = _amount(seg.get(2))
-        elif self.payers and loop_id == "2320" and tag == "CAS":
-            self.payers[-1][3] += _cas_total(seg)
-        elif self.payers and loop_id == "2330B" and tag == "NM1":
-            self.payers[-1][0] = seg.get(9)
-        elif tag == "SVD" and loop_id == "2430":
-            payer = self.svd_payer = seg.get(1)
-            paid = _amount(seg.get(2)) or ZERO
-            self.line_paid[payer] = self.line_paid.get(payer, ZERO) + paid
-            self.line_svd.setdefault(payer, seg)
-        elif tag == "CAS" and loop_id == "2430":
-            total = _cas_total(seg)
-            payer = self.svd_payer
-            self.line_cas[payer] = self.line_cas.get(payer, ZERO) + total
-            self.claim_line_cas[payer] = self.claim_line_cas.get(payer, ZERO) + total
-        return []
+            if payload[1] is not None:
+                self.line_total += payload[1]
+        elif kind == "SBR":
+            self.payers.append(_Payer())
+        elif kind == "CAS":
+            if payload[1]:
+                payer = self.svd_payer
+                self.line_cas[payer] = self.line_cas.get(payer, ZERO) + payload[2]
+                self.claim_line_cas[payer] = self.claim_line_cas.get(payer, ZERO) + payload[2]
+            elif self.payers:
+                self.payers[-1].cas += payload[2]
+        elif kind == "AMT":
+            if self.payers:
+                self.payers[-1].amt, self.payers[-1].paid = ref, payload[1]
+        elif kind == "PAYER":
+            if self.payers:
+                self.payers[-1].id = payload[1]
+        elif kind == "SVD":
+            payer = self.svd_payer = payload[1]
+            self.line_paid[payer] = self.line_paid.get(payer, ZERO) + payload[2]
+            self.line_svd.setdefault(payer, ref)
+        return NONE
 
-    def loop_end(self, loop_id: str) -> list[Imbalance]:
+    def loop_end(self, loop_id: str) -> tuple[Imbalance, ...]:
         out: list[Imbalance] = []
         if loop_id == "2400" and self.line_charge is not None:
             for payer, paid in self.line_paid.items():
                 cas = self.line_cas.get(payer, ZERO)
                 if paid + cas != self.line_charge:
                     out.append(Imbalance(
-                        "837-COB-LINE", self.line_svd[payer], 2,
+                        "837-COB-LINE", _seg(self.line_svd[payer]), 2,
                         f"line charge {_money(self.line_charge)} does not equal what payer "
                         f"{payer} paid on the line (SVD02 {_money(paid)}) plus its line "
                         f"adjustments (CAS {_money(cas)})"))
             self.line_charge = None
         elif loop_id == "2300" and self.clm is not None:
-            clm, self.clm = self.clm, None
-            charge = _amount(clm.get(2))
+            (ref, charge), self.clm = self.clm, None
             if charge is None:
-                return out
-            if self.line_seg is not None and charge != self.line_total:
+                return NONE
+            if self.has_lines and charge != self.line_total:
                 out.append(Imbalance(
-                    "837-CLM", clm, 2,
+                    "837-CLM", _seg(ref), 2,
                     f"CLM02 total claim charge {_money(charge)} does not equal the sum of the "
                     f"service line charges {_money(self.line_total)}"))
-            for payer, amt, paid, cas in self.payers:
-                if amt is None or paid is None:
+            for p in self.payers:
+                if p.amt is None or p.paid is None:
                     continue      # AMT*D is sent only when that payer adjudicated the claim
-                lines = self.claim_line_cas.get(payer, ZERO)
-                if paid + cas + lines != charge:
+                lines = self.claim_line_cas.get(p.id, ZERO)
+                if p.paid + p.cas + lines != charge:
                     out.append(Imbalance(
-                        "837-COB-CLAIM", amt, 2,
+                        "837-COB-CLAIM", _seg(p.amt), 2,
                         f"CLM02 total claim charge {_money(charge)} does not equal what payer "
-                        f"{payer or '(unnamed)'} paid (AMT*D {_money(paid)}) plus its claim "
-                        f"adjustments ({_money(cas)}) and line adjustments ({_money(lines)})"))
-            self.line_seg = None
-        return out
+                        f"{p.id or '(unnamed)'} paid (AMT*D {_money(p.paid)}) plus its claim "
+                        f"adjustments ({_money(p.cas)}) and line adjustments ({_money(lines)})"))
+        return tuple(out)
 
 
 def balancer_for(set_id: str) -> Balancer:

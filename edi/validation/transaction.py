@@ -23,7 +23,7 @@ from edi.x12.delimiters import Delimiters
 from edi.x12.grammar import SegmentDef, TransactionDef
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import segment_of
-from edi.x12.walker import Step, Walker
+from edi.x12.walker import OUT_OF_SEQUENCE, Step, Walker
 
 __all__ = ["SetChecker", "CLAIM_LOOPS", "Memo"]
 
@@ -36,8 +36,10 @@ CLAIM_LOOPS = frozenset({"2300", "2100", "2200D"})
 #: Entries kept per interchange before the memo starts over (bounds memory on huge files).
 MEMO_LIMIT = 50_000
 
-#: quiet, state after, depth, same child again, max use, opens a loop, the step, problems
-MemoEntry = tuple[bool, int, int, bool, int, bool, Step, list[ElementProblem]]
+#: kind, state after, depth, same child again, max use, opens a loop, the step, problems,
+#: balancing payload
+MemoEntry = tuple[int, int, int, bool, int, bool, Step, list[ElementProblem], tuple | None]
+_LOUD, _QUIET, _BALANCE = 0, 1, 2
 Memo = dict[tuple[int, str], MemoEntry]     # (walk state, segment text) -> entry
 _UNLIMITED = 1 << 62
 
@@ -81,7 +83,8 @@ class SetChecker:
         before = walker.state
         step = walker.step_for(seg)
         problems = self._problems(step, seg)
-        self._loud(step, problems, seg, walker.advance(step), before)
+        payload = self._payload(step, seg)
+        self._loud(step, problems, payload, seg, walker.advance(step), before)
 
     def feed_pieces(self, pieces: list[str], start: int, delims: Delimiters, first: int,
                     stop_tags: frozenset[str]) -> int:
@@ -93,6 +96,7 @@ class SetChecker:
         a body segment. The walk state and position stay in locals.
         """
         memo_get = self.memo.get
+        apply = self.balancer.apply
         walker = self.walker
         counts = walker.counts
         state = walker.state
@@ -111,8 +115,8 @@ class SetChecker:
                 hit = self._compute((state, piece), seg)
             i += 1
             position += 1
-            quiet, after, depth, same, limit, opens, step, problems = hit
-            if quiet:
+            kind, after, depth, same, limit, opens, step, problems, payload = hit
+            if kind:
                 # Walker.advance, inlined: a quiet step is always placed.
                 if opens:
                     level = depth - 1
@@ -131,19 +135,26 @@ class SetChecker:
                     self._structure(step, seg or segment_of(piece, delims, first + i - 1),
                                     used, state)
                 state = after
+                if kind == _BALANCE:
+                    # Only money to add up: the segment stays text unless it must be named.
+                    found = apply(payload, seg or (piece, delims, first + i - 1))
+                    if found:
+                        self.position = position
+                        for imbalance in found:
+                            self._imbalance(imbalance)
                 continue
             self.position = position
             walker.state = state
             seg = seg or segment_of(piece, delims, first + i - 1)
-            self._loud(step, problems, seg, walker.advance(step), state)
+            self._loud(step, problems, payload, seg, walker.advance(step), state)
             state = walker.state
         self.position = position
         walker.state = state
         return i
 
-    def _loud(self, step: Step, problems: list[ElementProblem], seg: Segment, used: int,
-              before: int) -> None:
-        """Everything a step can bring beyond the walk: defects, loop ends, counters."""
+    def _loud(self, step: Step, problems: list[ElementProblem], payload: tuple | None,
+              seg: Segment, used: int, before: int) -> None:
+        """Everything a step can bring beyond the walk: defects, loop ends, counters, money."""
         if step.attention or (step.same and step.limit is not None and used > step.limit):
             self._structure(step, seg, used, before)
         if step.closed_ids:
@@ -154,11 +165,10 @@ class SetChecker:
             self._elements(step, seg, problems)
         if step.opened is not None and step.opened.id in CLAIM_LOOPS:
             self.claims += 1
-        tag = seg.tag
-        if tag in _NUMBERED:
+        if seg.tag in _NUMBERED:
             self._numbering(step, seg)
-        if (tag, step.loops[-1].id) in self.balance_tags:
-            for imbalance in self.balancer.segment(seg, step.loops[-1].id):
+        if payload is not None:
+            for imbalance in self.balancer.apply(payload, seg):
                 self._imbalance(imbalance)
 
     def _problems(self, step: Step, seg: Segment) -> list[ElementProblem]:
@@ -168,22 +178,30 @@ class SetChecker:
             problems = [p for p in problems if p.element != 3 or p.code != "7"]
         return problems
 
+    def _payload(self, step: Step, seg: Segment) -> tuple | None:
+        if step.segment is None or step.error == OUT_OF_SEQUENCE:
+            return None
+        loop_id = step.loops[-1].id
+        if (seg.tag, loop_id) not in self.balance_tags:
+            return None
+        return self.balancer.prepare(seg, loop_id)
+
     def _compute(self, key: tuple[int, str], seg: Segment) -> MemoEntry:
         step = self.walker.step_for(seg)
         problems = self._problems(step, seg)
-        tag = seg.tag
+        payload = self._payload(step, seg)
         # A quiet step needs no more than the walk: no defect, no loop ending that the
-        # balancer listens to, no claim starting, no numbering or money segment.
-        quiet = not (step.attention or problems or tag in _NUMBERED
-                     or (tag, step.loops[-1].id) in self.balance_tags
-                     or self.balance_loops.intersection(step.closed_ids)
-                     or (step.opened is not None and step.opened.id in CLAIM_LOOPS))
+        # balancer listens to, no claim starting, no numbering; a balance step adds money too.
+        loud = (step.attention or problems or seg.tag in _NUMBERED
+                or self.balance_loops.intersection(step.closed_ids)
+                or (step.opened is not None and step.opened.id in CLAIM_LOOPS))
+        kind = _LOUD if loud else (_QUIET if payload is None else _BALANCE)
         memo = self.memo
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
         limit = step.limit if step.limit is not None else _UNLIMITED
-        hit = memo[key] = (quiet, step.state, step.depth, step.same, limit,
-                           step.opened is not None, step, problems)
+        hit = memo[key] = (kind, step.state, step.depth, step.same, limit,
+                           step.opened is not None, step, problems, payload)
         return hit
 
     def finish(self) -> None:

@@ -79,10 +79,10 @@ def test_plb_amounts_reduce_the_payment():
     balancer.segment(Segment("CLP", ("A", "1", "100", "100")), "2100")
     balancer.loop_end("2100")
     balancer.segment(Segment("PLB", ("P", "20241231", "WO:1", "10", "L6:2", "-5")), "ST_LOOP")
-    assert balancer.finish() == []
+    assert balancer.finish() == ()
 
 
 def test_unreadable_amounts_are_left_to_element_checks():
     balancer = Balancer835()
     balancer.segment(Segment("SVC", ("HC:1", "ABC", "80")), "2110")
-    assert balancer.loop_end("2110") == []
+    assert balancer.loop_end("2110") == ()
