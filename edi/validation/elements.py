@@ -54,7 +54,6 @@ class ElementProblem(NamedTuple):
 
 _NUMERIC = re.compile(r"-?\d+")
 _DECIMAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -144,7 +143,7 @@ class _Element:
             return None
         if kind == "AN" or kind == "ID":
             length = len(value)
-            if _CONTROL.search(value):
+            if not value.isprintable():
                 return INVALID_CHARACTER, f"{label} contains a control character"
         elif kind[0] == "N":
             if not _NUMERIC.fullmatch(value):

@@ -64,6 +64,7 @@ def wire(*pairs: tuple[int, str]) -> str:
     (wire((4, "20240229"), (5, "2460")), [("9", 5, 0, 0)]),     # minute 60
     (wire((4, "20240229"), (5, "120059")), []),
     (wire((6, "X")), [("4", 6, 0, 0)]),                         # too short
+    (wire((6, "AB\x07")), [("6", 6, 0, 0)]),                    # a control character
     (wire((7, "XX:1")), [("7", 7, 1, 0)]),                      # component code
     (wire((7, "HC:123456")), [("5", 7, 2, 0)]),
     (wire((7, "HC")), [("1", 7, 2, 0)]),                        # required component missing
