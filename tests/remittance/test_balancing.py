@@ -98,8 +98,9 @@ def test_every_corpus_835_reads_and_gets_a_verdict(corpus_dir: Path) -> None:
 
 
 def test_a_debit_payment_balances_against_a_negative_net() -> None:
-    # The correction now pays 21 against a reversal of 60: the provider owes 39, debited.
-    text = sample_text("era_reversal.835").replace("BPR*I*21*C*", "BPR*I*39*D*").replace(
+    # The correction now pays 21 against a reversal of 60, and PLB FB recovers 10 more: the
+    # provider owes 49, debited.
+    text = sample_text("era_reversal.835").replace("BPR*I*11*C*", "BPR*I*49*D*").replace(
         "CLP*C1005*1*135*81*15", "CLP*C1005*1*135*21*15")
     text = text.replace("SVC*HC:99212*100*60**1~\nDTM*472*20260306~\nCAS*CO*45*25~\n"
                         "CAS*PR*2*15~\nREF*6R*C1005-1~\nSVC*HC:87880*35*21",
