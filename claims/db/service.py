@@ -2,10 +2,7 @@
 lifecycle, list by work queue, read with history.
 
 Service functions take a Session and never commit. The claim JSON (the claims package's
-schema) is the one input format: the practice records it names (payer by payer id, providers by
-NPI, patient by account number or name and birth date, policy by member id) are found or
-registered on the way in, so a claim imported from a practice system and one typed in the API
-end up the same.
+schema) is the one input format; :mod:`claims.db.parties` links it to the practice's records.
 """
 
 from __future__ import annotations
@@ -18,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from claims.db import parties
 from claims.db.tables import (
     Acknowledgment,
     ClaimLineRecord,
@@ -25,15 +23,12 @@ from claims.db.tables import (
     ClaimStatusChange,
     Patient,
     Payer,
-    Policy,
-    Provider,
     Submission,
     SubmissionClaim,
 )
 from claims.json_codec import claim_from_json, claim_to_json
 from claims.lifecycle import ClaimEvent, ClaimStatus, apply_transition
 from claims.model import Claim
-from claims.model import Provider as ClaimProvider
 from claims.rules import Finding
 from core.errors import Conflict, NotFound
 from core.tables import utcnow
@@ -125,99 +120,21 @@ class ClaimDetail:
     submissions: tuple[Submission, ...]
 
 
-def _payer_for(session: Session, claim: Claim) -> Payer:
-    payer = session.scalar(select(Payer).where(Payer.payer_id == claim.payer.payer_id))
-    if payer is None:
-        address = claim.payer.address
-        payer = Payer(payer_id=claim.payer.payer_id, name=claim.payer.name,
-                      filing_indicator=claim.subscriber.claim_filing_indicator or "CI",
-                      address_line1=address.line1 if address else "",
-                      city=address.city if address else "",
-                      state=address.state if address else "",
-                      postal_code=address.postal_code if address else "")
-        session.add(payer)
-        session.flush()
-    return payer
-
-
-def _provider_for(session: Session, source: ClaimProvider | None) -> Provider | None:
-    if source is None or not source.npi:
-        return None
-    provider = session.scalar(select(Provider).where(Provider.npi == source.npi))
-    if provider is None:
-        address = source.address
-        provider = Provider(npi=source.npi, entity_type="2" if source.organization else "1",
-                            name=source.last_name, first_name=source.first_name,
-                            taxonomy_code=source.taxonomy, tax_id=source.tax_id,
-                            address_line1=address.line1 if address else "",
-                            city=address.city if address else "",
-                            state=address.state if address else "",
-                            postal_code=address.postal_code if address else "")
-        session.add(provider)
-        session.flush()
-    return provider
-
-
-def _patient_for(session: Session, claim: Claim) -> Patient:
-    person = claim.patient_person
-    account = dict(claim.metadata).get("account_number", "")
-    if account:
-        found = session.scalar(select(Patient).where(Patient.account_number == account))
-        if found is not None:
-            return found
-    if person.birth_date is None:
-        raise ValueError("patient.birth_date: the patient's birth date is required to file")
-    found = session.scalar(select(Patient).where(
-        Patient.last_name == person.last_name, Patient.first_name == person.first_name,
-        Patient.birth_date == person.birth_date).order_by(Patient.id).limit(1))
-    if found is not None:
-        return found
-    address = person.address
-    patient = Patient(account_number=account or f"CLM-{claim.patient_control_number}",
-                      last_name=person.last_name, first_name=person.first_name,
-                      middle_name=person.middle_name, birth_date=person.birth_date,
-                      sex=str(person.sex), address_line1=address.line1 if address else "",
-                      address_line2=address.line2 if address else "",
-                      city=address.city if address else "",
-                      state=address.state if address else "",
-                      postal_code=address.postal_code if address else "")
-    session.add(patient)
-    session.flush()
-    return patient
-
-
-def _policy_for(session: Session, claim: Claim, patient: Patient, payer: Payer) -> Policy:
-    policy = session.scalar(select(Policy).where(
-        Policy.patient_id == patient.id, Policy.payer_id == payer.id,
-        Policy.member_id == claim.subscriber.member_id))
-    if policy is None:
-        sub = claim.subscriber.person
-        policy = Policy(patient_id=patient.id, payer_id=payer.id,
-                        priority=claim.responsibility, member_id=claim.subscriber.member_id,
-                        group_number=claim.subscriber.group_number,
-                        relationship_code=claim.patient.relationship if claim.patient else "18",
-                        subscriber_last_name=sub.last_name, subscriber_first_name=sub.first_name,
-                        subscriber_birth_date=sub.birth_date)
-        session.add(policy)
-        session.flush()
-    return policy
-
-
 def _fill(session: Session, record: ClaimRecord, claim: Claim) -> None:
     """Copy the claim's facts onto the record and its lines (lines matched by REF*6R)."""
-    payer = _payer_for(session, claim)
-    patient = _patient_for(session, claim)
-    billing = _provider_for(session, claim.billing_provider)
+    payer = parties.payer_for(session, claim)
+    patient = parties.patient_for(session, claim)
+    billing = parties.provider_for(session, claim.billing_provider)
     if billing is None:
         raise ValueError("billing_provider.npi: the billing provider's NPI is required")
-    rendering = _provider_for(session, claim.rendering_provider)
+    rendering = parties.provider_for(session, claim.rendering_provider)
     first = claim.first_service_date
     if first is None:
         raise ValueError("lines[0].service_date: the claim needs a date of service")
     record.kind = str(claim.kind)
     record.patient_id = patient.id
     record.payer_id = payer.id
-    record.policy_id = _policy_for(session, claim, patient, payer).id
+    record.policy_id = parties.policy_for(session, claim, patient, payer).id
     record.billing_provider_id = billing.id
     record.rendering_provider_id = rendering.id if rendering else None
     record.total_charge = claim.total_charge
