@@ -8,6 +8,7 @@ all in the caller's session, never committed here.
 """
 
 from remittance.appeal_letter import AppealLetter, appeal_letter_pdf, render_appeal_letter
+from remittance.assignment import assign_claim_payment
 from remittance.balances import ClaimBalance, PatientBalance, patient_balances
 from remittance.balancing import BalanceVerdict, check_balance
 from remittance.codes import Action, DenialCategory
@@ -91,6 +92,7 @@ __all__ = [
     "SecondaryClaimError",
     "UnmatchedPayment",
     "appeal_letter_pdf",
+    "assign_claim_payment",
     "check_balance",
     "classify_adjustment",
     "denial_findings",

@@ -15,6 +15,7 @@ payment posts in seconds (bench/bench_posting.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections import Counter
 from collections.abc import Iterator
@@ -33,7 +34,7 @@ from remittance.bulk import insert_rows, key_chunks, matching
 from remittance.denials import denial_findings
 from remittance.lifecycle import apply_postings, posted_claim
 from remittance.lookup import load_claim_index
-from remittance.posting import Outcome, RemittancePlan, plan_remittance
+from remittance.posting import ClaimPosting, Outcome, RemittancePlan, plan_remittance
 from remittance.rules import DEFAULT_RULES, PostingRules
 from remittance.tables import (
     ClaimPaymentRecord,
@@ -43,8 +44,8 @@ from remittance.tables import (
     RemittanceRecord,
 )
 
-__all__ = ["ImportResult", "RemittanceError", "RemittanceSummary", "import_era",
-           "plan_era"]
+__all__ = ["ImportResult", "RemittanceError", "RemittanceSummary", "denial_rows",
+           "import_era", "plan_era", "posting_rows"]
 
 ZERO = Decimal("0")
 
@@ -182,43 +183,18 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
             "posted_at": now if outcome is Outcome.POSTED else None,
             "posted_by": user if outcome is Outcome.POSTED else ""})
     ids = insert_rows(session, ClaimPaymentRecord.__table__, payment_rows, returning_ids=True)
-    posting_rows, denial_rows = [], []
-    denials = 0
-    remit_date = remit.payment_date
+    all_postings: list[dict[str, object]] = []
+    all_denials: list[dict[str, object]] = []
     for cp, outcome, cp_id in zip(plan.claims, outcomes, ids, strict=True):
         if outcome is Outcome.DUPLICATE:
             continue
         posted = outcome is Outcome.POSTED
-        claim_id = cp.claim.claim_id if cp.claim else None
-        for line in cp.lines:
-            for entry in line.entries:
-                if entry.kind == "payment" and not entry.amount and line.service_index < 0:
-                    continue
-                posting_rows.append({
-                    "claim_payment_id": cp_id, "claim_id": claim_id, "line_id": line.line_id,
-                    "service_index": line.service_index,
-                    "procedure_code": line.procedure_code[:48], "line_charge": line.charge,
-                    "kind": str(entry.kind), "group_code": entry.group[:2],
-                    "reason_code": entry.reason[:5],
-                    "remark_codes": " ".join(entry.remarks)[:200], "amount": entry.amount,
-                    "posted": posted})
-        if outcome is Outcome.UNMATCHED:
-            continue
-        for f in denial_findings(cp, remit_date):
-            denials += 1
-            denial_rows.append({
-                "claim_payment_id": cp_id, "claim_id": claim_id, "line_id": f.line_id,
-                "service_index": f.service_index, "procedure_code": f.procedure_code[:48],
-                "category": str(f.category), "action": str(f.action),
-                "group_code": f.group[:2],
-                "reason_code": f.reason[:5], "reasons": ", ".join(f.reasons)[:200],
-                "remark_codes": " ".join(f.remarks)[:200],
-                "amount_at_stake": f.amount_at_stake, "appeal_deadline": f.appeal_deadline,
-                "explanation": f.explanation, "status": "open" if posted else "held"})
-    if posting_rows:
-        insert_rows(session, PostingRecord.__table__, posting_rows)
-    if denial_rows:
-        insert_rows(session, DenialRecord.__table__, denial_rows)
+        all_postings += posting_rows(cp, cp_id, posted)
+        if outcome is not Outcome.UNMATCHED:
+            all_denials += denial_rows(cp, cp_id, remit.payment_date, posted)
+    denials = len(all_denials)
+    insert_rows(session, PostingRecord.__table__, all_postings)
+    insert_rows(session, DenialRecord.__table__, all_denials)
     _store_provider_adjustments(session, plan, record.id)
     posted_claims = [(cp, cp_id) for cp, outcome, cp_id in zip(plan.claims, outcomes, ids,
                                                                 strict=True)
@@ -234,6 +210,39 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
         balanced=plan.verdict.balanced, problems=tuple(problems),
         outcomes=tuple(sorted(tally.items())), denials=denials,
         posted_amount=sum((cp.payment.paid for cp, _ in posted_claims), ZERO))
+
+
+def posting_rows(cp: ClaimPosting, cp_id: int, posted: bool) -> list[dict[str, object]]:
+    """The ``postings`` rows of one planned claim payment."""
+    claim_id = cp.claim.claim_id if cp.claim else None
+    rows: list[dict[str, object]] = []
+    for line in cp.lines:
+        for entry in line.entries:
+            if entry.kind == "payment" and not entry.amount and line.service_index < 0:
+                continue
+            rows.append({
+                "claim_payment_id": cp_id, "claim_id": claim_id, "line_id": line.line_id,
+                "service_index": line.service_index,
+                "procedure_code": line.procedure_code[:48], "line_charge": line.charge,
+                "kind": str(entry.kind), "group_code": entry.group[:2],
+                "reason_code": entry.reason[:5],
+                "remark_codes": " ".join(entry.remarks)[:200], "amount": entry.amount,
+                "posted": posted})
+    return rows
+
+
+def denial_rows(cp: ClaimPosting, cp_id: int, remit_date: dt.date | None,
+                posted: bool) -> list[dict[str, object]]:
+    """The ``denials`` rows (work queue items) of one planned claim payment."""
+    claim_id = cp.claim.claim_id if cp.claim else None
+    return [{
+        "claim_payment_id": cp_id, "claim_id": claim_id, "line_id": f.line_id,
+        "service_index": f.service_index, "procedure_code": f.procedure_code[:48],
+        "category": str(f.category), "action": str(f.action), "group_code": f.group[:2],
+        "reason_code": f.reason[:5], "reasons": ", ".join(f.reasons)[:200],
+        "remark_codes": " ".join(f.remarks)[:200], "amount_at_stake": f.amount_at_stake,
+        "appeal_deadline": f.appeal_deadline, "explanation": f.explanation,
+        "status": "open" if posted else "held"} for f in denial_findings(cp, remit_date)]
 
 
 def _store_provider_adjustments(session: Session, plan: RemittancePlan, remit_id: int) -> None:

@@ -33,6 +33,7 @@ class MatchMethod(StrEnum):
     PROCEDURE_WITHOUT_MODIFIERS = "procedure_without_modifiers"
     CHARGE_AND_DATE = "charge_and_date"        # the payer changed the code without SVC06
     CLAIM_LEVEL = "claim_level"                # no 2110 loops: the whole claim
+    ASSIGNED = "assigned"                      # a person chose the claim (unmatched queue)
     NONE = "unmatched"
 
 

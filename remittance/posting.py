@@ -199,8 +199,13 @@ def _line(match: LineMatch, index: int, rules: PostingRules, reversal: bool
 
 def plan_claim(remit: Remittance, payment: ClaimPayment, index: ClaimIndex,
                rules: PostingRules = DEFAULT_RULES,
-               balance_defects: list[Defect] | None = None) -> ClaimPosting:
-    claim, method = match_claim(payment, index)
+               balance_defects: list[Defect] | None = None,
+               assigned: ClaimSnapshot | None = None) -> ClaimPosting:
+    """Plan one 2100 loop; ``assigned`` is the claim a person chose for it, if any."""
+    if assigned is not None:
+        claim, method = assigned, MatchMethod.ASSIGNED
+    else:
+        claim, method = match_claim(payment, index)
     reversal = payment.is_reversal
     reasons: list[str] = []
     lines: list[LinePosting] = []
