@@ -277,6 +277,29 @@ class HeaderGroup:
     summary: tuple[str, ...] = ()            # TS3
     supplemental: tuple[str, ...] = ()       # TS2
 
+    def _ts3(self, n: int) -> str:
+        return self.summary[n - 1] if n <= len(self.summary) else ""
+
+    @property
+    def provider_identifier(self) -> str:    # TS301
+        return self._ts3(1)
+
+    @property
+    def fiscal_period_end(self) -> dt.date | None:   # TS303
+        return _date(self._ts3(3))
+
+    @property
+    def claim_count(self) -> int | None:     # TS304
+        text = self._ts3(4)
+        return int(text) if text.isdigit() else None
+
+    @property
+    def total_charge(self) -> Decimal | None:    # TS305
+        try:
+            return Decimal(self._ts3(5)) if self._ts3(5) else None
+        except InvalidOperation:
+            return None
+
 
 @dataclass(frozen=True, slots=True)
 class ProviderAdjustment:

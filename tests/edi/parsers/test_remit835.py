@@ -198,3 +198,14 @@ def test_nothing_read_is_dropped(name: str) -> None:
         for element in elements:     # LQ*HE is implied by ServicePayment.remarks
             for part in element.split(":"):
                 assert not part or part in held, (seg.tag, element)
+
+
+def test_provider_summary_of_an_institutional_remittance() -> None:
+    text = (HEAD + "ST*835*0001~BPR*I*10*C*CHK************20260105~TRN*1*T*1~N1*PR*P~"
+            "LX*110212~TS3*6543210903*11*20021231*1*211366.97~TS2*2178.45*1919.71~"
+            "CLP*A*1*10*10**MA*I*11*1~SE*9*0001~GE*1*7~IEA*1*000000001~")
+    (header,) = read_835(text).remittances[0].headers
+    assert (header.number, header.provider_identifier, header.fiscal_period_end,
+            header.claim_count, header.total_charge) == (
+        "110212", "6543210903", dt.date(2002, 12, 31), 1, Decimal("211366.97"))
+    assert header.supplemental == ("2178.45", "1919.71")
