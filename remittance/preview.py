@@ -51,7 +51,8 @@ def _claim(cp: ClaimPosting, remit_date: dt.date | None) -> Iterator[str]:
         if line.service_index < 0:
             if not line.entries or all(e.kind is EntryKind.PAYMENT for e in line.entries):
                 continue
-            head = "    Claim-level"
+            head = (f"    Claim level: charge {_m(line.charge)}, paid {_m(line.paid)}"
+                    if pay.services or line.charge else "    Claim level")
         else:
             head = (f"    Line {line.service_index + 1} {line.procedure_code}"
                     f"{' ' + ':'.join(line.modifiers) if line.modifiers else ''}: "
