@@ -20,6 +20,7 @@ from core.settings import load_settings
 from remittance import (
     PostingRules,
     RemittanceError,
+    RemittancePlan,
     RulesError,
     describe_plan,
     import_era,
@@ -56,17 +57,29 @@ def _factory(url: str | None):  # type: ignore[no-untyped-def]
     return make_session_factory(engine)
 
 
+def _print(plans: list[RemittancePlan], problems: tuple[str, ...]) -> None:
+    for problem in problems:
+        print(f"file: {problem}")
+    for plan in plans:
+        for line in describe_plan(plan):
+            print(line)
+
+
 def _read(args: argparse.Namespace) -> int:
     try:
         _content, text = _read_file(args.file)
-        factory = _factory(args.database_url)
+        rules = _rules(args.rules)
+        try:
+            factory = _factory(args.database_url)
+        except (RemittanceError, SQLAlchemyError) as exc:
+            # A preview is still useful without our claims: show the money, match nothing.
+            print(f"note: no claims to match against ({exc}); every claim shows as unmatched")
+            plans, problems = plan_era(None, text, source=args.file, rules=rules)
+            _print(plans, problems)
+            return 0
         with session_scope(factory) as session:
-            plans, problems = plan_era(session, text, source=args.file, rules=_rules(args.rules))
-            for problem in problems:
-                print(f"file: {problem}")
-            for plan in plans:
-                for line in describe_plan(plan):
-                    print(line)
+            plans, problems = plan_era(session, text, source=args.file, rules=rules)
+            _print(plans, problems)
             session.rollback()   # a preview writes nothing
     except (OSError, RemittanceError, RulesError, SQLAlchemyError) as exc:
         return _fail(str(exc))

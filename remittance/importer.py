@@ -34,6 +34,7 @@ from remittance.bulk import insert_rows, key_chunks, matching
 from remittance.denials import denial_findings
 from remittance.lifecycle import apply_postings, posted_claim
 from remittance.lookup import load_claim_index
+from remittance.matching import ClaimIndex
 from remittance.posting import ClaimPosting, Outcome, RemittancePlan, plan_remittance
 from remittance.rules import DEFAULT_RULES, PostingRules
 from remittance.tables import (
@@ -83,9 +84,12 @@ class ImportResult:
         return bool(self.remittances) and all(r.status == "duplicate" for r in self.remittances)
 
 
-def plan_era(session: Session, text: str, *, source: str,
+def plan_era(session: Session | None, text: str, *, source: str,
              rules: PostingRules | None = None) -> tuple[list[RemittancePlan], tuple[str, ...]]:
-    """Read and plan without writing anything: the posting preview."""
+    """Read and plan without writing anything: the posting preview.
+
+    Without a session nothing can match: every claim payment plans as unmatched.
+    """
     try:
         era = read_835(text, source)
     except X12Error as exc:
@@ -93,7 +97,7 @@ def plan_era(session: Session, text: str, *, source: str,
     if not era.remittances:
         why = "; ".join(d.message for d in era.defects)
         raise RemittanceError(f"{source}: no 835 remittance in the file ({why})")
-    index = load_claim_index(session, era.remittances)
+    index = load_claim_index(session, era.remittances) if session else ClaimIndex(())
     plans = [plan_remittance(r, index, rules or DEFAULT_RULES) for r in era.remittances]
     return plans, tuple(str(d) for d in era.defects)
 

@@ -97,5 +97,13 @@ def test_clear_errors(database: str, tmp_path: Path, capsys) -> None:
                  "--database-url", database]) == 1
     assert "missing.835" in capsys.readouterr().err
     empty = f"sqlite:///{tmp_path / 'empty.db'}"
-    assert main(["remit", "read", str(SAMPLES / "era_basic.835"), "--database-url", empty]) == 1
+    assert main(["remit", "post", str(SAMPLES / "era_basic.835"), "--database-url", empty]) == 1
     assert "run `claimhouse db upgrade` first" in capsys.readouterr().err
+
+
+def test_read_without_a_claims_database_still_previews(tmp_path: Path, capsys) -> None:
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert main(["remit", "read", str(SAMPLES / "era_basic.835"), "--database-url", empty]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("note: no claims to match against")
+    assert "4 claim payment(s): 0 to post, 0 held, 4 unmatched" in out
