@@ -658,12 +658,6 @@ def _read_transaction(segments: list[Segment], envelope: dict[str, str],
             close_claim()
             r.loop = "2100"
             claim = _Builder(seg)
-        elif tag == "SVC" and claim is not None:
-            close_service()
-            r.loop = "2110"
-            svc = _Builder(seg)
-        elif tag == "CAS" and target is not None:
-            target.adjustments.extend(_adjustments(r, seg))
         elif tag == "NM1" and claim is not None and svc is None:
             if claim.party is not None:
                 claim.parties.append(_freeze_party(claim.party))
@@ -672,18 +666,15 @@ def _read_transaction(segments: list[Segment], envelope: dict[str, str],
             claim.mia = seg.elements
         elif tag == "MOA" and claim is not None:
             claim.moa = seg.elements
-        elif tag == "REF":
+        elif tag == "REF":      # inside 2100/2110 the fast path above took it
             ref = Reference(seg.get(1), seg.get(2), seg.get(3))
-            if target is not None:
-                target.references.append(ref)
-            elif r.loop in ("1000A", "1000B"):
+            if r.loop in ("1000A", "1000B"):
                 party = payer if r.loop == "1000A" else payee
                 party["references"].append(ref)  # type: ignore[index, union-attr]
             else:
                 head.references.append(ref)
         elif tag == "DTM":
-            value = DateValue(seg.get(1), r.date(seg, 2), seg.get(2))
-            (target or head).dates.append(value)
+            head.dates.append(DateValue(seg.get(1), r.date(seg, 2), seg.get(2)))
         elif tag == "PER":
             if target is not None:
                 target.contacts.append(_contact(seg))
@@ -692,8 +683,6 @@ def _read_transaction(segments: list[Segment], envelope: dict[str, str],
                 party["contacts"].append(_contact(seg))  # type: ignore[index, union-attr]
             else:
                 head.other.append(seg)
-        elif tag == "AMT" and target is not None:
-            target.amounts.append(Amount(seg.get(1), r.money(seg, 2)))
         elif tag == "QTY" and target is not None:
             target.quantities.append(Quantity(seg.get(1), r.decimal(seg, 2) or ZERO))
         elif tag == "LQ" and svc is not None:
