@@ -743,7 +743,15 @@ def _bare_delimiters(text: str) -> Delimiters:
 def _segments(text: str, source: str) -> tuple[list[Segment], list[Defect]]:
     body = text.lstrip("\ufeff\r\n\t ")
     if body.startswith("ISA"):
-        return parse_segments(body, source), []
+        notes: list[Defect] = []
+        if body[105:106] in ("\n", "\r") and body[106:].lstrip("\r\n").startswith("~"):
+            # Line breaks written before each terminator ("...*P*^\n~GS*..."): the fixed-width
+            # ISA then names the line break as the terminator. Put them after the "~".
+            body = body.replace("\r\n~", "~\n").replace("\n~", "~\n")
+            notes.append(Defect(Severity.WARNING, DefectLevel.INTERCHANGE, "004",
+                                X12Path(segment="ISA", file_position=1),
+                                "line breaks stand before each segment terminator; read as '~'"))
+        return parse_segments(body, source), notes
     if body.startswith("ST") and len(body) > 3 and not body[2].isalnum():
         delims = _bare_delimiters(body)
         segments = []

@@ -88,10 +88,9 @@ def test_every_corpus_835_reads_and_gets_a_verdict(corpus_dir: Path) -> None:
         verdicts[name] = "; ".join(parts)
     for name, verdict in verdicts.items():
         print(f"{verdict:70}  {name}")
-    readable = [n for n, v in verdicts.items() if "claims" in v]
-    # Every file with an 835 in it reads; only the non-X12 text and the 4010 file whose
-    # segments end in newlines with '~' starting the next line give no remittance.
-    assert len(readable) >= len(names) - 3
+    # Every file with an 835 in it reads, whatever its defects (the ones without an envelope
+    # or with line breaks before the terminators included).
+    assert all("claims" in v for v in verdicts.values()), verdicts
     balanced = [n for n, v in verdicts.items() if "out of balance" not in v and "claims" in v]
     assert any("X221-dollars-and-data-sent-together" in n for n in balanced)
     assert any("managed-care.835" in n for n in balanced)

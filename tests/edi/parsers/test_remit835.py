@@ -209,3 +209,11 @@ def test_provider_summary_of_an_institutional_remittance() -> None:
             header.claim_count, header.total_charge) == (
         "110212", "6543210903", dt.date(2002, 12, 31), 1, Decimal("211366.97"))
     assert header.supplemental == ("2178.45", "1919.71")
+
+
+def test_line_breaks_before_terminators() -> None:
+    text = wrap(MINIMAL).replace("~", "\n~")
+    era = read_835(text)
+    assert [c.patient_control_number for c in era.remittances[0].claims] == ["A1"]
+    assert era.remittances[0].defects == ()
+    assert "line breaks stand before" in era.defects[0].message
