@@ -34,7 +34,7 @@ from claims.json_codec import claim_from_json
 from claims.lifecycle import ClaimEvent, ClaimStatus, apply_transition
 from clearinghouse.errors import BatchError
 from clearinghouse.tables import allocate_control_numbers
-from clearinghouse.transports import Transport, optional_setting
+from clearinghouse.transports import Transport
 from core.archive import Direction, file_content, mark_sent, store_file
 from core.settings import Settings
 from core.tables import StoredFile, utcnow
@@ -114,15 +114,15 @@ def _claim_model(session: Session, record: ClaimRecord, actor: str) -> object | 
 
 def _submitter(settings: Settings) -> Submitter:
     """Loop 1000A from the settings; the TR3 requires a contact phone or e-mail (PER)."""
-    phone = optional_setting(settings, "submitter_phone")
-    email = optional_setting(settings, "submitter_email")
+    phone = settings.submitter_phone.strip()
+    email = settings.submitter_email.strip()
     if not (phone or email):
         raise BatchError("the 837 needs a submitter contact: set CLAIMHOUSE_SUBMITTER_PHONE or "
-                         "CLAIMHOUSE_SUBMITTER_EMAIL (or submitter_phone in CLAIMHOUSE_EXTRA)")
+                         "CLAIMHOUSE_SUBMITTER_EMAIL")
     return Submitter(
-        name=optional_setting(settings, "submitter_name") or settings.submitter_id,
+        name=settings.submitter_name.strip() or settings.submitter_id,
         identifier=settings.submitter_id,
-        contact_name=optional_setting(settings, "submitter_contact"), phone=phone, email=email)
+        contact_name=settings.submitter_contact.strip(), phone=phone, email=email)
 
 
 def _build_batch(session: Session, settings: Settings, kind: str,
@@ -131,7 +131,7 @@ def _build_batch(session: Session, settings: Settings, kind: str,
     (isa13,) = allocate_control_numbers(session, "isa13")
     (gs06,) = allocate_control_numbers(session, "gs06")
     submitter = _submitter(settings)
-    receiver_name = optional_setting(settings, "receiver_name") or settings.receiver_id
+    receiver_name = settings.receiver_name.strip() or settings.receiver_id
     try:
         text = build_837(
             [model for _, model in members], sender_id=settings.submitter_id,

@@ -36,7 +36,6 @@ __all__ = [
     "MemoryTransport",
     "check_file_name",
     "is_partial_name",
-    "optional_setting",
     "transport_from_settings",
 ]
 
@@ -234,15 +233,6 @@ class MemoryTransport(_Closing):
             raise RemoteFileMissing(f"{name} is no longer in the memory inbox") from exc
 
 
-def optional_setting(settings: Settings, name: str) -> str:
-    """An exchange setting that may not be a field of Settings yet: the field when present,
-    else the same name in CLAIMHOUSE_EXTRA (a JSON object), else ""."""
-    value = getattr(settings, name, None)
-    if value is None:
-        value = settings.extra.get(name, "")
-    return str(value).strip()
-
-
 def transport_from_settings(settings: Settings) -> Transport:
     """The transport the operator configured (CLAIMHOUSE_EXCHANGE_TRANSPORT: folder | sftp)."""
     kind = settings.exchange_transport.strip().lower()
@@ -251,12 +241,12 @@ def transport_from_settings(settings: Settings) -> Transport:
     if kind == "sftp":
         from clearinghouse.sftp import SftpTransport
 
-        known_hosts = optional_setting(settings, "sftp_known_hosts_path")
+        known_hosts = settings.sftp_known_hosts_path.strip()
         return SftpTransport(
             settings.sftp_host, settings.sftp_port, username=settings.sftp_username,
             password=settings.sftp_password or None, key_path=settings.sftp_key_path,
             known_hosts=known_hosts or (), inbound_dir=settings.sftp_inbound_dir,
             outbound_dir=settings.sftp_outbound_dir,
-            archive_dir=optional_setting(settings, "sftp_archive_dir") or None)
+            archive_dir=settings.sftp_archive_dir.strip() or None)
     raise TransportError(f"CLAIMHOUSE_EXCHANGE_TRANSPORT is {settings.exchange_transport!r}; "
                          "use 'folder' or 'sftp'")

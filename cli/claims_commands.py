@@ -166,9 +166,13 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def build_command(args: argparse.Namespace) -> int:
-    if not (args.contact_phone or args.contact_email):
-        print("error: give --contact-phone or --contact-email: the 837 tells the receiver whom "
-              "to call about the file (loop 1000A PER)", file=sys.stderr)
+    settings = load_settings()
+    phone = args.contact_phone or settings.submitter_phone
+    email = args.contact_email or settings.submitter_email
+    if not (phone or email):
+        print("error: give --contact-phone or --contact-email (or set CLAIMHOUSE_SUBMITTER_PHONE"
+              " / CLAIMHOUSE_SUBMITTER_EMAIL): the 837 tells the receiver whom to call about the "
+              "file (loop 1000A PER)", file=sys.stderr)
         return EXIT_UNREADABLE
     claims, errors, status = _scrub_files(args)
     if status != EXIT_OK:
@@ -178,20 +182,21 @@ def build_command(args: argparse.Namespace) -> int:
         print(f"nothing written: the claims above have errors a payer would reject; fix them "
               f"or pass --force to build {args.output} anyway", file=sys.stderr)
         return EXIT_ERRORS
-    settings = load_settings()
     # ISA13 must differ between interchanges; without one from the caller, use the clock.
     control = args.control_number or int(time.time()) % 999_999_999 + 1
-    submitter = Submitter(name=args.submitter_name or claims[0].billing_provider.last_name,
+    submitter = Submitter(name=args.submitter_name or settings.submitter_name
+                          or claims[0].billing_provider.last_name,
                           identifier=args.submitter_id or settings.submitter_id,
-                          contact_name=args.contact_name, phone=args.contact_phone,
-                          email=args.contact_email)
+                          contact_name=args.contact_name or settings.submitter_contact,
+                          phone=phone, email=email)
     try:
         text = build_837(
             claims, sender_id=settings.submitter_id, receiver_id=settings.receiver_id,
             sender_qualifier=settings.submitter_qualifier,
             receiver_qualifier=settings.receiver_qualifier,
             interchange_control_number=control, group_control_number=control,
-            submitter=submitter, receiver_name=args.receiver_name or settings.receiver_id,
+            submitter=submitter,
+            receiver_name=args.receiver_name or settings.receiver_name or settings.receiver_id,
             usage=args.usage or settings.usage_indicator)
     except ValueError as exc:
         print(f"error: {exc}; nothing written", file=sys.stderr)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["DEFAULT_SECRET", "Settings", "load_settings"]
@@ -41,6 +40,13 @@ class Settings(BaseSettings):
     receiver_id: str = "CLEARINGHOUSE"
     receiver_qualifier: str = "ZZ"
     usage_indicator: str = "T"     # ISA15: T test, P production
+    #: Loop 1000A submitter name and PER contact (the 837 requires a phone or an e-mail),
+    #: and loop 1000B receiver name.
+    submitter_name: str = ""
+    submitter_contact: str = ""
+    submitter_phone: str = ""
+    submitter_email: str = ""
+    receiver_name: str = ""
     #: Clearinghouse transport: "folder" (watched folders) or "sftp".
     exchange_transport: str = "folder"
     sftp_host: str = ""
@@ -50,6 +56,10 @@ class Settings(BaseSettings):
     sftp_key_path: Path | None = None
     sftp_outbound_dir: str = "outbound"
     sftp_inbound_dir: str = "inbound"
+    #: known_hosts file for the SFTP server's host key; empty uses ~/.ssh/known_hosts.
+    sftp_known_hosts_path: str = ""
+    #: Server folder fetched files are moved to; empty deletes them once stored.
+    sftp_archive_dir: str = ""
     #: Operator-supplied code files (CPT is licensed and never shipped).
     cpt_codes_path: Path | None = None
     hcpcs_codes_path: Path | None = None
@@ -59,7 +69,6 @@ class Settings(BaseSettings):
     #: Load the synthetic sample practice on first start (the demo command sets it).
     load_samples: bool = False
     log_level: str = "INFO"
-    extra: dict[str, str] = Field(default_factory=dict)
 
     @property
     def effective_database_url(self) -> str:

@@ -60,8 +60,8 @@ def exchange_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "data_dir": tmp_path / "data", "database_url": f"sqlite:///{tmp_path / 'ex.db'}",
         "broker_url": "", "submitter_id": "CLAIMHOUSE", "receiver_id": "CLEARINGHOUSE",
-        "extra": {"submitter_name": "Riverbend Billing", "submitter_phone": "2175550100",
-                  "receiver_name": "Sample Clearinghouse"},
+        "submitter_name": "Riverbend Billing", "submitter_phone": "2175550100",
+        "receiver_name": "Sample Clearinghouse",
     }
     values.update(overrides)
     return load_settings(**values)

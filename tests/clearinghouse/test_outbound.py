@@ -117,7 +117,7 @@ def test_a_claim_that_no_longer_builds_goes_back_to_draft(factory, settings):
 
 
 def test_a_missing_submitter_contact_is_explained(factory, tmp_path):
-    settings = exchange_settings(tmp_path, extra={})
+    settings = exchange_settings(tmp_path, submitter_phone="", submitter_email="")
     with factory() as session:
         add_claim(session, BATCH[0])
         with pytest.raises(BatchError, match="CLAIMHOUSE_SUBMITTER_PHONE"):

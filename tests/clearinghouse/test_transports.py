@@ -220,7 +220,7 @@ def test_the_configured_transport_is_built_from_settings(tmp_path):
     assert isinstance(folder, FolderTransport) and folder.root == tmp_path / "exchange"
     sftp = transport_from_settings(load_settings(
         exchange_transport="sftp", sftp_host="mailbox.example", sftp_username="u",
-        extra={"sftp_known_hosts_path": str(tmp_path / "kh"), "sftp_archive_dir": "done"}))
+        sftp_known_hosts_path=str(tmp_path / "kh"), sftp_archive_dir="done"))
     assert isinstance(sftp, SftpTransport)
     assert (sftp.location, sftp.archive_dir) == ("sftp://u@mailbox.example:22", "done")
     with pytest.raises(TransportError, match="CLAIMHOUSE_SFTP_HOST"):

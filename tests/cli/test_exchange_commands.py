@@ -29,7 +29,7 @@ def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("CLAIMHOUSE_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("CLAIMHOUSE_BROKER_URL", "")
     monkeypatch.setenv("CLAIMHOUSE_EXCHANGE_TRANSPORT", "folder")
-    monkeypatch.setenv("CLAIMHOUSE_EXTRA", '{"submitter_phone": "2175550100"}')
+    monkeypatch.setenv("CLAIMHOUSE_SUBMITTER_PHONE", "2175550100")
     factory = make_database(f"sqlite:///{tmp_path / 'cli.db'}")
     with factory() as session:
         add_batch(session)
