@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +79,19 @@ class PostingRules:
     #: Hold a payment from a payer that is neither the claim's nor on the patient's policies
     #: (a misdirected payment, or coverage the practice does not know about yet).
     hold_unknown_payer: bool = True
+    # (group, CARC) -> disposition, filled on use: a large remittance asks about the same few
+    # pairs thousands of times. Not compared, not copied by replace().
+    _cache: dict[tuple[str, str], Disposition] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def disposition(self, group: str, reason: str, amount: Decimal) -> Disposition:
         if (self.hold_negative_contractual and group == "CO" and amount < 0
                 and reason not in self.negative_allowed):
             return Disposition.HOLD
-        return _best_rule(self.rules, group, reason)
+        found = self._cache.get((group, reason))
+        if found is None:
+            found = self._cache[(group, reason)] = _best_rule(self.rules, group, reason)
+        return found
 
     def with_rule(self, group: str, reason: str, disposition: Disposition | str) -> PostingRules:
         """These rules with one more (later rules of equal specificity win)."""
@@ -119,9 +125,7 @@ class PostingRules:
                                                     start.hold_unknown_payer)))
 
 
-@lru_cache(maxsize=4096)
 def _best_rule(rules: tuple[PostingRule, ...], group: str, reason: str) -> Disposition:
-    # Cached: a large remittance asks about the same few (group, CARC) pairs thousands of times.
     best: PostingRule | None = None
     for rule in rules:
         if rule.group in ("*", group) and rule.reason in ("*", reason):
