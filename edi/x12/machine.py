@@ -130,13 +130,16 @@ class Machine:
         positions = self.qualifier_positions.get(seg.tag)
         if not positions:
             return ()
+        elements = seg.elements
         comp = seg.delimiters.component
+        if len(positions) == 1:            # nearly always: XX01, or HL03
+            p = positions[0]
+            value = elements[p - 1] if p <= len(elements) else ""
+            return (value.split(comp, 1)[0] if comp in value else value,)
         out = []
         for p in positions:
-            value = seg.get(p)
-            if comp in value:
-                value = value.split(comp, 1)[0]
-            out.append(value)
+            value = elements[p - 1] if p <= len(elements) else ""
+            out.append(value.split(comp, 1)[0] if comp in value else value)
         return tuple(out)
 
     def step(self, state: int, tag: str, qvalues: tuple[str, ...]) -> Step:

@@ -11,7 +11,6 @@ Several interchanges may follow one another, each with its own delimiters.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -112,8 +111,8 @@ class Tokenizer:
             term = delims.segment
             # Does this interchange end in the buffer? Its IEA, once terminated, is the last
             # segment read with these delimiters; the next interchange may have others.
-            found = _iea_pattern(delims).search(buffer)
-            end = buffer.find(term, found.end()) if found else -1
+            at = _find_iea(buffer, delims)
+            end = buffer.find(term, at) if at >= 0 else -1
             if end >= 0:
                 pieces = buffer[:end].split(term)
                 rest = buffer[end + 1:]
@@ -147,16 +146,26 @@ class PieceRun(NamedTuple):
     first: int
 
 
-_IEA_PATTERNS: dict[Delimiters, re.Pattern[str]] = {}
+def _find_iea(buffer: str, delims: Delimiters) -> int:
+    """Index just past the id of the first IEA segment in ``buffer``, or -1.
 
-
-def _iea_pattern(delims: Delimiters) -> re.Pattern[str]:
-    found = _IEA_PATTERNS.get(delims)
-    if found is None:
-        found = _IEA_PATTERNS[delims] = re.compile(
-            rf"(?:^|{re.escape(delims.segment)})[\r\n\t ]*IEA(?={re.escape(delims.element)}|"
-            rf"{re.escape(delims.segment)})")
-    return found
+    str.find does the scanning (a regular expression over megabytes is several times
+    slower); a candidate counts only where a segment starts: at the beginning of the buffer
+    or after a terminator, line breaks and indentation allowed in between, and where the id
+    ends (an element separator or the terminator follows).
+    """
+    term, element = delims.segment, delims.element
+    at = buffer.find("IEA")
+    while at >= 0:
+        after = buffer[at + 3:at + 4]
+        if after in (element, term):
+            k = at - 1
+            while k >= 0 and buffer[k] in _WS:
+                k -= 1
+            if k < 0 or buffer[k] == term:
+                return at + 3
+        at = buffer.find("IEA", at + 1)
+    return -1
 
 
 def segment_of(piece: str, delims: Delimiters, position: int) -> Segment:

@@ -99,7 +99,9 @@ class Walker:
 
     def feed(self, seg: Segment) -> tuple[Step, int]:
         """Place ``seg``; returns the step and how many times its child has now been used."""
-        step = self.step_for(seg)
+        tag = seg.tag
+        step = self._step(self.state, tag,
+                          self.machine.qualifier_values(seg) if tag in self._qpos else ())
         return step, self.advance(step)
 
     def step_for(self, seg: Segment) -> Step:
