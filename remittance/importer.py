@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -46,7 +46,7 @@ from remittance.tables import (
 )
 
 __all__ = ["ImportResult", "RemittanceError", "RemittanceSummary", "denial_rows",
-           "import_era", "plan_era", "posting_rows"]
+           "import_era", "plan_era", "posted_counts", "posting_rows"]
 
 ZERO = Decimal("0")
 
@@ -107,16 +107,19 @@ def _trace_key(remit: Remittance, file_sha256: str) -> str:
     return (remit.trace.number or f"ST{remit.control_number}:{file_sha256[:16]}")[:50]
 
 
-def _posted_counts(session: Session, plan: RemittancePlan) -> Counter[tuple[str, str]]:
-    """Net postings per (CLP01, CLP07) so far: originals minus reversals."""
+def posted_counts(session: Session, pcns: Iterable[str]) -> Counter[tuple[str, str]]:
+    """Net postings per (CLP01, CLP07) so far: originals minus reversals.
+
+    Only posted payments count: a held one may never be posted, and when it is released the
+    count is taken again (remittance.queues).
+    """
     net: Counter[tuple[str, str]] = Counter()
-    pcns = {c.payment.patient_control_number for c in plan.claims if c.claim}
     for chunk in key_chunks(session, pcns):
         for pcn, icn, code in session.execute(
                 select(ClaimPaymentRecord.patient_control_number,
                        ClaimPaymentRecord.payer_claim_number, ClaimPaymentRecord.status_code)
                 .where(matching(session, ClaimPaymentRecord.patient_control_number, chunk),
-                       ClaimPaymentRecord.outcome.in_(("posted", "held")))):
+                       ClaimPaymentRecord.outcome == "posted")):
             net[(pcn, icn)] += -1 if code == "22" else 1
     return net
 
@@ -137,7 +140,8 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
         problems=problems, imported_by=user)
     session.add(record)
     session.flush()
-    net = _posted_counts(session, plan)
+    net = posted_counts(session, {c.payment.patient_control_number
+                                  for c in plan.claims if c.claim})
     now = utcnow()
     outcomes: list[Outcome] = []
     payment_rows = []

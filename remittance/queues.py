@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.tables import utcnow
+from remittance.importer import posted_counts
 from remittance.lifecycle import PostedClaim, PostedLine, apply_postings
 from remittance.tables import ClaimPaymentRecord, DenialRecord, PostingRecord, RemittanceRecord
 
@@ -153,10 +154,33 @@ def held_payments(session: Session, *, remittance_id: int | None = None
                  for c in session.scalars(query.order_by(ClaimPaymentRecord.id)))
 
 
+def _drop_duplicates(session: Session, payments: list[ClaimPaymentRecord]
+                     ) -> list[ClaimPaymentRecord]:
+    """Held payments that another remittance has posted since become duplicates."""
+    net = posted_counts(session, {p.patient_control_number for p in payments})
+    ready = []
+    for p in payments:
+        key = (p.patient_control_number, p.payer_claim_number)
+        if p.status_code == "22":
+            net[key] -= 1
+        elif net[key] > 0:
+            p.outcome, p.hold_kind = "duplicate", ""
+            p.reasons = f"{p.reasons}\nposted meanwhile from another remittance".strip()
+            session.execute(update(DenialRecord).where(DenialRecord.claim_payment_id == p.id)
+                            .values(status="resolved", note="duplicate payment"))
+            continue
+        else:
+            net[key] += 1
+        ready.append(p)
+    return ready
+
+
 def _post_held(session: Session, payments: list[ClaimPaymentRecord], user: str,
-               stored_file_id: int | None) -> list[str]:
+               stored_file_id: int | None) -> tuple[int, list[str]]:
+    """Post held payments as planned; returns how many posted and any refused moves."""
+    payments = _drop_duplicates(session, payments)
     if not payments:
-        return []
+        return 0, []
     ids = [p.id for p in payments]
     lines: dict[int, dict[int, list[Decimal]]] = defaultdict(dict)
     for cp_id, line_id, kind, amount in session.execute(
@@ -184,7 +208,8 @@ def _post_held(session: Session, payments: list[ClaimPaymentRecord], user: str,
         tuple(PostedLine(lid, v[0], v[1]) for lid, v in lines[p.id].items()),
         f"835 CLP02 {p.status_code}, paid {p.paid:,.2f} of {p.charge:,.2f} "
         f"(released by {user})") for p in payments if p.claim_id]
-    return apply_postings(session, posted, actor=user, stored_file_id=stored_file_id)
+    return len(payments), apply_postings(session, posted, actor=user,
+                                         stored_file_id=stored_file_id)
 
 
 def release_remittance(session: Session, remittance_id: int, *, user: str,
@@ -201,10 +226,10 @@ def release_remittance(session: Session, remittance_id: int, *, user: str,
         ClaimPaymentRecord.remittance_id == remittance_id,
         ClaimPaymentRecord.outcome == "held").order_by(ClaimPaymentRecord.position)))
     ready = [p for p in payments if p.hold_kind == "remittance"]
-    problems = _post_held(session, ready, user, remit.stored_file_id)
+    released, problems = _post_held(session, ready, user, remit.stored_file_id)
     remit.status, remit.released_by, remit.released_at = "released", user, utcnow()
     remit.release_note = note
-    return ReleaseResult(len(ready), len(payments) - len(ready), tuple(problems))
+    return ReleaseResult(released, len(payments) - len(ready), tuple(problems))
 
 
 def release_claim_payment(session: Session, claim_payment_id: int, *, user: str,
@@ -221,6 +246,6 @@ def release_claim_payment(session: Session, claim_payment_id: int, *, user: str,
         raise QueueError(f"remittance {remit.id} is out of balance: release it first")
     if note:
         payment.reasons = f"{payment.reasons}\nreleased by {user}: {note}".strip()
-    problems = _post_held(session, [payment], user, remit.stored_file_id)
-    return ReleaseResult(1, 0, tuple(problems))
+    released, problems = _post_held(session, [payment], user, remit.stored_file_id)
+    return ReleaseResult(released, 0, tuple(problems))
 

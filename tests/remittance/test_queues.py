@@ -117,3 +117,17 @@ def test_releasing_a_remittance_held_only_for_its_total(session: Session,
                                  note="bank deposit is 237.00; payer owes 0.25, ticket 881")
     assert (outcome.released, outcome.still_held) == (4, 0)
     assert len(list_denials(session)) == 3
+
+
+def test_a_held_payment_posted_meanwhile_elsewhere_is_not_posted_twice(
+        session: Session, practice: dict[str, int]) -> None:
+    short = sample_text("era_basic.835").replace("BPR*I*237.25*", "BPR*I*237.00*").replace(
+        "EFT202604100001", "EFT-FIRST")
+    held = import_era(session, short, source="short.835", file_sha256="short").remittances[0]
+    # The payer sends the corrected remittance under a new trace number: it posts.
+    fixed = post(session, "era_basic.835").remittances[0]
+    assert fixed.count("posted") == 4
+    outcome = release_remittance(session, held.remittance_id, user="supervisor",
+                                 note="checking the old one")
+    assert (outcome.released, outcome.still_held) == (0, 0)
+    assert len(list_denials(session)) == 3
