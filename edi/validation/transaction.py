@@ -71,7 +71,8 @@ class SetChecker:
         self.first = first         # file ordinal of the ST
         self.claims = 0
         self.hl_next = 1
-        self.hl_chain: list[str] = []
+        self.hl_chain: list[tuple[str, str]] = []         # (HL01, HL04) of open levels
+        self.hl_pending: tuple[str, X12Path] | None = None  # an HL04=1 awaiting its child
         self.lx_next = 0
 
     # -- the hot path ------------------------------------------------------------------------
@@ -206,6 +207,7 @@ class SetChecker:
 
     def finish(self) -> None:
         """The set has ended (after SE, or without one): close what is open, total up."""
+        self._hl_end()
         open_loops = self.walker.machine.loops_of(self.walker.state)
         self._close(tuple(lp.id for lp in reversed(open_loops[1:])))
         for imbalance in self.balancer.finish():
@@ -301,21 +303,41 @@ class SetChecker:
 
     def _hl(self, step: Step, seg: Segment) -> None:
         # HL01 numbers the levels 1, 2, 3... in order; HL02 names an earlier level on the
-        # current parent chain (X12.6 HL semantics; TR3 section 2.3.2.1).
-        own, parent = seg.get(1), seg.get(2)
+        # current parent chain; HL04 says whether subordinate levels follow (X12.6 HL
+        # semantics; TR3 section 2.3.2.1).
+        own, parent, child_code = seg.get(1), seg.get(2), seg.get(4)
         expected = str(self.hl_next)
         if own != expected:
             self._error(IK3, "8", self._path(step, seg, 1),
                         f"HL01 hierarchical ID {own!r} is out of sequence; expected {expected}")
         self.hl_next = (int(own) + 1) if own.isdigit() else self.hl_next + 1
+        pending = self.hl_pending
+        if pending is not None and parent != pending[0]:
+            # A warning: TR3 samples (271 rejections) promise children they never send.
+            self.report(Defect(Severity.WARNING, IK3, "8", pending[1],
+                               f"HL04 of level {pending[0]} says subordinate levels follow, "
+                               "but the next level is not one"))
         chain = self.hl_chain
         if parent:
-            while chain and chain[-1] != parent:
+            while chain and chain[-1][0] != parent:
                 chain.pop()
             if not chain:
                 self._error(IK3, "8", self._path(step, seg, 2),
                             f"HL02 parent ID {parent!r} does not name an earlier level this "
                             "one can belong to")
+            elif chain[-1][1] == "0":
+                self._error(IK3, "8", self._path(step, seg, 2),
+                            f"level {own} names level {parent} as its parent, but HL04 of "
+                            f"level {parent} says it has no subordinate levels")
         else:
             chain.clear()
-        chain.append(own)
+        chain.append((own, child_code))
+        self.hl_pending = (own, self._path(step, seg, 4)) if child_code == "1" else None
+
+    def _hl_end(self) -> None:
+        if self.hl_pending is not None:
+            own, path = self.hl_pending
+            self.hl_pending = None
+            self.report(Defect(Severity.WARNING, IK3, "8", path,
+                               f"HL04 of level {own} says subordinate levels follow, but the "
+                               "set ends without one"))

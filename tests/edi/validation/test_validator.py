@@ -70,7 +70,7 @@ def test_se02_differs_from_st02(claim_837p):
 
 def test_bad_hl_parent(claim_837p):
     report = validate_text(text_837p(replace(claim_837p, "HL*2*", "HL*2*7*22*0")))
-    d = only(report, DefectLevel.SEGMENT, "8")
+    (d,) = [x for x in report.defects if x.is_error]
     assert d.path.segment == "HL" and d.path.element == 2
     assert d.path.segment_position == 11 and d.path.transaction == "0001"
     assert str(d.path) == "2000A/2000B/HL02"
@@ -261,3 +261,15 @@ def test_state_code_is_checked_against_the_external_list(claim_837p):
             for line in claim_837p]
     d = only(validate_text(text_837p(body)), DefectLevel.CODE_SET, "7")
     assert str(d.path) == "2000A/2000B/2010BA/N402" and "US state" in d.message
+
+
+def test_hl04_child_codes(claim_837p):
+    # level 1 says it has no subordinates, yet level 2 names it: an error
+    report = validate_text(text_837p(replace(claim_837p, "HL*1**20*1", "HL*1**20*0")))
+    (d,) = [x for x in report.defects if x.level is DefectLevel.SEGMENT]
+    assert d.is_error and d.path.element == 2 and "HL04 of level 1" in d.message
+    # level 2 promises a subordinate that never comes: a warning
+    report = validate_text(text_837p(replace(claim_837p, "HL*2*1*22*0", "HL*2*1*22*1")))
+    (d,) = report.defects
+    assert d.severity is Severity.WARNING and str(d.path) == "2000A/2000B/HL04"
+    assert report.ok
