@@ -217,3 +217,120 @@ def test_line_breaks_before_terminators() -> None:
     assert [c.patient_control_number for c in era.remittances[0].claims] == ["A1"]
     assert era.remittances[0].defects == ()
     assert "line breaks stand before" in era.defects[0].message
+
+
+# The product never sends an 835, so the writer that proves the reader lossless lives here:
+# it puts every value back in TR3 order, and every sample must come out as it went in.
+
+def _text(*values: object) -> str:
+    out = ["" if v is None else v.strftime("%Y%m%d") if isinstance(v, dt.date) else str(v)
+           for v in values]
+    while out and not out[-1]:
+        out.pop()
+    return "*".join(out)
+
+
+def _composite(code: ProcedureCode | None) -> str:
+    if code is None:
+        return ""
+    parts = [code.qualifier, code.code, *code.modifiers]
+    if code.description:
+        parts += [""] * (6 - len(parts)) + [code.description]
+    return ":".join(parts)
+
+
+def _cas(adjustments) -> list[str]:
+    out: list[str] = []
+    run: list = []
+    for adj in (*adjustments, None):
+        if run and (adj is None or adj.group != run[0].group or len(run) == 6):
+            triplets = [v for a in run for v in (a.reason, a.amount, a.quantity)]
+            out.append("CAS*" + _text(run[0].group, *triplets))
+            run = []
+        if adj is not None:
+            run.append(adj)
+    return out
+
+
+def _common(level) -> list[str]:
+    out = [f"REF*{_text(r.qualifier, r.value, r.description)}" for r in level.references]
+    out += [f"DTM*{_text(d.qualifier, d.raw)}" for d in level.dates]
+    return out
+
+
+def _party(p, nm1: bool) -> list[str]:
+    if nm1:
+        out = ["NM1*" + _text(p.entity, p.entity_type, p.name, p.first_name, p.middle_name, "",
+                              p.suffix, p.id_qualifier, p.identifier)]
+    else:
+        out = ["N1*" + _text(p.entity, p.name, p.id_qualifier, p.identifier)]
+        if p.address:
+            out.append("N3*" + _text(*p.address))
+        if p.city or p.state or p.postal_code:
+            out.append("N4*" + _text(p.city, p.state, p.postal_code))
+        out += [f"REF*{_text(r.qualifier, r.value, r.description)}" for r in p.references]
+    out += ["PER*" + _text(c.function, c.name, *[v for pair in c.numbers for v in pair])
+            for c in p.contacts]
+    return out
+
+
+def write_835_body(remit) -> list[str]:
+    pay = remit.payment
+    out = ["BPR*" + _text(pay.handling, pay.amount, pay.credit_debit, pay.method, pay.format,
+                          pay.sender_dfi_qualifier, pay.sender_dfi,
+                          pay.sender_account_qualifier, pay.sender_account,
+                          pay.payer_identifier, pay.payer_supplemental,
+                          pay.receiver_dfi_qualifier, pay.receiver_dfi,
+                          pay.receiver_account_qualifier, pay.receiver_account, pay.date),
+           "TRN*" + _text(remit.trace.trace_type, remit.trace.number, remit.trace.originator,
+                          remit.trace.supplemental)]
+    out += ["CUR*" + _text(*remit.currency)] if remit.currency else []
+    out += _common(remit) + _party(remit.payer, False) + _party(remit.payee, False)
+    for header in remit.headers:
+        out.append(f"LX*{header.number}")
+        if header.summary:
+            out.append("TS3*" + _text(*header.summary))
+        if header.supplemental:
+            out.append("TS2*" + _text(*header.supplemental))
+        for c in (c for c in remit.claims if c.header_number == header.number):
+            out.append("CLP*" + _text(c.patient_control_number, c.status, c.charge, c.paid,
+                                      c.patient_responsibility, c.filing_indicator,
+                                      c.payer_claim_number, c.facility_type, c.frequency, "",
+                                      c.drg, c.drg_weight, c.discharge_fraction))
+            out += _cas(c.adjustments)
+            for p in c.parties:
+                out += _party(p, True)
+            out += ["MIA*" + _text(*c.inpatient)] if c.inpatient else []
+            out += ["MOA*" + _text(*c.outpatient)] if c.outpatient else []
+            out += _common(c) + [f"AMT*{_text(a.qualifier, a.amount)}" for a in c.amounts]
+            out += [f"QTY*{_text(q.qualifier, q.quantity)}" for q in c.quantities]
+            for s in c.services:
+                out.append("SVC*" + _text(_composite(s.procedure), s.charge, s.paid,
+                                          s.revenue_code, s.units,
+                                          _composite(s.submitted_procedure), s.submitted_units))
+                out += [f"DTM*{_text(d.qualifier, d.raw)}" for d in s.dates] + _cas(s.adjustments)
+                out += [f"REF*{_text(r.qualifier, r.value, r.description)}"
+                        for r in s.references]
+                out += [f"AMT*{_text(a.qualifier, a.amount)}" for a in s.amounts]
+                out += [f"QTY*{_text(q.qualifier, q.quantity)}" for q in s.quantities]
+                out += [f"LQ*HE*{code}" for code in s.remarks]
+    runs: dict[tuple, list] = {}
+    for adj in remit.provider_adjustments:
+        runs.setdefault((adj.provider_id, adj.fiscal_period), []).append(adj)
+    for (provider, fiscal), items in runs.items():
+        pairs = [v for a in items for v in (f"{a.reason}:{a.reference}".rstrip(":"), a.amount)]
+        out.append("PLB*" + _text(provider, fiscal, *pairs))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.835")))
+def test_every_sample_round_trips(name: str) -> None:
+    text = (SAMPLES / name).read_text()
+    lines = [line.rstrip("~") for line in text.splitlines()]
+    bodies = []
+    for i, line in enumerate(lines):
+        if line.startswith("ST*"):
+            end = next(j for j in range(i, len(lines)) if lines[j].startswith("SE*"))
+            bodies.append(lines[i + 1:end])
+    remittances = read_835(text).remittances
+    assert [write_835_body(r) for r in remittances] == bodies
