@@ -193,6 +193,7 @@ def _syntax_rule(note: str) -> tuple[str, tuple[int, ...]] | None:
 
 
 _NOT_USED, _SIMPLE, _REPEATING, _COMPOSITE = range(4)
+_UNSEEN = object()
 #: Segments whose date element is written in the form a qualifier names: (qualifier, date).
 _DATE_FORMATS = {"DTP": (2, 3), "DMG": (1, 2)}
 
@@ -234,10 +235,11 @@ class SegmentChecker:
                 TOO_MANY_ELEMENTS, len(plan) + 1, 0, 0,
                 f"{self.tag} has {n} elements; the guide defines {len(plan)}"))
         component = seg.delimiters.component
-        for i, value in enumerate(elements[:len(plan)]):
+        i = -1
+        for value, (kind, slot) in zip(elements, plan, strict=False):
+            i += 1
             if not value:
                 continue
-            kind, slot = plan[i]
             if kind == _SIMPLE:
                 if component in value:
                     out.append(ElementProblem(
@@ -245,7 +247,10 @@ class SegmentChecker:
                         f"{slot.label} contains the component separator {component!r}",
                         value))
                     continue
-                problem = slot.check(value)
+                # the element's verdict cache, looked up here rather than through a call
+                problem = slot.cache.get(value, _UNSEEN)
+                if problem is _UNSEEN:
+                    problem = slot.check(value)
                 if problem is not None:
                     out.append(ElementProblem(problem[0], i + 1, 0, 0, problem[1], value,
                                                   problem[2]))
