@@ -629,6 +629,12 @@ def _read_transaction(segments: list[Segment], envelope: dict[str, str],
             trn = TraceNumber(seg.get(1), seg.get(2), seg.get(3), seg.get(4))
         elif tag == "CUR":
             currency = seg.elements
+        elif tag == "N1" and (claim is not None or headers):
+            # Payer and payee come once, before the first LX (TR3 1000A/1000B).
+            r.defect(f"N1*{seg.get(1)} after the claims began is outside the 1000A/1000B "
+                     "loops; kept as an unexpected segment", code="2",
+                     level=DefectLevel.SEGMENT)
+            (target or head).other.append(seg)
         elif tag == "N1":
             r.loop = "1000A" if seg.get(1) == "PR" else "1000B"
             if seg.get(1) == "PR":

@@ -302,7 +302,10 @@ def write_835_body(remit) -> list[str]:
                 out += _party(p, True)
             out += ["MIA*" + _text(*c.inpatient)] if c.inpatient else []
             out += ["MOA*" + _text(*c.outpatient)] if c.outpatient else []
-            out += _common(c) + [f"AMT*{_text(a.qualifier, a.amount)}" for a in c.amounts]
+            out += _common(c) + ["PER*" + _text(p.function, p.name,
+                                                *[v for pair in p.numbers for v in pair])
+                                 for p in c.contacts]
+            out += [f"AMT*{_text(a.qualifier, a.amount)}" for a in c.amounts]
             out += [f"QTY*{_text(q.qualifier, q.quantity)}" for q in c.quantities]
             for s in c.services:
                 out.append("SVC*" + _text(_composite(s.procedure), s.charge, s.paid,
@@ -334,3 +337,10 @@ def test_every_sample_round_trips(name: str) -> None:
             bodies.append(lines[i + 1:end])
     remittances = read_835(text).remittances
     assert [write_835_body(r) for r in remittances] == bodies
+
+
+def test_a_payee_inside_the_claims_is_reported_not_swapped_in() -> None:
+    remit = read_835(wrap(MINIMAL + "N1*PE*OTHER CLINIC*XX*1999999984~")).remittances[0]
+    assert remit.payee.name == "CLINIC"
+    assert [s.tag for s in remit.claims[0].other] == ["N1"]
+    assert "outside the 1000A/1000B loops" in remit.defects[0].message
