@@ -308,6 +308,12 @@ class SegmentChecker:
                    out: list[ElementProblem]) -> None:
         parts = value.split(sep)
         comps = slot.parts
+        if len(parts) > 1 and not parts[-1]:
+            # X12.6 section 3.7: trailing empty components are left out, like elements.
+            out.append(ElementProblem(
+                SEGMENT_HAS_ERRORS, pos, len(parts), rep,
+                f"{slot.label} ends with a component separator; empty trailing components "
+                "must be left out", value, level="IK3"))
         if len(parts) > len(comps) and any(parts[len(comps):]):
             out.append(ElementProblem(TOO_MANY_COMPONENTS, pos, len(comps) + 1, rep,
                                       f"{slot.label} has {len(parts)} components; at most "

@@ -70,6 +70,7 @@ def wire(*pairs: tuple[int, str]) -> str:
     (wire((7, "HC")), [("1", 7, 2, 0)]),                        # required component missing
     (wire((7, "HC:1:2")), [("I10", 7, 3, 0)]),                  # not-used component present
     (wire((7, "HC:1::4")), [("13", 7, 4, 0)]),                  # too many components
+    (wire((7, "HC:1:")), [("8", 7, 3, 0)]),                     # trailing component separator
     (wire((8, "A^B")), []),                                     # two repetitions allowed
     (wire((8, "A^B^C")), [("12", 8, 0, 3)]),                    # three are not
     (wire((8, "A^TOOLONG")), [("5", 8, 0, 2)]),
