@@ -80,6 +80,8 @@ class SetChecker:
     def feed(self, seg: Segment) -> None:
         """Check one segment of the set (ST and SE come this way; the body by pieces)."""
         self.position += 1
+        if not self.first:
+            self.first = seg.position      # the ST: positions in the set count from it
         walker = self.walker
         before = walker.state
         step = walker.step_for(seg)
