@@ -21,7 +21,6 @@ from remittance import (
     PostingRules,
     RemittanceError,
     RemittancePlan,
-    RulesError,
     describe_plan,
     import_era,
     load_posting_rules,
@@ -81,7 +80,7 @@ def _read(args: argparse.Namespace) -> int:
             plans, problems = plan_era(session, text, source=args.file, rules=rules)
             _print(plans, problems)
             session.rollback()   # a preview writes nothing
-    except (OSError, RemittanceError, RulesError, SQLAlchemyError) as exc:
+    except (OSError, RemittanceError, SQLAlchemyError) as exc:
         return _fail(str(exc))
     return 0
 
@@ -97,7 +96,7 @@ def _post(args: argparse.Namespace) -> int:
                                 file_sha256=sha256_hex(content), rules=_rules(args.rules),
                                 user=args.user, stored_file_id=stored.id)
             mark_processed(session, stored)
-    except (OSError, RemittanceError, RulesError, SQLAlchemyError) as exc:
+    except (OSError, RemittanceError, SQLAlchemyError) as exc:
         return _fail(str(exc))
     for problem in result.file_problems:
         print(f"file: {problem}")

@@ -13,13 +13,14 @@ from remittance.balances import ClaimBalance, PatientBalance, patient_balances
 from remittance.balancing import BalanceVerdict, check_balance
 from remittance.codes import Action, DenialCategory
 from remittance.denials import DenialFinding, classify_adjustment, denial_findings
-from remittance.importer import (
-    ImportResult,
+from remittance.errors import (
+    QueueError,
     RemittanceError,
-    RemittanceSummary,
-    import_era,
-    plan_era,
+    RulesError,
+    SecondaryClaimError,
+    UnreadableEra,
 )
+from remittance.importer import ImportResult, RemittanceSummary, import_era, plan_era
 from remittance.matching import ClaimIndex, ClaimSnapshot, LineSnapshot
 from remittance.posting import (
     ClaimPosting,
@@ -33,7 +34,6 @@ from remittance.preview import describe_plan
 from remittance.queues import (
     DenialItem,
     HeldPayment,
-    QueueError,
     ReleaseResult,
     UnmatchedPayment,
     held_payments,
@@ -52,14 +52,9 @@ from remittance.rules import (
     DEFAULT_RULES,
     Disposition,
     PostingRules,
-    RulesError,
     load_posting_rules,
 )
-from remittance.secondary import (
-    SecondaryClaimError,
-    prior_payer_adjudication,
-    secondary_claim_from_era,
-)
+from remittance.secondary import prior_payer_adjudication, secondary_claim_from_era
 
 __all__ = [
     "DEFAULT_RULES",
@@ -91,6 +86,7 @@ __all__ = [
     "RulesError",
     "SecondaryClaimError",
     "UnmatchedPayment",
+    "UnreadableEra",
     "appeal_letter_pdf",
     "assign_claim_payment",
     "check_balance",

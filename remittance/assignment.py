@@ -16,12 +16,13 @@ from core.tables import utcnow
 from edi.errors import X12Error
 from edi.parsers.remit835 import read_835
 from remittance.bulk import insert_rows
+from remittance.errors import QueueError
 from remittance.importer import denial_rows, posting_rows
 from remittance.lifecycle import apply_postings, posted_claim
 from remittance.lookup import load_snapshots
 from remittance.matching import ClaimIndex
 from remittance.posting import Outcome, plan_claim
-from remittance.queues import QueueError, ReleaseResult
+from remittance.queues import ReleaseResult
 from remittance.rules import DEFAULT_RULES, PostingRules
 from remittance.tables import (
     ClaimPaymentRecord,

@@ -10,7 +10,7 @@ is stored as a duplicate and not posted again.
 Rows are written with set-based inserts and updates, never one flush per row, so a 10,000-claim
 payment posts in seconds (bench/bench_posting.py).
 
-    RemittanceError          the file cannot be read as an 835 at all
+    UnreadableEra            the file cannot be read as an 835 at all (remittance.errors)
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from edi.errors import X12Error
 from edi.parsers.remit835 import Remittance, read_835
 from remittance.bulk import insert_rows, key_chunks, matching
 from remittance.denials import denial_findings
+from remittance.errors import UnreadableEra
 from remittance.lifecycle import apply_postings, posted_claim
 from remittance.lookup import load_claim_index
 from remittance.matching import ClaimIndex
@@ -45,14 +46,10 @@ from remittance.tables import (
     RemittanceRecord,
 )
 
-__all__ = ["ImportResult", "RemittanceError", "RemittanceSummary", "denial_rows",
+__all__ = ["ImportResult", "RemittanceSummary", "denial_rows",
            "import_era", "plan_era", "posted_counts", "posting_rows"]
 
 ZERO = Decimal("0")
-
-
-class RemittanceError(Exception):
-    """The file is not a readable 835; nothing was stored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +90,10 @@ def plan_era(session: Session | None, text: str, *, source: str,
     try:
         era = read_835(text, source)
     except X12Error as exc:
-        raise RemittanceError(f"{source}: not a readable 835: {exc}") from exc
+        raise UnreadableEra(f"{source}: not a readable 835: {exc}") from exc
     if not era.remittances:
         why = "; ".join(d.message for d in era.defects)
-        raise RemittanceError(f"{source}: no 835 remittance in the file ({why})")
+        raise UnreadableEra(f"{source}: no 835 remittance in the file ({why})")
     index = load_claim_index(session, era.remittances) if session else ClaimIndex(())
     plans = [plan_remittance(r, index, rules or DEFAULT_RULES) for r in era.remittances]
     return plans, tuple(str(d) for d in era.defects)

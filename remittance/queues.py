@@ -5,7 +5,7 @@ person releasing a held remittance (out of balance) or a held claim payment (a r
 posts exactly what was planned at import: the postings flip to posted, the denials open, and
 the claim moves along the lifecycle with the releasing user as the actor.
 
-    QueueError         the item does not exist or is not in a state that allows the request
+    QueueError (remittance.errors)   the item does not exist or cannot change that way
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.tables import utcnow
+from remittance.errors import QueueError
 from remittance.importer import posted_counts
 from remittance.lifecycle import PostedClaim, PostedLine, apply_postings
 from remittance.tables import ClaimPaymentRecord, DenialRecord, PostingRecord, RemittanceRecord
@@ -29,10 +30,6 @@ __all__ = ["DenialItem", "HeldPayment", "QueueError", "ReleaseResult", "Unmatche
 
 ZERO = Decimal("0")
 DENIAL_STATUSES = ("open", "appealed", "resubmitted", "written_off", "resolved")
-
-
-class QueueError(Exception):
-    """The requested item is missing or cannot change that way."""
 
 
 @dataclass(frozen=True, slots=True)

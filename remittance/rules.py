@@ -25,12 +25,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from remittance.errors import RulesError
+
 __all__ = ["DEFAULT_RULES", "Disposition", "PostingRule", "PostingRules", "RulesError",
            "load_posting_rules"]
-
-
-class RulesError(ValueError):
-    """An office's posting rules file says something we cannot apply."""
 
 
 class Disposition(StrEnum):

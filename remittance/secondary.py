@@ -19,15 +19,12 @@ from claims.cob import secondary_claim
 from claims.db.tables import ClaimLineRecord, ClaimRecord
 from claims.json_codec import claim_from_json
 from claims.model import Adjustment, Claim, LineAdjudication, PriorPayerAdjudication
+from remittance.errors import SecondaryClaimError
 from remittance.tables import ClaimPaymentRecord, PostingRecord, RemittanceRecord
 
 __all__ = ["SecondaryClaimError", "prior_payer_adjudication", "secondary_claim_from_era"]
 
 ZERO = Decimal("0")
-
-
-class SecondaryClaimError(Exception):
-    """No secondary claim can be built from this payment."""
 
 
 def prior_payer_adjudication(session: Session, claim_payment_id: int, claim: Claim

@@ -10,7 +10,7 @@ PUBLIC = [
     "Disposition", "EntryKind", "HeldPayment", "ImportResult", "LinePosting", "LineSnapshot",
     "Outcome", "PatientBalance", "PostingRules", "QueueError", "ReconciliationResult",
     "ReleaseResult", "RemittanceError", "RemittancePlan", "RemittanceSummary", "RulesError",
-    "SecondaryClaimError", "UnmatchedPayment", "appeal_letter_pdf", "assign_claim_payment", "check_balance",
+    "SecondaryClaimError", "UnmatchedPayment", "UnreadableEra", "appeal_letter_pdf", "assign_claim_payment", "check_balance",
     "classify_adjustment", "denial_findings", "describe_plan", "held_payments", "import_era",
     "list_denials", "load_posting_rules", "patient_balances", "plan_era", "plan_remittance",
     "prior_payer_adjudication", "reconcile_deposit", "release_claim_payment",
