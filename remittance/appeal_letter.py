@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from claims.db.tables import ClaimLineRecord, ClaimRecord, Patient, Payer, Policy, Provider
 from remittance.codes import carc_label, rarc_label
+from remittance.errors import QueueError
 from remittance.tables import ClaimPaymentRecord, DenialRecord, PostingRecord, RemittanceRecord
 
 __all__ = ["AppealLetter", "AppealLine", "appeal_letter_pdf", "render_appeal_letter"]
@@ -152,7 +153,7 @@ def appeal_letter_pdf(session: Session, denial_id: int, *, signer: str = "",
     """The appeal letter for one denial on the work queue."""
     denial = session.get(DenialRecord, denial_id)
     if denial is None or denial.claim_id is None:
-        raise LookupError(f"denial {denial_id} does not exist or has no claim of ours")
+        raise QueueError(f"denial {denial_id} does not exist or has no claim of ours")
     payment = session.get(ClaimPaymentRecord, denial.claim_payment_id)
     claim = session.get(ClaimRecord, denial.claim_id)
     assert payment is not None and claim is not None

@@ -6,10 +6,11 @@ import datetime as dt
 import re
 import zlib
 
+import pytest
 from remit_practice import sample_text
 from sqlalchemy.orm import Session
 
-from remittance import appeal_letter_pdf, import_era, list_denials
+from remittance import QueueError, appeal_letter_pdf, import_era, list_denials
 
 
 def _text(pdf: bytes) -> str:
@@ -50,3 +51,8 @@ def test_uncompressed_letter_for_inspection(session: Session,
     pdf = appeal_letter_pdf(session, denial.denial_id, compress=False)
     assert b"Our claim number: C1002" in pdf
     assert b"CO 97 included in another service" in pdf
+
+
+def test_a_missing_denial_is_a_queue_error(session: Session) -> None:
+    with pytest.raises(QueueError, match="denial 424242 does not exist"):
+        appeal_letter_pdf(session, 424242)
