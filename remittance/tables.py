@@ -168,7 +168,7 @@ class DenialRecord(Base):
     amount_at_stake: Mapped[Decimal] = mapped_column(Money)
     appeal_deadline: Mapped[date | None] = mapped_column(Date)
     explanation: Mapped[str] = mapped_column(Text, default="")
-    #: open | appealed | resubmitted | written_off | resolved
+    #: open | held (its payment awaits release) | appealed | resubmitted | written_off | resolved
     status: Mapped[str] = mapped_column(String(12), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
