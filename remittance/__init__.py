@@ -54,7 +54,12 @@ from remittance.rules import (
     PostingRules,
     load_posting_rules,
 )
-from remittance.secondary import prior_payer_adjudication, secondary_claim_from_era
+from remittance.secondary import (
+    SecondaryCandidate,
+    claims_awaiting_secondary,
+    prior_payer_adjudication,
+    secondary_claim_from_era,
+)
 
 __all__ = [
     "DEFAULT_RULES",
@@ -84,12 +89,14 @@ __all__ = [
     "RemittancePlan",
     "RemittanceSummary",
     "RulesError",
+    "SecondaryCandidate",
     "SecondaryClaimError",
     "UnmatchedPayment",
     "UnreadableEra",
     "appeal_letter_pdf",
     "assign_claim_payment",
     "check_balance",
+    "claims_awaiting_secondary",
     "classify_adjustment",
     "denial_findings",
     "describe_plan",

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from claims.cob import secondary_claim
-from claims.db.tables import ClaimLineRecord, ClaimRecord
+from claims.db.tables import ClaimLineRecord, ClaimRecord, Patient, Policy
 from claims.json_codec import claim_from_json
 from claims.model import Adjustment, Claim, LineAdjudication, PriorPayerAdjudication
 from remittance.errors import SecondaryClaimError
 from remittance.tables import ClaimPaymentRecord, PostingRecord, RemittanceRecord
 
-__all__ = ["SecondaryClaimError", "prior_payer_adjudication", "secondary_claim_from_era"]
+__all__ = ["SecondaryCandidate", "SecondaryClaimError", "claims_awaiting_secondary",
+           "prior_payer_adjudication", "secondary_claim_from_era"]
 
 ZERO = Decimal("0")
 
@@ -98,3 +100,50 @@ def secondary_claim_from_era(session: Session, claim_payment_id: int) -> Claim:
         return secondary_claim(primary, adjudication)
     except ValueError as exc:
         raise SecondaryClaimError(str(exc)) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class SecondaryCandidate:
+    """A claim the primary settled, with patient responsibility a secondary payer may cover."""
+
+    claim_payment_id: int
+    claim_id: int
+    patient_control_number: str
+    patient_name: str
+    primary_paid: Decimal
+    patient_responsibility: Decimal
+    primary_payer: str
+
+
+def claims_awaiting_secondary(session: Session, *, limit: int = 200
+                              ) -> tuple[SecondaryCandidate, ...]:
+    """The "bill secondary" queue: primary payments posted with patient responsibility, for
+    patients with a secondary policy on file, not crossed over by the payer (NM1*TT) and not
+    yet paid by a secondary (CLP02 2 or 20)."""
+    secondary_paid = select(ClaimPaymentRecord.claim_id).where(
+        ClaimPaymentRecord.status_code.in_(("2", "20")),
+        ClaimPaymentRecord.outcome == "posted", ClaimPaymentRecord.claim_id.is_not(None))
+    has_secondary = select(Policy.patient_id).where(Policy.priority == "S")
+    patient_owes = (select(func.coalesce(func.sum(PostingRecord.amount), 0))
+                    .where(PostingRecord.claim_payment_id == ClaimPaymentRecord.id,
+                           PostingRecord.kind.in_(("deductible", "coinsurance", "copay",
+                                                   "patient_other")))
+                    .scalar_subquery())
+    rows = session.execute(
+        select(ClaimPaymentRecord.id, ClaimPaymentRecord.claim_id,
+               ClaimPaymentRecord.patient_control_number, Patient.first_name,
+               Patient.last_name, ClaimPaymentRecord.paid, patient_owes,
+               RemittanceRecord.payer_name)
+        .join(ClaimRecord, ClaimRecord.id == ClaimPaymentRecord.claim_id)
+        .join(Patient, Patient.id == ClaimRecord.patient_id)
+        .join(RemittanceRecord, RemittanceRecord.id == ClaimPaymentRecord.remittance_id)
+        .where(ClaimPaymentRecord.outcome == "posted",
+               ClaimPaymentRecord.status_code.in_(("1", "4")),
+               ClaimPaymentRecord.crossover_payer == "",
+               ClaimRecord.patient_id.in_(has_secondary),
+               ClaimPaymentRecord.claim_id.not_in(secondary_paid),
+               patient_owes > 0)
+        .order_by(ClaimPaymentRecord.id).limit(limit))
+    return tuple(SecondaryCandidate(cp_id, claim_id, pcn, f"{first} {last}", paid,
+                                    Decimal(owed), payer)
+                 for cp_id, claim_id, pcn, first, last, paid, owed, payer in rows)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from claims.db.tables import ClaimRecord
 from core.db import Base, make_engine
 from remittance import (
+    claims_awaiting_secondary,
     import_era,
     list_denials,
     patient_balances,
@@ -100,5 +101,6 @@ def test_the_whole_flow_on_postgres(pg_session: Session) -> None:
     owed = {c.patient_control_number: c.patient_owes
             for p in patient_balances(session) for c in p.claims}
     assert owed["C1001"] == Decimal("51.00") and owed["C1005"] == Decimal("15.00")
+    assert claims_awaiting_secondary(session) == ()     # Acme paid C1004 as secondary
     # C1008 stays held by its own rule (CO 22) until someone releases that claim payment.
     assert not all(session.scalars(select(PostingRecord.posted)).all())

@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from claims.db.tables import ClaimRecord
 from claims.model import Adjustment
-from remittance import SecondaryClaimError, import_era, secondary_claim_from_era
+from remittance import (
+    SecondaryClaimError,
+    claims_awaiting_secondary,
+    import_era,
+    secondary_claim_from_era,
+)
 from remittance.tables import ClaimPaymentRecord
 
 ADDRESS = {"line1": "12 River Road", "city": "Springfield", "state": "IL",
@@ -77,3 +82,14 @@ def test_no_secondary_for_crossovers_denials_or_unmatched(
         secondary_claim_from_era(session, _payment_id(session, "ZZ9999"))
     with pytest.raises(SecondaryClaimError, match="cannot be read"):
         secondary_claim_from_era(session, _payment_id(session, "C1005"))   # no document
+
+
+def test_the_bill_secondary_queue(session: Session, practice: dict[str, int]) -> None:
+    import_era(session, sample_text("era_basic.835"), source="b", file_sha256="b")
+    (candidate,) = claims_awaiting_secondary(session)
+    assert (candidate.patient_control_number, candidate.patient_name, candidate.primary_paid,
+            candidate.patient_responsibility, candidate.primary_payer) == (
+        "C1004", "TOM BROWN", Decimal("72.00"), Decimal("18.00"), "MEDICARE PART B")
+    # Once Acme's secondary payment posts, the claim leaves the queue.
+    import_era(session, sample_text("era_two_payers.835"), source="t", file_sha256="t")
+    assert claims_awaiting_secondary(session) == ()
