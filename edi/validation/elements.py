@@ -201,7 +201,7 @@ _DATE_FORMATS = {"DTP": (2, 3), "DMG": (1, 2)}
 class SegmentChecker:
     """All element and syntax-note checks of one segment definition."""
 
-    __slots__ = ("segment", "slots", "rules", "required", "tag", "plan")
+    __slots__ = ("segment", "slots", "rules", "required", "tag", "plan", "formats")
 
     def __init__(self, segment: SegmentDef) -> None:
         self.segment = segment
@@ -224,6 +224,8 @@ class SegmentChecker:
                 kind = _SIMPLE
             plan.append((kind, slot))
         self.plan = tuple(plan)
+        formats = _DATE_FORMATS.get(self.tag)
+        self.formats = formats if formats and len(plan) >= formats[1] else None
 
     def check(self, seg: Segment) -> list[ElementProblem]:
         elements = seg.elements
@@ -274,8 +276,8 @@ class SegmentChecker:
                                           f"{self.slots[i].label} is required but missing"))
         if self.rules:
             self._syntax(elements, out)
-        formats = _DATE_FORMATS.get(self.tag)
-        if formats is not None and n >= formats[1] and len(plan) >= formats[1]:
+        formats = self.formats
+        if formats is not None and n >= formats[1]:
             self._period(elements, formats, out)
         return out
 
@@ -337,49 +339,53 @@ class SegmentChecker:
 
     def _syntax(self, elements: tuple[str, ...], out: list[ElementProblem]) -> None:
         n = len(elements)
-        tag = self.tag
-
-        def present(p: int) -> bool:
-            return p <= n and bool(elements[p - 1])
-
-        def names(positions: tuple[int, ...]) -> str:
-            return ", ".join(f"{tag}{p:02d}" for p in positions)
-
         for kind, positions in self.rules:
             have = [p for p in positions if p <= n and elements[p - 1]]
+            k = len(have)
             if kind == "P":
-                if have and len(have) < len(positions):
-                    for p in positions:
-                        if not present(p):
-                            out.append(ElementProblem(
-                                CONDITIONAL_MISSING, p, 0, 0,
-                                f"{tag}{p:02d} is required when {names(tuple(have))} "
-                                f"{'is' if len(have) == 1 else 'are'} present (the guide "
-                                f"pairs {names(positions)})"))
+                bad = 0 < k < len(positions)
             elif kind == "C":
-                if have and have[0] == positions[0]:
-                    for p in positions[1:]:
-                        if not present(p):
-                            out.append(ElementProblem(
-                                CONDITIONAL_MISSING, p, 0, 0,
-                                f"{tag}{p:02d} is required when {tag}{positions[0]:02d} "
-                                "is present"))
+                bad = k > 0 and have[0] == positions[0] and k < len(positions)
             elif kind == "R":
-                if not have:
-                    out.append(ElementProblem(CONDITIONAL_MISSING, positions[0], 0, 0,
-                                              f"at least one of {names(positions)} is "
-                                              "required"))
+                bad = k == 0
             elif kind == "E":
-                if len(have) > 1:
-                    out.append(ElementProblem(EXCLUSION_VIOLATED, have[1], 0, 0,
-                                              f"only one of {names(positions)} may be "
-                                              "present"))
-            elif kind == "L":
-                if have and have[0] == positions[0] and len(have) < 2:
-                    out.append(ElementProblem(
-                        CONDITIONAL_MISSING, positions[1], 0, 0,
-                        f"one of {names(positions[1:])} is required when "
-                        f"{tag}{positions[0]:02d} is present"))
+                bad = k > 1
+            else:                                   # L
+                bad = k == 1 and have[0] == positions[0]
+            if bad:
+                self._syntax_problem(kind, positions, have, out)
+
+    def _syntax_problem(self, kind: str, positions: tuple[int, ...], have: list[int],
+                        out: list[ElementProblem]) -> None:
+        tag = self.tag
+
+        def names(items: tuple[int, ...] | list[int]) -> str:
+            return ", ".join(f"{tag}{p:02d}" for p in items)
+
+        missing = [p for p in positions if p not in have]
+        if kind == "P":
+            verb = "is" if len(have) == 1 else "are"
+            for p in missing:
+                out.append(ElementProblem(
+                    CONDITIONAL_MISSING, p, 0, 0,
+                    f"{tag}{p:02d} is required when {names(have)} {verb} present (the guide "
+                    f"pairs {names(positions)})"))
+        elif kind == "C":
+            for p in missing:
+                out.append(ElementProblem(
+                    CONDITIONAL_MISSING, p, 0, 0,
+                    f"{tag}{p:02d} is required when {tag}{positions[0]:02d} is present"))
+        elif kind == "R":
+            out.append(ElementProblem(CONDITIONAL_MISSING, positions[0], 0, 0,
+                                      f"at least one of {names(positions)} is required"))
+        elif kind == "E":
+            out.append(ElementProblem(EXCLUSION_VIOLATED, have[1], 0, 0,
+                                      f"only one of {names(positions)} may be present"))
+        else:
+            out.append(ElementProblem(
+                CONDITIONAL_MISSING, positions[1], 0, 0,
+                f"one of {names(positions[1:])} is required when {tag}{positions[0]:02d} is "
+                "present"))
 
     def _period(self, elements: tuple[str, ...], formats: tuple[int, int],
                  out: list[ElementProblem]) -> None:

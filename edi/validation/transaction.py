@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from edi.validation.balancing import Imbalance, balancer_for
-from edi.validation.elements import ElementProblem, checker_for
+from edi.validation.elements import ElementProblem, SegmentChecker, checker_for
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.delimiters import Delimiters
 from edi.x12.grammar import SegmentDef, TransactionDef
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import segment_of
-from edi.x12.walker import OUT_OF_SEQUENCE, Step, Walker
+from edi.x12.walker import OUT_OF_SEQUENCE, Machine, Step, Walker
 
 __all__ = ["SetChecker", "CLAIM_LOOPS", "Memo"]
 
@@ -52,6 +52,18 @@ _SEGMENT_MESSAGES = {
 _NUMBERED = frozenset({"HL", "LX", "CLM"})
 
 
+_all_checkers: dict[int, tuple[Machine, list[SegmentChecker]]] = {}
+
+
+def _checkers(machine: Machine) -> list[SegmentChecker]:
+    """The element checkers of every segment of a guide, by the machine's segment index."""
+    found = _all_checkers.get(id(machine))
+    if found is None or found[0] is not machine:
+        found = _all_checkers[id(machine)] = (machine, [checker_for(s) for s in
+                                                         machine.segments])
+    return found[1]
+
+
 class SetChecker:
     """Checks one transaction set against ``definition``; see the module notes."""
 
@@ -59,6 +71,7 @@ class SetChecker:
                  report: Callable[[Defect], None], accepted_label: bool = False,
                  first: int = 0) -> None:
         self.walker = Walker(definition)
+        self.checkers = _checkers(self.walker.machine)
         self.control = control
         self.memo = memo
         self.report = report
@@ -175,8 +188,9 @@ class SetChecker:
                 self._imbalance(imbalance)
 
     def _problems(self, step: Step, seg: Segment) -> list[ElementProblem]:
-        segdef = step.segment
-        problems = checker_for(segdef).check(seg) if segdef is not None else []
+        if step.segment is None:
+            return []
+        problems = self.checkers[step.seg_index].check(seg)
         if self.accepted_label and seg.tag == "ST":
             problems = [p for p in problems if p.element != 3 or p.code != "7"]
         return problems
