@@ -2,7 +2,8 @@
 
 Both read CLAIMHOUSE_DATABASE_URL (or ``--database-url``) to find our claims; ``read`` writes
 nothing, ``post`` stores the file, posts it in one transaction and prints what it did. An
-office's posting rules come from ``--rules FILE.json`` (see remittance.rules).
+office's posting rules come from ``--rules FILE.json`` (see remittance.rules), by default
+the file CLAIMHOUSE_POSTING_RULES_PATH names.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _read_file(path: str) -> tuple[bytes, str]:
 
 
 def _rules(path: str | None) -> PostingRules:
-    return load_posting_rules(path)
+    return load_posting_rules(path or load_settings().posting_rules_path)
 
 
 def _factory(url: str | None):  # type: ignore[no-untyped-def]
@@ -117,7 +118,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("file", help="the 835 file")
     common.add_argument("--database-url", help="SQLAlchemy URL (default: CLAIMHOUSE_DATABASE_URL)")
-    common.add_argument("--rules", help="the office's posting rules (JSON)")
+    common.add_argument("--rules", help="the office's posting rules (JSON; default: "
+                                          "CLAIMHOUSE_POSTING_RULES_PATH)")
     read = sub.add_parser("read", parents=[common],
                           help="print what posting the file would do, in words")
     read.set_defaults(handler=_read)

@@ -12,7 +12,7 @@ __all__ = ["ROLE_PERMISSIONS", "Permission", "Role", "has_permission"]
 
 
 class Role(StrEnum):
-    BILLER = "biller"            # registers patients, enters and submits claims, works rejections
+    BILLER = "biller"            # patients, claims, rejections, denials and appeals
     POSTER = "poster"            # loads ERAs, posts payments, works posting exceptions
     SUPERVISOR = "supervisor"    # everything a biller and poster do, plus reports and the audit log
     ADMIN = "admin"              # all of the above, plus users
@@ -25,6 +25,7 @@ class Permission(StrEnum):
     CLAIMS_WRITE = "claims:write"
     CLAIMS_SUBMIT = "claims:submit"
     PAYMENTS_POST = "payments:post"
+    DENIALS_WORK = "denials:work"          # the denial queue, appeals, secondary claims
     FILES_READ = "files:read"
     FILES_UPLOAD = "files:upload"
     REFERENCE_WRITE = "reference:write"    # payers, providers
@@ -37,7 +38,7 @@ _READS = {P.PATIENTS_READ, P.CLAIMS_READ, P.FILES_READ}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BILLER: frozenset(_READS | {P.PATIENTS_WRITE, P.CLAIMS_WRITE, P.CLAIMS_SUBMIT,
-                                     P.FILES_UPLOAD}),
+                                     P.FILES_UPLOAD, P.DENIALS_WORK}),
     Role.POSTER: frozenset(_READS | {P.PAYMENTS_POST, P.FILES_UPLOAD}),
     Role.SUPERVISOR: frozenset(set(Permission) - {P.USERS_MANAGE}),
     Role.ADMIN: frozenset(Permission),

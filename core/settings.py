@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     taxonomy_codes_path: Path | None = None
     pos_codes_path: Path | None = None
     icd10pcs_codes_path: Path | None = None
+    #: The office's posting rules (JSON, see remittance.rules); empty uses the defaults.
+    posting_rules_path: Path | None = None
     #: Load the synthetic sample practice on first start (the demo command sets it).
     load_samples: bool = False
     log_level: str = "INFO"
