@@ -8,7 +8,6 @@ Redis in database 15. Under CI=true a missing service is a failure, not a skip.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -60,8 +59,8 @@ def worker_env(tmp_path, database_url) -> dict[str, str]:
         "PYTHONPATH": str(ROOT), "CLAIMHOUSE_DATABASE_URL": database_url,
         "CLAIMHOUSE_BROKER_URL": REDIS_URL, "CLAIMHOUSE_DATA_DIR": str(tmp_path / "data"),
         "CLAIMHOUSE_EXCHANGE_TRANSPORT": "folder",
-        "CLAIMHOUSE_EXTRA": json.dumps({"submitter_name": "Riverbend Billing",
-                                        "submitter_phone": "2175550100"}),
+        "CLAIMHOUSE_SUBMITTER_NAME": "Riverbend Billing",
+        "CLAIMHOUSE_SUBMITTER_PHONE": "2175550100",
     })
     return env
 
