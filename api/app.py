@@ -11,7 +11,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
 
-from api import admin_routes, auth_routes, claim_routes, pages, practice_routes
+from api import (
+    admin_routes,
+    auth_routes,
+    claim_routes,
+    exchange_routes,
+    pages,
+    practice_routes,
+    remittance_pages,
+    remittance_routes,
+)
 from api.errors import install_error_handlers
 from core.db import make_engine, make_session_factory
 from core.settings import Settings
@@ -49,7 +58,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     templates.env.filters["words"] = lambda v: str(v).replace("_", " ")
     app.state.templates = templates
     install_error_handlers(app)
-    for module in (auth_routes, claim_routes, practice_routes, admin_routes, pages):
+    for module in (auth_routes, claim_routes, exchange_routes, practice_routes, admin_routes,
+                   pages, remittance_routes, remittance_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 

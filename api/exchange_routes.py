@@ -1,0 +1,144 @@
+"""Clearinghouse exchange: submit ready claims as 837 batches, list submissions, poll the mailbox.
+
+Thin adapters over :mod:`clearinghouse` and the worker tasks. The follow-up work (putting a
+batch on the mailbox, fetching and applying acknowledgments) is enqueued after the request's
+commit: with CLAIMHOUSE_BROKER_URL empty it runs in this process right after the commit, with
+a broker the Celery workers do it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from celery import Celery
+from fastapi import APIRouter, Body, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from api.deps import DbSession, Principal, require, settings_of
+from claims.db.tables import Submission, SubmissionClaim
+from clearinghouse import submit_ready_claims, transport_from_settings
+from core import audit
+from core.audit import Action
+from core.roles import Permission
+from worker import Runtime, create_app, enqueue_after_commit
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["exchange"])
+
+Submitter = Annotated[Principal, require(Permission.CLAIMS_SUBMIT)]
+Reader = Annotated[Principal, require(Permission.CLAIMS_READ)]
+Poller = Annotated[Principal, require(Permission.FILES_UPLOAD)]
+
+
+class SubmitIn(BaseModel):
+    #: Only these claims (each must be ready); all ready claims when omitted.
+    claim_ids: list[int] | None = None
+
+
+class BatchOut(BaseModel):
+    submission_id: int
+    interchange_control_number: str
+    group_control_number: str
+    kind: str
+    claim_count: int
+    file_name: str
+
+
+class SubmissionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    interchange_control_number: str
+    group_control_number: str
+    kind: str
+    status: str
+    created_by: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    claim_count: int = 0
+
+
+class SubmissionClaimOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    claim_id: int
+    patient_control_number: str
+    transaction_control_number: str
+
+
+class SubmissionDetailOut(SubmissionOut):
+    claims: list[SubmissionClaimOut]
+
+
+class PollOut(BaseModel):
+    status: str
+
+
+def _tasks(request: Request) -> Celery:
+    """The app's Celery client, built on first use over the request's database and mailbox."""
+    celery = getattr(request.app.state, "celery", None)
+    if celery is None:
+        settings = settings_of(request)
+        runtime = Runtime(settings=settings, session_factory=request.app.state.session_factory,
+                          open_transport=lambda: transport_from_settings(settings))
+        celery = request.app.state.celery = create_app(settings, runtime)
+    return celery
+
+
+@router.post("/submissions", response_model=list[BatchOut], status_code=201,
+             summary="Batch ready claims into 837 files and send them to the clearinghouse")
+def submit(request: Request, session: DbSession, user: Submitter,
+           body: Annotated[SubmitIn | None, Body()] = None) -> list[BatchOut]:
+    claim_ids = body.claim_ids if body else None
+    batches = submit_ready_claims(session, settings_of(request), claim_ids=claim_ids,
+                                  actor=user.username)
+    send = _tasks(request).tasks["claimhouse.send_submission"]
+    for batch in batches:
+        audit.record(session, user.actor, Action.EXPORT, "submission", batch.submission_id)
+        enqueue_after_commit(session, send, batch.submission_id)
+    return [BatchOut(submission_id=b.submission_id,
+                     interchange_control_number=f"{b.interchange_control_number:09d}",
+                     group_control_number=str(b.group_control_number), kind=b.kind,
+                     claim_count=len(b.claim_ids), file_name=b.file_name) for b in batches]
+
+
+@router.get("/submissions", response_model=list[SubmissionOut],
+            summary="Submissions, newest first")
+def list_submissions(session: DbSession, user: Reader,
+                     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                     before_id: int | None = None) -> list[SubmissionOut]:
+    counts = (select(SubmissionClaim.submission_id, func.count().label("n"))
+              .group_by(SubmissionClaim.submission_id).subquery())
+    query = (select(Submission, func.coalesce(counts.c.n, 0))
+             .outerjoin(counts, counts.c.submission_id == Submission.id)
+             .order_by(Submission.id.desc()).limit(limit))
+    if before_id is not None:
+        query = query.where(Submission.id < before_id)
+    return [SubmissionOut.model_validate(sub).model_copy(update={"claim_count": n})
+            for sub, n in session.execute(query)]
+
+
+@router.get("/submissions/{submission_id}", response_model=SubmissionDetailOut,
+            summary="One submission with the claims it carried")
+def get_submission(submission_id: int, session: DbSession, user: Reader) -> SubmissionDetailOut:
+    sub = session.scalar(select(Submission).options(selectinload(Submission.claims))
+                         .where(Submission.id == submission_id))
+    if sub is None:
+        raise HTTPException(404, f"submission {submission_id} does not exist")
+    audit.record(session, user.actor, Action.READ, "submission", submission_id)
+    claims = [SubmissionClaimOut.model_validate(c) for c in sub.claims]
+    return SubmissionDetailOut.model_validate(sub).model_copy(
+        update={"claims": claims, "claim_count": len(claims)})
+
+
+@router.post("/exchange/poll", response_model=PollOut, status_code=202,
+             summary="Send unsent batches and fetch the mailbox's new files")
+def poll(request: Request, session: DbSession, user: Poller) -> PollOut:
+    audit.record(session, user.actor, Action.UPDATE, "mailbox", None)
+    enqueue_after_commit(session, _tasks(request).tasks["claimhouse.poll_mailbox"])
+    in_process = settings_of(request).tasks_in_process
+    return PollOut(status="polled" if in_process else "queued for the workers")
