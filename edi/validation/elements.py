@@ -1,25 +1,23 @@
 """Element checks of one segment against its definition (SNIP 1 and 2).
 
 Each check returns :class:`ElementProblem` values: the IK403 code of X231A1, the element,
-component and repetition (1-based), and a sentence naming the element. Data types follow X12.6
-section 3.3: ``Nn`` integers with n implied decimals (length counts digits only), ``R`` decimal
-numbers (length counts digits only, not the sign or point), ``DT`` CCYYMMDD (YYMMDD where the
-element is six long), ``TM`` HHMM[SS[d..]], ``ID`` a code from a list, ``AN`` text.
+component and repetition (1-based), and a sentence naming the element. What one value may be
+(types, lengths, codes) is values.py; here are the segment's shape: how many elements,
+required and not-used ones, composites, repetitions, syntax notes (X12.6 P/R/C/L/E) and dates
+written in the form a qualifier names.
 
-A segment definition is compiled once into a :class:`SegmentChecker`; element results for a
-value are cached where the value space is small (codes, dates, times), which is where most of
-the segments of a claim file repeat themselves.
+A segment definition is compiled once into a :class:`SegmentChecker`; element verdicts are
+cached per value where values repeat (codes, dates, amounts), which is where most of the
+segments of a claim file repeat themselves.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import NamedTuple
 
-from edi.maps import external_codes
+from edi.validation.values import ValueCheck, is_valid_date, is_valid_time, label
 from edi.x12.delimiters import Delimiters
-from edi.x12.grammar import CompositeDef, ElementDef, SegmentDef, Usage
+from edi.x12.grammar import CompositeDef, SegmentDef, Usage
 from edi.x12.segment import Segment
 
 __all__ = ["ElementProblem", "SegmentChecker", "checker_for", "is_valid_date", "is_valid_time"]
@@ -28,18 +26,13 @@ __all__ = ["ElementProblem", "SegmentChecker", "checker_for", "is_valid_date", "
 REQUIRED_MISSING = "1"
 CONDITIONAL_MISSING = "2"
 TOO_MANY_ELEMENTS = "3"
-TOO_SHORT = "4"
-TOO_LONG = "5"
 INVALID_CHARACTER = "6"
-INVALID_CODE = "7"
 INVALID_DATE = "8"
-INVALID_TIME = "9"
 EXCLUSION_VIOLATED = "10"
 TOO_MANY_REPETITIONS = "12"
 TOO_MANY_COMPONENTS = "13"
 NOT_USED_PRESENT = "I10"
 SEGMENT_HAS_ERRORS = "8"            # IK304, for problems of the segment's form
-PATTERN_MISMATCH = "I12"
 
 
 class ElementProblem(NamedTuple):
@@ -52,137 +45,13 @@ class ElementProblem(NamedTuple):
     level: str = "IK4"      # DefectLevel value: IK4 element, IK3 segment form, SNIP5 code set
 
 
-_NUMERIC = re.compile(r"-?\d+")
-_DECIMAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
-_DIGITS = re.compile(r"\d+")
-
-
-def is_valid_date(text: str) -> bool:
-    """CCYYMMDD (or YYMMDD) naming a real calendar day."""
-    if not _DIGITS.fullmatch(text):
-        return False
-    if len(text) == 6:
-        text = ("20" if text < "50" else "19") + text
-    if len(text) != 8:
-        return False
-    year = int(text[:4])
-    if year < 1800:
-        return False        # no claim, birth or payment date precedes 1800 (as pyx12)
-    try:
-        dt.date(year, int(text[4:6]), int(text[6:8]))
-    except ValueError:
-        return False
-    return True
-
-
-def is_valid_time(text: str) -> bool:
-    """HHMM, HHMMSS or HHMMSSD[D] naming a real time of day."""
-    if not _DIGITS.fullmatch(text) or len(text) not in (4, 6, 7, 8):
-        return False
-    if int(text[:2]) > 23 or int(text[2:4]) > 59:
-        return False
-    return len(text) < 6 or int(text[4:6]) <= 59
-
-
-_EXTERNAL_NAMES = {"states": "US state or Canadian province", "country": "country",
-                   "currency": "currency"}
-
-
-def _label(e: ElementDef | CompositeDef) -> str:
-    return f"{e.ref} ({e.name})" if e.name else e.ref
-
-
-class _Element:
-    """One element definition compiled into a value check, with a cache of verdicts."""
-
-    __slots__ = ("d", "label", "kind", "min", "max", "codes", "pattern", "cache", "cacheable",
-                 "external")
-
-    def __init__(self, d: ElementDef) -> None:
-        self.d = d
-        self.label = _label(d)
-        self.kind = d.data_type
-        self.min = d.min_length
-        self.max = d.max_length
-        self.codes = d.codes
-        self.pattern = re.compile(d.pattern) if d.pattern else None
-        self.external = external_codes(d.external) if d.external else None
-        self.cache: dict[str, tuple[str, str] | None] = {}
-        # Codes, dates, times and amounts repeat across claims; long free text rarely does.
-        self.cacheable = self.max <= 35 or bool(self.codes)
-
-    def check(self, value: str) -> tuple[str, str, str] | None:
-        """(code, message, level) for a present value, or None when it is fine."""
-        if self.cacheable:
-            cache = self.cache
-            if value in cache:
-                return cache[value]
-            result = self._verdict(value)
-            if len(cache) < 4096:
-                cache[value] = result
-            return result
-        return self._verdict(value)
-
-    def _verdict(self, value: str) -> tuple[str, str, str] | None:
-        found = self._check(value)
-        if found is not None:
-            return found[0], found[1], "IK4"
-        if self.external is not None and value not in self.external:
-            # SNIP 5: an external code list (state, country, currency).
-            what = _EXTERNAL_NAMES.get(self.d.external or "", self.d.external)
-            return (INVALID_CODE, f"{self.label}: {value!r} is not a valid {what} code",
-                    "SNIP5")
-        return None
-
-    def _check(self, value: str) -> tuple[str, str] | None:
-        kind = self.kind
-        label = self.label
-        if self.codes is not None:
-            if value not in self.codes:
-                return INVALID_CODE, f"{label}: {value!r} is not a valid code here"
-            return None
-        if kind == "AN" or kind == "ID":
-            length = len(value)
-            if not value.isprintable():
-                return INVALID_CHARACTER, f"{label} contains a control character"
-        elif kind[0] == "N":
-            if not _NUMERIC.fullmatch(value):
-                return INVALID_CHARACTER, f"{label}: {value!r} is not a whole number"
-            length = len(value) - (value[0] == "-")
-        elif kind == "R":
-            if not _DECIMAL.fullmatch(value):
-                return INVALID_CHARACTER, f"{label}: {value!r} is not a number"
-            length = len(value) - (value[0] == "-") - ("." in value)
-        elif kind == "DT":
-            if not is_valid_date(value) or len(value) not in (self.min, self.max):
-                form = "YYMMDD" if self.max == 6 else "CCYYMMDD"
-                return INVALID_DATE, f"{label}: {value!r} is not a valid date ({form})"
-            return None
-        elif kind == "TM":
-            if not is_valid_time(value):
-                return INVALID_TIME, f"{label}: {value!r} is not a valid time (HHMM)"
-            length = len(value)
-        else:
-            length = len(value)
-        if length < self.min:
-            return TOO_SHORT, (f"{label}: {value!r} is too short "
-                               f"(at least {self.min} characters)")
-        if length > self.max:
-            return TOO_LONG, (f"{label}: {value!r} is too long "
-                              f"(at most {self.max} characters)")
-        if self.pattern is not None and not self.pattern.fullmatch(value):
-            return PATTERN_MISMATCH, (f"{label}: {value!r} does not have the required form "
-                                      f"{self.pattern.pattern}")
-        return None
-
-
 class _Composite:
     __slots__ = ("d", "label", "parts")
 
     def __init__(self, d: CompositeDef) -> None:
         self.d = d
-        self.label = _label(d)
-        self.parts = tuple(_Element(c) for c in d.components)
+        self.label = label(d)
+        self.parts = tuple(ValueCheck(c) for c in d.components)
 
 
 def _syntax_rule(note: str) -> tuple[str, tuple[int, ...]] | None:
@@ -206,7 +75,7 @@ class SegmentChecker:
     def __init__(self, segment: SegmentDef) -> None:
         self.segment = segment
         self.tag = segment.id
-        self.slots = tuple(_Composite(e) if isinstance(e, CompositeDef) else _Element(e)
+        self.slots = tuple(_Composite(e) if isinstance(e, CompositeDef) else ValueCheck(e)
                            for e in segment.elements)
         self.rules = tuple(r for r in (_syntax_rule(n) for n in segment.syntax) if r)
         self.required = tuple(i for i, e in enumerate(segment.elements)
@@ -281,7 +150,7 @@ class SegmentChecker:
             self._period(elements, formats, out)
         return out
 
-    def _repeating(self, slot: _Element | _Composite, value: str, pos: int,
+    def _repeating(self, slot: ValueCheck | _Composite, value: str, pos: int,
                    delims: Delimiters, out: list[ElementProblem]) -> None:
         reps = value.split(delims.repetition)
         repeat = slot.d.repeat

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from edi.validation.elements import SegmentChecker, is_valid_date
+from edi.validation.elements import SegmentChecker
 from edi.x12 import Delimiters, Segment
 from edi.x12.grammar import CompositeDef, ElementDef, SegmentDef, Usage
 
@@ -91,14 +91,6 @@ def test_messages_name_the_element_and_the_value():
     (p,) = CHECKER.check(Segment("TST", ("C", "1"), D))
     assert p.message == "TST01 (tst01): 'C' is not a valid code here"
     assert p.value == "C"
-
-
-@pytest.mark.parametrize(("text", "ok"), [
-    ("20240229", True), ("20230229", False), ("20241301", False), ("2024010", False),
-    ("240101", True), ("2024-01-01", False), ("10010101", False), ("18991231", True),
-])
-def test_is_valid_date(text, ok):
-    assert is_valid_date(text) is ok
 
 
 def test_dtp_range_is_checked_by_its_format():
