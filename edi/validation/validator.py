@@ -39,7 +39,10 @@ from edi.x12.envelope import (
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import PieceRun, Tokenizer, segment_of
 
-__all__ = ["validate", "validate_text"]
+__all__ = ["validate", "validate_text", "MAX_SET_DEFECTS"]
+
+#: Defects kept per transaction set; more are counted in one closing defect (IK5 5).
+MAX_SET_DEFECTS = 10_000
 
 
 @dataclass(slots=True)
@@ -50,6 +53,7 @@ class _Set:
     checker: SetChecker | None
     defects: list[Defect] = field(default_factory=list)
     count: int = 1
+    unlisted: int = 0          # segment and element defects past MAX_SET_DEFECTS
 
 
 @dataclass(slots=True)
@@ -246,7 +250,12 @@ class _Validation:
         defects = current.defects
 
         def report(d: Defect) -> None:
-            self.add(defects, d)
+            # A set that is wrong everywhere (the wrong guide, a broken export) would list
+            # millions of defects; past a limit they are counted, not kept.
+            if len(defects) < MAX_SET_DEFECTS or self.strict:
+                self.add(defects, d)
+            else:
+                current.unlisted += 1
 
         current.checker = SetChecker(definition, control, memo, report,
                                      accepted_label=bool(found and found.note),
@@ -259,6 +268,11 @@ class _Validation:
             return
         if current.checker is not None:
             current.count = current.checker.position
+        if current.unlisted:
+            self.add(current.defects, defect(
+                IK5, "5", current.st, f"transaction set {current.control} has "
+                f"{current.unlisted:,} more segment or element defects than the "
+                f"{MAX_SET_DEFECTS:,} listed", transaction=current.control))
         if missing_trailer:
             self.add(current.defects, defect(IK5, "2", seg or current.st,
                                              f"transaction set {current.control} has no SE "

@@ -273,3 +273,15 @@ def test_hl04_child_codes(claim_837p):
     (d,) = report.defects
     assert d.severity is Severity.WARNING and str(d.path) == "2000A/2000B/HL04"
     assert report.ok
+
+
+def test_defects_per_set_are_capped(claim_837p, monkeypatch):
+    import edi.validation.validator as validator
+
+    monkeypatch.setattr(validator, "MAX_SET_DEFECTS", 3)
+    body = claim_837p[:-1] + ["ZZZ*1"] * 10
+    body.append(f"SE*{len(body) + 1}*0001")
+    report = validate_text(text_837p(body))
+    (ts,) = report.interchanges[0].groups[0].transactions
+    assert len([d for d in ts.defects if d.code == "1"]) == 3
+    assert "7 more" in ts.defects[-1].message and ts.defects[-1].code == "5"
