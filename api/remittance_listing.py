@@ -116,5 +116,5 @@ def patients_of_claims(session: Session, claim_ids: Iterable[int | None]) -> dic
     ids = sorted({c for c in claim_ids if c is not None})
     if not ids:
         return {}
-    return dict(session.execute(select(ClaimRecord.id, ClaimRecord.patient_id)
-                                .where(ClaimRecord.id.in_(ids))).tuples().all())
+    return {claim_id: patient_id for claim_id, patient_id in session.execute(
+        select(ClaimRecord.id, ClaimRecord.patient_id).where(ClaimRecord.id.in_(ids)))}
