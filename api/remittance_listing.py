@@ -17,8 +17,8 @@ from claims.db.tables import ClaimRecord
 from remittance import DenialItem, list_denials
 from remittance.tables import ClaimPaymentRecord, RemittanceRecord
 
-__all__ = ["DenialQueue", "RemittanceRow", "denial_queue", "list_remittances",
-           "patients_of_claims"]
+__all__ = ["ClaimPaymentRow", "DenialQueue", "RemittanceRow", "denial_queue",
+           "list_remittances", "patients_of_claims", "remittance_detail"]
 
 ZERO = Decimal("0")
 
@@ -44,18 +44,7 @@ class RemittanceRow:
     reconciled: bool
 
 
-def list_remittances(session: Session, *, status: str | None = None,
-                     before_id: int | None = None, limit: int = 50
-                     ) -> tuple[tuple[RemittanceRow, ...], int | None]:
-    """Newest first, one page; returns the rows and the ``before_id`` of the next page."""
-    query = select(RemittanceRecord).order_by(RemittanceRecord.id.desc()).limit(limit + 1)
-    if status:
-        query = query.where(RemittanceRecord.status == status)
-    if before_id is not None:
-        query = query.where(RemittanceRecord.id < before_id)
-    records = list(session.scalars(query))
-    more = len(records) > limit
-    records = records[:limit]
+def _rows(session: Session, records: list[RemittanceRecord]) -> tuple[RemittanceRow, ...]:
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     if records:
         for remit_id, outcome, n in session.execute(
@@ -69,7 +58,57 @@ def list_remittances(session: Session, *, status: str | None = None,
         r.payment_method, r.payment_date, r.status, r.balanced, tuple(r.problems or ()),
         r.claim_count, dict(sorted(counts[r.id].items())), r.imported_at, r.imported_by,
         r.released_by, r.release_note, r.deposit_id is not None) for r in records)
-    return rows, (records[-1].id if more else None)
+    return rows
+
+
+def list_remittances(session: Session, *, status: str | None = None,
+                     before_id: int | None = None, limit: int = 50
+                     ) -> tuple[tuple[RemittanceRow, ...], int | None]:
+    """Newest first, one page; returns the rows and the ``before_id`` of the next page."""
+    query = select(RemittanceRecord).order_by(RemittanceRecord.id.desc()).limit(limit + 1)
+    if status:
+        query = query.where(RemittanceRecord.status == status)
+    if before_id is not None:
+        query = query.where(RemittanceRecord.id < before_id)
+    records = list(session.scalars(query))
+    more = len(records) > limit
+    records = records[:limit]
+    return _rows(session, records), (records[-1].id if more else None)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPaymentRow:
+    """One claim payment (2100 loop) of a remittance, as stored, and what became of it."""
+
+    id: int
+    claim_id: int | None
+    patient_control_number: str
+    payer_claim_number: str
+    status_code: str                 # CLP02
+    patient_name: str
+    charge: Decimal
+    paid: Decimal
+    patient_responsibility: Decimal | None
+    outcome: str                     # posted | held | unmatched | duplicate
+    hold_kind: str
+    match_method: str
+    reasons: tuple[str, ...]
+    crossover_payer: str
+
+
+def remittance_detail(session: Session, remittance_id: int
+                      ) -> tuple[RemittanceRow, tuple[ClaimPaymentRow, ...]] | None:
+    """One remittance with its claim payments in file order, or None when there is none."""
+    record = session.get(RemittanceRecord, remittance_id)
+    if record is None:
+        return None
+    payments = session.scalars(select(ClaimPaymentRecord).where(
+        ClaimPaymentRecord.remittance_id == remittance_id).order_by(
+        ClaimPaymentRecord.position, ClaimPaymentRecord.id))
+    return _rows(session, [record])[0], tuple(ClaimPaymentRow(
+        p.id, p.claim_id, p.patient_control_number, p.payer_claim_number, p.status_code,
+        p.patient_name, p.charge, p.paid, p.patient_responsibility, p.outcome, p.hold_kind,
+        p.match_method, tuple(p.reasons.splitlines()), p.crossover_payer) for p in payments)
 
 
 @dataclass(frozen=True, slots=True)

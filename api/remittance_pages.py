@@ -20,7 +20,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from api.deps import DbSession, Principal, require, settings_of
-from api.remittance_listing import denial_queue, list_remittances, patients_of_claims
+from api.remittance_listing import (
+    denial_queue,
+    list_remittances,
+    patients_of_claims,
+    remittance_detail,
+)
 from api.remittance_posting import (
     MAX_ERA_BYTES,
     domain_errors,
@@ -124,6 +129,20 @@ def upload_action(request: Request, session: DbSession, user: Poster, file: Uplo
                         preview_problems=problems, preview_name=name)
 
 
+@router.get("/remittances/{remittance_id}", response_class=HTMLResponse)
+def remittance_page(remittance_id: int, request: Request, session: DbSession,
+                    user: Poster) -> HTMLResponse:
+    found = remittance_detail(session, remittance_id)
+    if found is None:
+        raise NotFound(f"no remittance with id {remittance_id}")
+    row, payments = found
+    patients = patients_of_claims(session, (p.claim_id for p in payments))
+    audit.record_many(session, user.actor, Action.READ, "claim_payment",
+                      ((p.id, patients.get(p.claim_id or 0)) for p in payments))
+    return _render(request, "remittance.html", user, remit=row, payments=payments,
+                   title=f"Payment {row.trace_number}")
+
+
 @router.post("/remittances/{remittance_id}/release")
 def release_remittance_action(remittance_id: int, session: DbSession, user: Poster,
                               note: Annotated[str, Form()] = "") -> Response:
@@ -160,7 +179,7 @@ def payments_page(request: Request, session: DbSession, user: Poster,
     audit.record_many(session, user.actor, Action.LIST, "claim_payment",
                       ((u.claim_payment_id, None) for u in unmatched))
     return _render(request, "payments.html", user, held=held_payments(session),
-                   held_remits=held_remits, unmatched=unmatched,
+                   held_remits=held_remits, held_remit_ids={r.id for r in held_remits}, unmatched=unmatched,
                    next_after=unmatched[-1].claim_payment_id if len(unmatched) == 100 else None,
                    title="Held and unmatched payments")
 

@@ -17,7 +17,12 @@ from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import DbSession, Principal, require, settings_of
-from api.remittance_listing import denial_queue, list_remittances, patients_of_claims
+from api.remittance_listing import (
+    denial_queue,
+    list_remittances,
+    patients_of_claims,
+    remittance_detail,
+)
 from api.remittance_posting import (
     MAX_ERA_BYTES,
     decode_era,
@@ -31,6 +36,7 @@ from api.remittance_schemas import (
     AssignIn,
     BalancesOut,
     CategoryTotalOut,
+    ClaimPaymentOut,
     DenialOut,
     DenialQueueOut,
     DepositIn,
@@ -41,6 +47,7 @@ from api.remittance_schemas import (
     PreviewOut,
     PreviewRemittanceOut,
     ReleaseIn,
+    RemittanceDetailOut,
     RemittanceOut,
     RemittancePageOut,
     ResolveIn,
@@ -143,6 +150,21 @@ def remittances(session: DbSession, user: Poster, status: str | None = None,
                                          limit=limit)
     return RemittancePageOut(items=[RemittanceOut.model_validate(r) for r in rows],
                              next_before_id=next_before)
+
+
+@router.get("/remittances/{remittance_id}", response_model=RemittanceDetailOut,
+            summary="One remittance with its claim payments and what became of each")
+def remittance(remittance_id: int, session: DbSession, user: Poster) -> RemittanceDetailOut:
+    found = remittance_detail(session, remittance_id)
+    if found is None:
+        raise NotFound(f"no remittance with id {remittance_id}")
+    row, payments = found
+    patients = patients_of_claims(session, (p.claim_id for p in payments))
+    audit.record_many(session, user.actor, Action.READ, "claim_payment",
+                      ((p.id, patients.get(p.claim_id or 0)) for p in payments))
+    return RemittanceDetailOut(remittance=RemittanceOut.model_validate(row),
+                               claim_payments=[ClaimPaymentOut.model_validate(p)
+                                               for p in payments])
 
 
 @router.post("/remittances/{remittance_id}/release", response_model=AppliedOut,

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 __all__ = [
-    "AppliedOut", "AssignIn", "BalancesOut", "CategoryTotalOut", "ClaimBalanceOut",
+    "AppliedOut", "AssignIn", "BalancesOut", "CategoryTotalOut", "ClaimPaymentOut", "ClaimBalanceOut",
     "DenialOut", "DenialQueueOut", "DenialStatus", "DepositIn", "DepositOut", "HeldPaymentOut",
     "Money", "PatientBalanceOut", "PostOut", "PreviewOut", "PreviewRemittanceOut", "ReleaseIn",
-    "RemittanceOut", "RemittancePageOut", "ResolveIn", "SecondaryClaimOut", "SecondaryOut",
+    "RemittanceDetailOut", "RemittanceOut", "RemittancePageOut", "ResolveIn", "SecondaryClaimOut", "SecondaryOut",
     "SummaryOut", "UnmatchedOut", "UnreconciledOut",
 ]
 
@@ -88,6 +88,29 @@ class RemittanceOut(_Read):
     released_by: str | None
     release_note: str
     reconciled: bool
+
+
+class ClaimPaymentOut(_Read):
+    id: int
+    claim_id: int | None
+    patient_control_number: str
+    payer_claim_number: str
+    status_code: str = Field(description="CLP02: 1 primary, 2 secondary, 4 denied, "
+                                         "22 reversal...")
+    patient_name: str
+    charge: Money
+    paid: Money
+    patient_responsibility: Money | None
+    outcome: str = Field(description="posted | held | unmatched | duplicate")
+    hold_kind: str
+    match_method: str
+    reasons: list[str]
+    crossover_payer: str
+
+
+class RemittanceDetailOut(BaseModel):
+    remittance: RemittanceOut
+    claim_payments: list[ClaimPaymentOut]
 
 
 class RemittancePageOut(BaseModel):

@@ -93,6 +93,11 @@ def test_held_and_unmatched_screen(client, practice, session_factory) -> None:  
             RemittanceRecord.trace_number == "CHK90001"))
         unmatched = s.scalar(select(ClaimPaymentRecord.id).where(
             ClaimPaymentRecord.patient_control_number == "ZZ9999"))
+    detail = client.get(f"/remittances/{remit_id}")
+    assert detail.status_code == 200 and "out of balance" in detail.text
+    assert "C1006" in detail.text and "Release and post" in detail.text
+    assert "release the remittance above" in page.text
+    assert client.get("/remittances/999999").status_code == 404
     released = client.post(f"/remittances/{remit_id}/release", data={"note": "bank checked"})
     assert f"Remittance {remit_id} released: 0 claim payment(s) posted, 1 still held" \
         in released.text

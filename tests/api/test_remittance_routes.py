@@ -121,6 +121,15 @@ def test_the_same_835_posted_twice_posts_once(client, as_role, practice,
     listed = client.get(f"{R}/remittances", headers=poster).json()
     assert [(r["trace_number"], r["status"], r["balanced"], r["outcomes"])
             for r in listed["items"]] == [("EFT202604100001", "posted", True, {"posted": 4})]
+    detail = client.get(f"{R}/remittances/{listed['items'][0]['id']}", headers=poster).json()
+    assert [(p["patient_control_number"], p["outcome"], p["paid"])
+            for p in detail["claim_payments"]] == [
+        ("C1001", "posted", "69.00"), ("C1002", "posted", "120.00"),
+        ("C1003", "posted", "0.00"), ("C1004", "posted", "72.00")]
+    assert client.get(f"{R}/remittances/999999", headers=poster).status_code == 404
+    with session_factory() as s:
+        reads = s.scalars(select(AuditEntry).where(AuditEntry.entity_type == "claim_payment"))
+        assert len({e.patient_id for e in reads}) == 4
 
 
 def test_an_unreadable_file_stores_nothing(client, as_role, session_factory) -> None:  # type: ignore[no-untyped-def]
