@@ -26,7 +26,7 @@ from edi.x12 import make_segment, serialize
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("CLAIMHOUSE_UPDATE_GOLDEN") == "1"
+UPDATE = os.environ.get("CLAIMHOUSE_REGENERATE_GOLDEN") == "1"
 CONTROL = AckControl(interchange_control=9001, group_control=9001,
                      when=dt.datetime(2026, 3, 1, 10, 15))
 
