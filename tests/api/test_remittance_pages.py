@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "remittance"))
 from remit_practice import SAMPLES, load_practice  # noqa: E402
+from test_secondary import C1004  # noqa: E402
 
+from claims.db.tables import ClaimRecord  # noqa: E402
 from core.tables import AuditEntry  # noqa: E402
 from remittance.tables import ClaimPaymentRecord, DenialRecord, RemittanceRecord  # noqa: E402
 
@@ -150,3 +152,22 @@ def test_patient_balances_screen_is_audited(client, practice, session_factory) -
             AuditEntry.entity_type == "patient_balance")).all()
     assert len(entries) == 3 and {e.route for e in entries} == {"/balances"}
     assert client.get("/balances", params={"small_balance": "abc"}).status_code == 422
+
+
+def test_secondary_claim_download(client, practice, session_factory) -> None:  # type: ignore[no-untyped-def]
+    with session_factory.begin() as s:
+        s.get(ClaimRecord, practice["C1004"]).document = C1004
+    login(client, "poster")
+    upload(client, "era_basic.835", "post")
+    login(client, "biller")
+    page = client.get("/denials")
+    assert "Build secondary claim" in page.text and "TOM BROWN" in page.text
+    with session_factory() as s:
+        payment = s.scalar(select(ClaimPaymentRecord.id).where(
+            ClaimPaymentRecord.patient_control_number == "C1004"))
+    built = client.post(f"/secondary/{payment}")
+    assert built.status_code == 200
+    assert 'filename="secondary-C1004.json"' in built.headers["content-disposition"]
+    claim = built.json()
+    assert claim["payer"]["payer_id"] == "ACME1"
+    assert claim["other_coverages"][0]["adjudication"]["paid_amount"] == "72.00"
