@@ -184,6 +184,11 @@ def _demo(args: argparse.Namespace) -> int:
     url = _prepare_database(settings, create=True)
     # The server process reads its settings from the environment: point it at this database.
     os.environ["CLAIMHOUSE_DATABASE_URL"] = url
+    # An 837 names whom to call about the file (1000A PER); the demo office gets a fictional
+    # contact unless the operator set one, so "submit" works out of the box.
+    if not (settings.submitter_phone or settings.submitter_email):
+        os.environ.setdefault("CLAIMHOUSE_SUBMITTER_NAME", "Sample Billing Office")
+        os.environ.setdefault("CLAIMHOUSE_SUBMITTER_PHONE", "5555550100")
     code_sets = load_code_sets(cpt_path=settings.cpt_codes_path,
                                hcpcs_path=settings.hcpcs_codes_path,
                                taxonomy_path=settings.taxonomy_codes_path,
