@@ -150,10 +150,14 @@ def post_era(session: Session, content: bytes, *, name: str, settings: Settings,
     # Lock the stored row: a worker processing the same upload waits or skips, never doubles.
     claimed = archive.claim_for_processing(session, stored.id)
     if claimed is None:
-        status = stored.status
-        return PostOutcome(stored.id, stored.sha256, created, True,
-                           f"{name}: this file was stored before as {stored.source_name} and "
-                           f"is {status}; nothing was posted again",
+        if stored.status == archive.FileStatus.RECEIVED:
+            # Another worker holds the row (PostgreSQL SKIP LOCKED): it is posting it now.
+            message = (f"{name}: this file is being processed right now (stored as "
+                       f"{stored.source_name}); it posts once, look again in a moment")
+        else:
+            message = (f"{name}: this file was stored before as {stored.source_name} and is "
+                       f"{stored.status}; nothing was posted again")
+        return PostOutcome(stored.id, stored.sha256, created, True, message,
                            _earlier(session, stored.id, stored.sha256), ())
     with domain_errors():
         result = import_era(session, text, source=stored.source_name,
