@@ -2,17 +2,58 @@
 
 Reads the settings from CLAIMHOUSE_* environment variables, sets up PHI-safe logging and builds
 the app. ``claimhouse serve`` and ``claimhouse demo`` start uvicorn on this factory.
+
+Sizing for a server process (bench/load_api.py measures it): sync routes run on anyio's worker
+threads, and each thread holds at most one database connection, so the process gets
+``api_threads`` threads and a pool of the same size. Fewer threads than anyio's default of 40
+keep them from fighting over the GIL on a small machine, and a pool as large as the thread
+count never opens and closes overflow connections under load (a PostgreSQL connection is a new
+server process each time).
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
+from sqlalchemy.engine import Engine
 
 from api.app import create_app
+from core.db import make_engine
 from core.log_config import configure_logging
-from core.settings import load_settings
+from core.settings import Settings, load_settings
 
 __all__ = ["app_from_environment"]
+
+
+def _engine_for(settings: Settings) -> Engine | None:
+    url = settings.effective_database_url
+    if url.startswith("sqlite"):
+        return None     # the app's own SQLite engine: one file, no server processes
+    # pool_pre_ping keeps a restarted database from failing the first request on each
+    # stale connection; it costs one round trip per checkout, measured small against it.
+    return make_engine(url, pool_size=settings.api_threads, max_overflow=4,
+                       pool_pre_ping=True)
+
+
+def _with_thread_limit(app: FastAPI, threads: int) -> None:
+    """Set anyio's worker-thread limit and the matching cap on open sessions at start-up
+    (both belong to the running event loop)."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: Any) -> AsyncIterator[Any]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        # Requests holding a database session at once (api.deps.get_session): one thread each.
+        application.state.db_slots = anyio.Semaphore(threads)
+        async with inner(application) as state:
+            yield state
+
+    app.router.lifespan_context = lifespan
 
 
 def app_from_environment() -> FastAPI:
@@ -22,4 +63,6 @@ def app_from_environment() -> FastAPI:
         # Anyone who knows the default could sign themselves an admin token.
         raise RuntimeError("set CLAIMHOUSE_SECRET_KEY to a long random value before serving "
                            "a production database")
-    return create_app(settings)
+    app = create_app(settings, engine=_engine_for(settings))
+    _with_thread_limit(app, settings.api_threads)
+    return app

@@ -3,12 +3,16 @@ current user, permission checks and the audit actor."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.audit import Actor
@@ -43,21 +47,46 @@ def settings_of(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """The request's unit of work: commit after the route returns, roll back on any error."""
-    session = request.app.state.session_factory()
+def _finish(session: Session, ok: bool) -> None:
     try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        if ok:
+            session.commit()
+        else:
+            session.rollback()
     finally:
         session.close()
 
 
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's unit of work: commit after the route returns, roll back on any error.
+
+    Opening a session does no I/O, so it happens on the event loop; only the commit (or
+    rollback) and the return of the connection to the pool go to a worker thread, in one hop.
+    """
+    # A session keeps its connection from its first query to the commit, across several
+    # thread hops; without a cap, more requests than pooled connections would hold the
+    # worker threads waiting on the pool while the requests that hold connections wait for
+    # a thread. api/asgi.py sets the cap to the thread count; requests beyond it queue here.
+    slots = getattr(request.app.state, "db_slots", None)
+    async with slots or nullcontext():
+        session = request.app.state.session_factory()
+        try:
+            yield session
+        except BaseException:
+            # Shielded: a client that hangs up must not leave the connection mid-transaction.
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(_finish, session, False)
+            raise
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_finish, session, True)
+
+
 # scope="function": commit before the response goes out, so a 2xx means it is stored.
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+# Only what a request needs to know about its user: no ORM object, no identity map.
+_USER_ROW = select(User.username, User.full_name, User.role, User.active).where(
+    User.id == bindparam("user_id"))
 
 
 def current_user(request: Request, session: DbSession,
@@ -68,13 +97,13 @@ def current_user(request: Request, session: DbSession,
     if not token:
         raise AuthenticationFailed("log in first: this page needs a signed-in user")
     claims = decode_token(token, secret=settings_of(request).secret_key)
-    user = session.get(User, claims.user_id)
-    if user is None or not user.active:
+    row = session.execute(_USER_ROW, {"user_id": claims.user_id}).first()
+    if row is None or not row.active:
         raise AuthenticationFailed("this user no longer has access")
     client = request.client.host if request.client else None
-    actor = Actor(username=user.username, user_id=user.id, route=request.url.path,
+    actor = Actor(username=row.username, user_id=claims.user_id, route=request.url.path,
                   client=client)
-    return Principal(user.id, user.username, user.full_name, user.role, actor)
+    return Principal(claims.user_id, row.username, row.full_name, row.role, actor)
 
 
 CurrentUser = Annotated[Principal, Depends(current_user, scope="function")]

@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     #: Load the synthetic sample practice on first start (the demo command sets it).
     load_samples: bool = False
     log_level: str = "INFO"
+    #: Worker threads per API server process, and its database pool size (api/asgi.py).
+    api_threads: int = 8
 
     @property
     def effective_database_url(self) -> str:
