@@ -312,11 +312,16 @@ def queue_counts(session: Session) -> tuple[tuple[WorkQueue, int], ...]:
     return tuple((q, sum(by_status.get(str(s), 0) for s in q.statuses)) for q in WORK_QUEUES)
 
 
-def get_claim(session: Session, claim_id: int) -> ClaimDetail:
-    # One query for the claim and the records it names, one for its lines.
-    record = session.get(ClaimRecord, claim_id, options=[
-        selectinload(ClaimRecord.lines), joinedload(ClaimRecord.patient),
-        joinedload(ClaimRecord.payer), joinedload(ClaimRecord.billing_provider)])
+def get_claim(session: Session, claim_id: int, *, with_parties: bool = True) -> ClaimDetail:
+    """The claim with its lines, history, acknowledgments and submissions. ``with_parties``
+    also loads its patient, payer and billing provider rows (the claim page shows them; the
+    JSON API names them by id and skips the join)."""
+    # One query for the claim (and the records it names), one for its lines.
+    options = [selectinload(ClaimRecord.lines)]
+    if with_parties:
+        options += [joinedload(ClaimRecord.patient), joinedload(ClaimRecord.payer),
+                    joinedload(ClaimRecord.billing_provider)]
+    record = session.get(ClaimRecord, claim_id, options=options)
     if record is None:
         raise NotFound(f"no claim with id {claim_id}")
     history = session.scalars(select(ClaimStatusChange).where(
