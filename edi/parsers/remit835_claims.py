@@ -88,15 +88,16 @@ class ClaimLoops:
         self.claim = LoopBuilder(seg)
 
     def take(self, seg: Segment) -> bool:
-        """File ``seg`` into the open claim; False when the transaction level reads it.
-
-        Call only while a claim is open, with the reader already on ``seg``.
+        """File ``seg`` into the open claim; False when no claim is open or the transaction
+        level reads it. The reader must already be on ``seg``.
         """
+        claim = self.claim
+        if claim is None:
+            return False
+        svc = self.svc
+        target = svc or claim
         r = self.r
         tag = seg.tag
-        svc, claim = self.svc, self.claim
-        target = svc or claim
-        assert claim is not None and target is not None
         el = seg.elements
         if tag == "CAS":
             target.adjustments.extend(adjustments(r, seg))

@@ -85,10 +85,11 @@ def read_transaction(segments: list[Segment], envelope: EnvelopeIds,
     plb: list[ProviderAdjustment] = []
     currency: tuple[str, ...] = ()
     declared = 0
+    take = loops.take
 
     for seg in segments[1:]:
         r.seg = seg
-        if loops.claim is not None and loops.take(seg):
+        if take(seg):
             continue
         # From here on no claim is open, or the segment is one of TRANSACTION_LEVEL_TAGS.
         tag = seg.tag
