@@ -61,16 +61,41 @@ def _syntax_rule(note: str) -> tuple[str, tuple[int, ...]] | None:
     return kind, tuple(int(digits[i:i + 2]) for i in range(0, len(digits), 2))
 
 
-_NOT_USED, _SIMPLE, _REPEATING, _COMPOSITE = range(4)
+_NOT_USED, _SIMPLE, _REPEATING, _COMPOSITE, _PLAIN, _DECIMAL, _INTEGER = range(7)
 _UNSEEN = object()
 #: Segments whose date element is written in the form a qualifier names: (qualifier, date).
 _DATE_FORMATS = {"DTP": (2, 3), "DMG": (1, 2)}
+#: Presence patterns kept per segment definition (a guide's segments use a handful each).
+_SHAPE_LIMIT = 1024
+
+Shape = tuple[tuple[ElementProblem, ...], tuple[ElementProblem, ...]]
+
+
+def _fast_kind(check: ValueCheck) -> int:
+    """_PLAIN for free text, _DECIMAL for R, _INTEGER for Nn, when the element has no code
+    list, form or external list: then a well-formed value is recognised without the verdict
+    cache (names, identifiers and amounts rarely repeat); anything else takes the full check.
+    """
+    if check.codes is not None or check.pattern is not None or check.external is not None:
+        return _SIMPLE
+    if check.kind in ("AN", "ID"):
+        return _PLAIN
+    if check.kind == "R":
+        return _DECIMAL
+    if check.kind[:1] == "N":
+        return _INTEGER
+    return _SIMPLE
 
 
 class SegmentChecker:
-    """All element and syntax-note checks of one segment definition."""
+    """All element and syntax-note checks of one segment definition.
 
-    __slots__ = ("segment", "slots", "rules", "required", "tag", "plan", "formats")
+    Checks that depend only on which elements are present (too many elements, a trailing
+    separator, required elements, syntax notes) are worked out once per presence pattern and
+    kept in ``shapes``; a new segment text pays only for its values.
+    """
+
+    __slots__ = ("segment", "slots", "rules", "required", "tag", "plan", "formats", "shapes")
 
     def __init__(self, segment: SegmentDef) -> None:
         self.segment = segment
@@ -80,9 +105,11 @@ class SegmentChecker:
         self.rules = tuple(r for r in (_syntax_rule(n) for n in segment.syntax) if r)
         self.required = tuple(i for i, e in enumerate(segment.elements)
                               if e.usage is Usage.REQUIRED)
-        # Per element: how to check it, decided once (most are simple, not repeating).
+        # Per element: how to check it, decided once (most are simple, not repeating), with
+        # the length bounds of plain text.
         plan = []
         for slot in self.slots:
+            low = high = 0
             if slot.d.usage is Usage.NOT_USED:
                 kind = _NOT_USED
             elif slot.d.repeat > 1:
@@ -90,31 +117,50 @@ class SegmentChecker:
             elif isinstance(slot, _Composite):
                 kind = _COMPOSITE
             else:
-                kind = _SIMPLE
-            plan.append((kind, slot))
+                kind = _fast_kind(slot)
+                if kind != _SIMPLE:
+                    low, high = slot.min, slot.max
+            plan.append((kind, slot, low, high))
         self.plan = tuple(plan)
         formats = _DATE_FORMATS.get(self.tag)
         self.formats = formats if formats and len(plan) >= formats[1] else None
+        self.shapes: dict[tuple[bool, ...], Shape] = {}
 
     def check(self, seg: Segment) -> list[ElementProblem]:
         elements = seg.elements
-        plan = self.plan
-        out: list[ElementProblem] = []
-        n = len(elements)
-        if n > len(plan) and any(elements[len(plan):]):
-            out.append(ElementProblem(
-                TOO_MANY_ELEMENTS, len(plan) + 1, 0, 0,
-                f"{self.tag} has {n} elements; the guide defines {len(plan)}"))
+        present = tuple(map(bool, elements))
+        shape = self.shapes.get(present)
+        if shape is None:
+            shape = self._shape(elements)
+            if len(self.shapes) < _SHAPE_LIMIT:
+                self.shapes[present] = shape
+        out = list(shape[0])
         component = seg.delimiters.component
-        i = -1
-        for value, (kind, slot) in zip(elements, plan, strict=False):
+        i = 0
+        for value, (kind, slot, low, high) in zip(elements, self.plan, strict=False):
             i += 1
             if not value:
                 continue
+            if kind == _PLAIN:
+                if low <= len(value) <= high and component not in value and value.isprintable():
+                    continue
+                kind = _SIMPLE
+            elif kind == _DECIMAL:
+                # X12.6 R: digits with an optional sign and decimal point, which the length
+                # does not count. ASCII digits only here; anything unusual takes the full check.
+                digits = (value[1:] if value[0] == "-" else value).replace(".", "", 1)
+                if low <= len(digits) <= high and digits.isdecimal() and digits.isascii():
+                    continue
+                kind = _SIMPLE
+            elif kind == _INTEGER:
+                digits = value[1:] if value[0] == "-" else value
+                if low <= len(digits) <= high and digits.isdecimal() and digits.isascii():
+                    continue
+                kind = _SIMPLE
             if kind == _SIMPLE:
                 if component in value:
                     out.append(ElementProblem(
-                        INVALID_CHARACTER, i + 1, 0, 0,
+                        INVALID_CHARACTER, i, 0, 0,
                         f"{slot.label} contains the component separator {component!r}",
                         value))
                     continue
@@ -123,32 +169,47 @@ class SegmentChecker:
                 if problem is _UNSEEN:
                     problem = slot.check(value)
                 if problem is not None:
-                    out.append(ElementProblem(problem[0], i + 1, 0, 0, problem[1], value,
-                                                  problem[2]))
+                    out.append(ElementProblem(problem[0], i, 0, 0, problem[1], value,
+                                              problem[2]))
             elif kind == _COMPOSITE:
-                self._composite(slot, value, i + 1, 0, component, out)
+                self._composite(slot, value, i, 0, component, out)
             elif kind == _NOT_USED:
-                out.append(ElementProblem(NOT_USED_PRESENT, i + 1, 0, 0,
+                out.append(ElementProblem(NOT_USED_PRESENT, i, 0, 0,
                                           f"{slot.label} is not used in this guide and must "
                                           "not be sent", value))
             else:
-                self._repeating(slot, value, i + 1, seg.delimiters, out)
+                self._repeating(slot, value, i, seg.delimiters, out)
+        if shape[1]:
+            out += shape[1]
+        formats = self.formats
+        if formats is not None and len(elements) >= formats[1]:
+            self._period(elements, formats, out)
+        return out
+
+    def _shape(self, elements: tuple[str, ...]) -> Shape:
+        """The problems that follow from which elements are present: (those listed before the
+        value problems, those listed after)."""
+        plan = self.plan
+        n = len(elements)
+        head: list[ElementProblem] = []
+        tail: list[ElementProblem] = []
+        if n > len(plan) and any(elements[len(plan):]):
+            head.append(ElementProblem(
+                TOO_MANY_ELEMENTS, len(plan) + 1, 0, 0,
+                f"{self.tag} has {n} elements; the guide defines {len(plan)}"))
         if n and not elements[-1]:
             # X12.6 section 3.7: trailing empty elements are left out, never sent as "*~".
-            out.append(ElementProblem(
+            tail.append(ElementProblem(
                 SEGMENT_HAS_ERRORS, n, 0, 0,
                 f"{self.tag} ends with an element separator before the terminator; empty "
                 "trailing elements must be left out", level="IK3"))
         for i in self.required:
             if i >= n or not elements[i]:
-                out.append(ElementProblem(REQUIRED_MISSING, i + 1, 0, 0,
-                                          f"{self.slots[i].label} is required but missing"))
+                tail.append(ElementProblem(REQUIRED_MISSING, i + 1, 0, 0,
+                                           f"{self.slots[i].label} is required but missing"))
         if self.rules:
-            self._syntax(elements, out)
-        formats = self.formats
-        if formats is not None and n >= formats[1]:
-            self._period(elements, formats, out)
-        return out
+            self._syntax(elements, tail)
+        return tuple(head), tuple(tail)
 
     def _repeating(self, slot: ValueCheck | _Composite, value: str, pos: int,
                    delims: Delimiters, out: list[ElementProblem]) -> None:

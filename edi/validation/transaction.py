@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from edi.validation.balancing import Imbalance, balancer_for
+from edi.validation.balancing import Imbalance, Ref, balancer_for
 from edi.validation.elements import ElementProblem, SegmentChecker, checker_for
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.delimiters import Delimiters
@@ -37,9 +37,16 @@ CLAIM_LOOPS = frozenset({"2300", "2100", "2200D"})
 MEMO_LIMIT = 50_000
 
 #: kind, state after, depth, same child again, max use, opens a loop, the step, problems,
-#: balancing payload
-MemoEntry = tuple[int, int, int, bool, int, bool, Step, list[ElementProblem], tuple | None]
-_LOUD, _QUIET, _BALANCE = 0, 1, 2
+#: balancing payload, balanced loops it ends (innermost first), starts a claim, numbering
+MemoEntry = tuple[int, int, int, bool, int, bool, Step, list[ElementProblem], tuple | None,
+                  tuple[str, ...], bool, object]
+#: Kinds of memo entry. LOUD: a defect, a misplaced segment or an HL: the full path, with the
+#: segment split. QUIET: the walk only. BALANCE: the walk and money to add up. EXTRA: the walk
+#: plus any of balanced loops ending, a claim starting, CLM/LX numbering and money; none of
+#: them needs the segment split unless an equation or a number is wrong.
+_LOUD, _QUIET, _BALANCE, _EXTRA = 0, 1, 2, 3
+#: Numbering of a memo entry: None, _CLAIM_START (a CLM restarts LX at 1), or the LX01 text.
+_CLAIM_START = object()
 Memo = dict[tuple[int, str], MemoEntry]     # (walk state, segment text) -> entry
 _UNLIMITED = 1 << 62
 
@@ -51,6 +58,13 @@ _SEGMENT_MESSAGES = {
 }
 _NUMBERED = frozenset({"HL", "LX", "CLM"})
 
+
+#: Per walk step (machine steps live as long as their machine): step, checker, balance loop,
+#: balanced loops ended, starts a claim, needs attention, state after, depth, same, max use,
+#: opens a loop. Steps of one machine share one balancer kind (the guide's set id).
+StepPlan = tuple[Step, SegmentChecker | None, str | None, tuple[str, ...], bool, bool, int,
+                 int, bool, int, bool]
+_plans: dict[int, StepPlan] = {}
 
 _all_checkers: dict[int, tuple[Machine, list[SegmentChecker]]] = {}
 
@@ -131,7 +145,8 @@ class SetChecker:
                 hit = self._compute((state, piece), seg)
             i += 1
             position += 1
-            kind, after, depth, same, limit, opens, step, problems, payload = hit
+            (kind, after, depth, same, limit, opens, step, problems, payload,
+             _closes, _claim, _number) = hit
             if kind:
                 # Walker.advance, inlined: a quiet step is always placed.
                 if opens:
@@ -158,6 +173,10 @@ class SetChecker:
                         self.position = position
                         for imbalance in found:
                             self._imbalance(imbalance)
+                elif kind == _EXTRA:
+                    self.position = position
+                    walker.state = state
+                    self._extra(hit, seg or (piece, delims, first + i - 1))
                 continue
             self.position = position
             walker.state = state
@@ -167,6 +186,23 @@ class SetChecker:
         self.position = position
         walker.state = state
         return i
+
+    def _extra(self, hit: MemoEntry, ref: Ref) -> None:
+        """What a placed, defect-free segment brings besides the walk, in :meth:`_loud`'s
+        order: balanced loops ending, a claim starting, CLM/LX numbering, money."""
+        step, payload, closes, claim, number = hit[6], hit[8], hit[9], hit[10], hit[11]
+        if closes:
+            self._close(closes)
+        if claim:
+            self.claims += 1
+        if number is not None:
+            if number is _CLAIM_START:
+                self.lx_next = 1
+            elif self.lx_checked and self.lx_next:
+                self._lx(step, number, ref)
+        if payload is not None:
+            for imbalance in self.balancer.apply(payload, ref):
+                self._imbalance(imbalance)
 
     def _loud(self, step: Step, problems: list[ElementProblem], payload: tuple | None,
               seg: Segment, used: int, before: int) -> None:
@@ -205,21 +241,52 @@ class SetChecker:
 
     def _compute(self, key: tuple[int, str], seg: Segment) -> MemoEntry:
         step = self.walker.step_for(seg)
-        problems = self._problems(step, seg)
-        payload = self._payload(step, seg)
-        # A quiet step needs no more than the walk: no defect, no loop ending that the
-        # balancer listens to, no claim starting, no numbering; a balance step adds money too.
-        loud = (step.attention or problems or seg.tag in _NUMBERED
-                or self.balance_loops.intersection(step.closed_ids)
-                or (step.opened is not None and step.opened.id in CLAIM_LOOPS))
-        kind = _LOUD if loud else (_QUIET if payload is None else _BALANCE)
+        plan = _plans.get(id(step))
+        if plan is None or plan[0] is not step:
+            plan = self._plan(step)
+        _, checker, balance_loop, closes, claim, attention, state, depth, same, limit, opens = plan
+        tag = seg.tag
+        problems = checker.check(seg) if checker is not None else []
+        if problems and self.accepted_label and tag == "ST":
+            problems = [p for p in problems if p.element != 3 or p.code != "7"]
+        payload = None if balance_loop is None else self.balancer.prepare(seg, balance_loop)
+        number: object = None
+        if tag == "CLM":
+            number = _CLAIM_START
+        elif tag == "LX":
+            number = seg.get(1)
+        # A quiet step needs no more than the walk; the others, see _LOUD and _EXTRA. HL
+        # numbering keeps the segment (its chain of parents), so an HL is always loud.
+        if attention or problems or tag == "HL":
+            kind = _LOUD
+        elif closes or claim or number is not None:
+            kind = _EXTRA
+        else:
+            kind = _QUIET if payload is None else _BALANCE
         memo = self.memo
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
-        limit = step.limit if step.limit is not None else _UNLIMITED
-        hit = memo[key] = (kind, step.state, step.depth, step.same, limit,
-                           step.opened is not None, step, problems, payload)
+        hit = memo[key] = (kind, state, depth, same, limit, opens, step, problems, payload,
+                           closes, claim, number)
         return hit
+
+    def _plan(self, step: Step) -> StepPlan:
+        """What a step implies whatever the segment's values: its checker, the loop whose
+        money it may carry, the balanced loops it ends, whether it starts a claim."""
+        placed = step.segment is not None
+        checker = self.checkers[step.seg_index] if placed else None
+        balance_loop = None
+        if placed and step.error != OUT_OF_SEQUENCE:
+            loop_id = step.loops[-1].id
+            if (step.segment.id, loop_id) in self.balance_tags:
+                balance_loop = loop_id
+        closes = tuple(lp for lp in step.closed_ids if lp in self.balance_loops)
+        claim = step.opened is not None and step.opened.id in CLAIM_LOOPS
+        limit = step.limit if step.limit is not None else _UNLIMITED
+        plan = _plans[id(step)] = (step, checker, balance_loop, closes, claim,
+                                   bool(step.attention), step.state, step.depth, step.same,
+                                   limit, step.opened is not None)
+        return plan
 
     def finish(self) -> None:
         """The set has ended (after SE, or without one): close what is open, total up."""
@@ -309,13 +376,17 @@ class SetChecker:
         elif tag == "CLM":
             self.lx_next = 1
         elif self.lx_checked and self.lx_next:
-            # 837 LX01 numbers the service lines of a claim 1, 2, 3... (X222A1 loop 2400).
-            expected = str(self.lx_next)
-            if seg.get(1) != expected:
-                self._error(IK3, "8", self._path(step, seg, 1),
-                            f"LX01 service line number {seg.get(1)!r} is out of sequence; "
-                            f"expected {expected}")
-            self.lx_next += 1
+            self._lx(step, seg.get(1), seg)
+
+    def _lx(self, step: Step, number: str, ref: Ref) -> None:
+        # 837 LX01 numbers the service lines of a claim 1, 2, 3... (X222A1 loop 2400).
+        expected = str(self.lx_next)
+        if number != expected:
+            seg = ref if isinstance(ref, Segment) else segment_of(*ref)
+            self._error(IK3, "8", self._path(step, seg, 1),
+                        f"LX01 service line number {number!r} is out of sequence; "
+                        f"expected {expected}")
+        self.lx_next += 1
 
     def _hl(self, step: Step, seg: Segment) -> None:
         # HL01 numbers the levels 1, 2, 3... in order; HL02 names an earlier level on the
