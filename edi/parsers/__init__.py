@@ -2,7 +2,10 @@
 
 Each module names its values after the TR3 (``read_835`` gives ``RemittanceFile`` ->
 ``Remittance`` -> ``ClaimPayment`` -> ``ServicePayment``); the values of one module are
-imported from that module, the readers and their top-level results from here.
+imported from that module, the readers and their top-level results from here. The larger
+readers keep their values in a module of their own (``remit835_values``, ``claim837_values``)
+and their loop reading in others; ``remit835`` and ``claim837`` re-export every value, so
+import from those.
 """
 
 from edi.parsers.ack999 import Acknowledgment999, read_999
