@@ -36,6 +36,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def _sqlite_autocommit_driver(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # pysqlite opens and commits transactions on its own, around SAVEPOINT too, so a
+    # rolled-back unit of work could keep rows written inside a savepoint. Turn its
+    # handling off and let SQLAlchemy say BEGIN (the SQLAlchemy pysqlite docs' recipe).
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    connection.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str, **kwargs: object) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys on and WAL journaling.
 
@@ -48,6 +59,8 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_autocommit_driver)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 

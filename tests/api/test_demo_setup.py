@@ -20,6 +20,11 @@ def test_demo_sets_up_a_working_practice(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv("CLAIMHOUSE_BROKER_URL", raising=False)
     monkeypatch.setenv("CLAIMHOUSE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("CLAIMHOUSE_LOG_LEVEL", "WARNING")
+    # The demo sets these for the server it starts; undo that after the test.
+    for name in ("CLAIMHOUSE_SUBMITTER_NAME", "CLAIMHOUSE_SUBMITTER_PHONE",
+                 "CLAIMHOUSE_SUBMITTER_EMAIL"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     assert main(["demo", "--no-serve"]) == 0
     out = capsys.readouterr().out
     assert "16 claims added" in out

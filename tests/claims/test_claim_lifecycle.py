@@ -102,8 +102,8 @@ def test_table_refuses(start, event) -> None:
 
 
 @pytest.fixture
-def session():  # type: ignore[no-untyped-def]
-    engine = sqlite_engine()
+def session(tmp_path):  # type: ignore[no-untyped-def]
+    engine = sqlite_engine(tmp_path)
     with make_session_factory(engine)() as s:
         yield s
     engine.dispose()

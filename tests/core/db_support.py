@@ -20,7 +20,6 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
 
 import claims.db.tables  # noqa: F401  (registers the tables)
 import clearinghouse.tables  # noqa: F401  (the API applies uploaded files through them)
@@ -48,8 +47,11 @@ def require_postgres() -> None:
     root.require_service("PostgreSQL", parsed.hostname or "127.0.0.1", parsed.port or 5432)
 
 
-def sqlite_engine() -> Engine:
-    engine = make_engine("sqlite://", poolclass=StaticPool)
+def sqlite_engine(directory: Path) -> Engine:
+    # A file, not ":memory:" on one shared connection: sessions that run side by side (a
+    # request and the audit entry it commits on its own) need connections of their own, as
+    # they have in production.
+    engine = make_engine(f"sqlite:///{directory / 'test.db'}")
     Base.metadata.create_all(engine, tables=_tables())
     return engine
 
@@ -116,7 +118,7 @@ def _postgres_tables() -> Iterator[Engine]:
 def db_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     """A database with every table and no rows."""
     if request.param == "sqlite":
-        engine = sqlite_engine()
+        engine = sqlite_engine(request.getfixturevalue("tmp_path"))
         yield engine
         engine.dispose()
         return
