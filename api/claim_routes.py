@@ -38,14 +38,14 @@ def _json(model: BaseModel) -> Response:
 
 
 def detail_out(session: DbSession, claim_id: int, user: Principal) -> ClaimDetailOut:
-    # The JSON names the patient, payer and providers by id: no need to load their rows.
-    detail = service.get_claim(session, claim_id, with_parties=False)
+    view = service.claim_view(session, claim_id)
     audit.record(session, user.actor, Action.READ, "claim", claim_id,
-                 patient_id=detail.claim.patient_id)
+                 patient_id=view.claim.patient_id)
     return ClaimDetailOut.model_validate({
-        "claim": detail.claim, "allowed_events": allowed_events(detail.claim.status),
-        "history": detail.history, "acknowledgments": detail.acknowledgments,
-        "submissions": detail.submissions}, from_attributes=True)
+        "claim": {**view.claim._mapping, "lines": view.lines},
+        "allowed_events": allowed_events(view.claim.status), "history": view.history,
+        "acknowledgments": view.acknowledgments, "submissions": view.submissions},
+        from_attributes=True)
 
 
 @router.get("", response_model=ClaimPageOut, summary="List claims (one page, newest first)")
