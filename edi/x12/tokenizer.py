@@ -113,22 +113,21 @@ class Tokenizer:
             # segment read with these delimiters; the next interchange may have others.
             at = _find_iea(buffer, delims)
             end = buffer.find(term, at) if at >= 0 else -1
-            if end >= 0:
-                pieces = buffer[:end].split(term)
-                rest = buffer[end + 1:]
+            if end < 0:
+                end = buffer.rfind(term)
+                final_end = False
             else:
-                pieces = buffer.split(term)
-                rest = pieces.pop()
-            if pieces:
-                ws, eol = _WS, _EOL
-                # Line breaks and indentation between segments are not data; spaces before a
-                # terminator are (an element ending in blanks), so they are kept.
-                runs.append(PieceRun(delims, [p.lstrip(ws).rstrip(eol) for p in pieces],
-                                     self._position + 1))
+                final_end = True
+            if end >= 0:
+                pieces = _pieces(buffer[:end], term)
+                rest = buffer[end + 1:]
+                runs.append(PieceRun(delims, pieces, self._position + 1))
                 self._position += len(pieces)
+            else:
+                rest = buffer
             self._offset += len(buffer) - len(rest)
             self._buffer = rest
-            if end < 0:
+            if not final_end:
                 return
             self.delimiters = None
 
@@ -144,6 +143,32 @@ class PieceRun(NamedTuple):
     delimiters: Delimiters
     pieces: list[str]
     first: int
+
+
+def _pieces(body: str, term: str) -> list[str]:
+    """``body`` (text up to a terminator) split into segment texts.
+
+    Line breaks and indentation between segments are not data; spaces before a terminator are
+    (an element ending in blanks), so they are kept. Most files have nothing between segments
+    or exactly one line feed after each terminator: those are split with one call and nothing
+    left to strip; anything else is stripped piece by piece.
+    """
+    body = body.lstrip(_WS)
+    # Single-character scans are cheap (memchr); each multi-character one costs about as much
+    # as the split, so they are kept to one per path.
+    if term not in _WS and "\r" not in body and "\t" not in body:
+        newlines = body.count("\n")
+        if not newlines:
+            if term + " " not in body:
+                return body.split(term)
+        elif newlines == body.count(term):
+            # As many line feeds as terminators: when every terminator is followed by one,
+            # the split on both yields one piece per terminator.
+            pieces = body.split(term + "\n")
+            if len(pieces) == newlines + 1 and "\n " not in body:
+                return pieces
+    ws, eol = _WS, _EOL
+    return [p.lstrip(ws).rstrip(eol) for p in body.split(term)]
 
 
 def _find_iea(buffer: str, delims: Delimiters) -> int:

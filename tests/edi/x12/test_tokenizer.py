@@ -111,3 +111,47 @@ def test_iea_inside_data_does_not_end_the_interchange():
     text = ONE.replace("SV1*HC:99213*40~", "NTE*ADD*IEA*IEA~SV1*HC:99213*40~")
     segs = parse_segments(text + TWO)
     assert tags(segs).count("IEA") == 2 and tags(segs)[3] == "NTE"
+
+
+# Layouts between segments: the one-call splits (nothing, or one line feed after each
+# terminator) and every mix that must fall back to stripping piece by piece.
+LAYOUTS = [
+    ("~", "plain"),
+    ("~\n", "one line feed"),
+    ("~\r\n", "CR LF"),
+    ("~\n  ", "indented"),
+    ("~ ", "space after"),
+    ("~\t", "tab after"),
+    ("~\n\n", "blank lines"),
+]
+
+
+def _reference(text: str) -> list[str]:
+    """Segment texts the slow, obvious way: split on the terminator, strip each."""
+    body = text.rstrip("\r\n\t ")
+    return [p.lstrip("\r\n\t ").rstrip("\r\n") for p in body[:-1].split("~")]
+
+
+@pytest.mark.parametrize("layout", [lay for lay, _ in LAYOUTS], ids=[n for _, n in LAYOUTS])
+@pytest.mark.parametrize("size", [1, 7, 64, 10_000])
+def test_layouts_between_segments_give_the_same_pieces(layout, size):
+    text = ONE.replace("~", layout)
+    tok = Tokenizer()
+    runs = []
+    for at in range(0, len(text), size):
+        runs += tok.feed_pieces(text[at:at + size])
+    runs += tok.close_pieces()
+    assert [p for run in runs for p in run.pieces] == _reference(text)
+    assert [run.first for run in runs][0] == 1
+
+
+@pytest.mark.parametrize("odd", [
+    "SV1*HC:99213*40~~\nSE",            # an empty segment, then a line feed
+    "SV1*HC:99213*40\n~\nSE",           # a line feed before a terminator
+    "SV1*HC:99213*40~\n~\nSE",          # an empty segment between line feeds
+    "SV1*HC:99213*40 ~\nSE",            # a blank before the terminator is data
+])
+def test_mixed_layouts_fall_back_to_stripping(odd):
+    text = ONE.replace("~", "~\n").replace("SV1*HC:99213*40~\nSE", odd)
+    pieces = [p for run in Tokenizer().feed_pieces(text) for p in run.pieces]
+    assert pieces == _reference(text)
