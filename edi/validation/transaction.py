@@ -99,7 +99,9 @@ class SetChecker:
         self.claims = 0
         self.hl_next = 1
         self.hl_chain: list[tuple[str, str]] = []         # (HL01, HL04) of open levels
-        self.hl_pending: tuple[str, X12Path] | None = None  # an HL04=1 awaiting its child
+        # An HL04=1 awaiting its child: HL01, then where it was (step, segment, position in
+        # the set, loop counts), from which its path is named only if the child never comes.
+        self.hl_pending: tuple[str, Step, Segment, int, tuple[int, ...]] | None = None
         self.lx_next = 0
 
     # -- the hot path ------------------------------------------------------------------------
@@ -401,7 +403,7 @@ class SetChecker:
         pending = self.hl_pending
         if pending is not None and parent != pending[0]:
             # A warning: TR3 samples (271 rejections) promise children they never send.
-            self.report(Defect(Severity.WARNING, IK3, "8", pending[1],
+            self.report(Defect(Severity.WARNING, IK3, "8", self._pending_path(pending),
                                f"HL04 of level {pending[0]} says subordinate levels follow, "
                                "but the next level is not one"))
         chain = self.hl_chain
@@ -419,12 +421,19 @@ class SetChecker:
         else:
             chain.clear()
         chain.append((own, child_code))
-        self.hl_pending = (own, self._path(step, seg, 4)) if child_code == "1" else None
+        self.hl_pending = ((own, step, seg, self.position, tuple(self.walker.counts))
+                           if child_code == "1" else None)
+
+    def _pending_path(self, pending: tuple[str, Step, Segment, int, tuple[int, ...]]) -> X12Path:
+        _, step, seg, position, counts = pending
+        return X12Path(loop=self.walker.loop_path(step, counts), segment=seg.tag,
+                       segment_position=position, element=4, transaction=self.control,
+                       file_position=seg.position)
 
     def _hl_end(self) -> None:
         if self.hl_pending is not None:
-            own, path = self.hl_pending
-            self.hl_pending = None
-            self.report(Defect(Severity.WARNING, IK3, "8", path,
+            pending, self.hl_pending = self.hl_pending, None
+            own = pending[0]
+            self.report(Defect(Severity.WARNING, IK3, "8", self._pending_path(pending),
                                f"HL04 of level {own} says subordinate levels follow, but the "
                                "set ends without one"))

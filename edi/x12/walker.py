@@ -132,10 +132,14 @@ class Walker:
         self.state = step.state
         return used
 
-    def loop_path(self, step: Step) -> str:
-        """``2000A/2000B/2300[4]``: open loops below the ST loop, repeat number when > 1."""
+    def loop_path(self, step: Step, counts: list[int] | tuple[int, ...] | None = None) -> str:
+        """``2000A/2000B/2300[4]``: open loops below the ST loop, repeat number when > 1.
+
+        ``counts`` is a copy of :attr:`counts` taken when ``step`` was fed, for a path named
+        later (by default the counts now)."""
         parts = []
-        counts = self.counts
+        if counts is None:
+            counts = self.counts
         for depth in range(1, len(step.loops)):
             loop = step.loops[depth]
             n = counts[depth - 1] if depth - 1 < len(counts) else 1
