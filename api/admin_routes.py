@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.deps import DbSession, Principal, require, settings_of
+from api.remittance_posting import posting_rules_for
 from api.schemas import AuditEntryOut, StoredFileCreated, StoredFileOut, UserIn, UserOut, UserPatch
 from clearinghouse import process_stored_file
 from core import archive, audit, users
@@ -116,7 +117,8 @@ def upload_file(file: UploadFile, request: Request, session: DbSession,
         processing = f"already {stored.status}"
     elif settings.tasks_in_process:
         outcome = process_stored_file(request.app.state.session_factory, stored.id,
-                                      archive_dir=settings.archive_dir)
+                                      archive_dir=settings.archive_dir,
+                                      posting_rules=posting_rules_for(request.app))
         processing = f"{outcome.status}: {outcome.summary}" if outcome.summary \
             else outcome.status
         session.refresh(stored)

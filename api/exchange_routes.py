@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from api.deps import DbSession, Principal, require, settings_of
+from api.remittance_posting import posting_rules_for
 from claims.db.tables import Submission, SubmissionClaim
 from clearinghouse import submit_ready_claims, transport_from_settings
 from core import audit
@@ -84,7 +85,8 @@ def _tasks(request: Request) -> Celery:
     if celery is None:
         settings = settings_of(request)
         runtime = Runtime(settings=settings, session_factory=request.app.state.session_factory,
-                          open_transport=lambda: transport_from_settings(settings))
+                          open_transport=lambda: transport_from_settings(settings),
+                          posting_rules=posting_rules_for(request.app))
         celery = request.app.state.celery = create_app(settings, runtime)
     return celery
 

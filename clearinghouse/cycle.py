@@ -24,6 +24,7 @@ from clearinghouse import inbound, outbound
 from clearinghouse.errors import RemoteFileMissing
 from clearinghouse.transports import Transport
 from core.db import session_scope
+from remittance import PostingRules
 
 __all__ = ["PollResult", "poll_mailbox", "process_stored_file", "send_unsent"]
 
@@ -78,6 +79,7 @@ def _never(_exc: BaseException) -> bool:
 def process_stored_file(factory: sessionmaker[Session], file_id: int, *,
                         archive_dir: Path | None = None,
                         is_transient: Callable[[BaseException], bool] = _never,
+                        posting_rules: PostingRules | None = None,
                         ) -> inbound.ProcessOutcome:
     """Apply one stored file; a permanent failure is recorded on the file, not raised.
 
@@ -85,7 +87,8 @@ def process_stored_file(factory: sessionmaker[Session], file_id: int, *,
     """
     try:
         with session_scope(factory) as session:
-            return inbound.process_file(session, file_id, archive_dir=archive_dir)
+            return inbound.process_file(session, file_id, archive_dir=archive_dir,
+                                        posting_rules=posting_rules)
     except Exception as exc:
         if is_transient(exc):
             raise

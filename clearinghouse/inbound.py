@@ -41,7 +41,7 @@ from core.archive import (
 )
 from core.tables import StoredFile
 from edi.x12 import iter_segments
-from remittance import import_era
+from remittance import PostingRules, import_era
 
 __all__ = ["DUPLICATE", "UNHANDLED", "ProcessOutcome", "Received", "process_file",
            "receive_file", "record_failure", "unprocessed_file_ids"]
@@ -98,29 +98,29 @@ def _decode(content: bytes) -> str:
         return content.decode("latin-1")
 
 
-Handler = Callable[[Session, StoredFile, str], str]
+Handler = Callable[[Session, StoredFile, str, PostingRules | None], str]
 
 
-def _ta1(session: Session, stored: StoredFile, text: str) -> str:
+def _ta1(session: Session, stored: StoredFile, text: str, _rules: PostingRules | None) -> str:
     results = [apply_ta1(session, verdict, stored_file_id=stored.id)
                for verdict in read_ta1(text, stored.source_name)]
     return "; ".join(r.summary() for r in results) or "TA1: nothing to apply"
 
 
-def _999(session: Session, stored: StoredFile, text: str) -> str:
+def _999(session: Session, stored: StoredFile, text: str, _rules: PostingRules | None) -> str:
     verdicts = read_999(text, stored.source_name)
     return apply_999(session, verdicts, stored_file_id=stored.id).summary()
 
 
-def _277(session: Session, stored: StoredFile, text: str) -> str:
+def _277(session: Session, stored: StoredFile, text: str, _rules: PostingRules | None) -> str:
     verdicts = read_277ca(text, stored.source_name)
     return apply_277ca(session, verdicts, stored_file_id=stored.id).summary()
 
 
-def _835(session: Session, stored: StoredFile, text: str) -> str:
+def _835(session: Session, stored: StoredFile, text: str, rules: PostingRules | None) -> str:
     # Posting is idempotent on payer + TRN02 (remittance.importer), beside our SHA-256 check.
     result = import_era(session, text, source=stored.source_name, file_sha256=stored.sha256,
-                        user="835", stored_file_id=stored.id)
+                        rules=rules, user="835", stored_file_id=stored.id)
     parts = [f"{r.status} {r.payment_amount} from {r.payer} (trace {r.trace_number})"
              for r in result.remittances]
     return "835: " + ("; ".join(parts) or "no remittance in the file")
@@ -155,9 +155,11 @@ def _survey(text: str, source: str) -> tuple[list[tuple[str, str]], list[str]]:
     return interchanges, kinds
 
 
-def process_file(session: Session, file_id: int, *,
-                 archive_dir: Path | None = None) -> ProcessOutcome:
+def process_file(session: Session, file_id: int, *, archive_dir: Path | None = None,
+                 posting_rules: PostingRules | None = None) -> ProcessOutcome:
     """Route and apply one stored inbound file, in the caller's transaction (step 3).
+
+    ``posting_rules`` are the office's rules for 835s (the defaults when None).
 
     Raises on a file that cannot be read (the caller rolls back and calls
     :func:`record_failure`); returns ``skipped`` when the file is already done or another
@@ -182,7 +184,7 @@ def process_file(session: Session, file_id: int, *,
         try:
             if handler is None:
                 raise _NoHandler(kind or "(no transaction set)")
-            summaries.append(handler(session, stored, text))
+            summaries.append(handler(session, stored, text, posting_rules))
         except _NoHandler as missing:
             unhandled.append(missing.kind)
     mark_processed(session, stored)

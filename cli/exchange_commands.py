@@ -27,6 +27,7 @@ from clearinghouse.transports import transport_from_settings
 from core.db import make_engine, make_session_factory, session_scope
 from core.settings import Settings, load_settings
 from core.tables import StoredFile
+from remittance import RemittanceError, load_posting_rules
 
 __all__ = ["register", "worker_argv"]
 
@@ -98,11 +99,13 @@ def _poll(args: argparse.Namespace) -> int:
     try:
         with factory() as session:
             last_id = session.scalar(select(StoredFile.id).order_by(StoredFile.id.desc())) or 0
+        rules = load_posting_rules(settings.posting_rules_path)
         with transport_from_settings(settings) as transport:
             result = cycle.poll_mailbox(factory, transport, archive_dir=settings.archive_dir)
         for file_id in result.pending_file_ids:
-            cycle.process_stored_file(factory, file_id, archive_dir=settings.archive_dir)
-    except ExchangeError as exc:
+            cycle.process_stored_file(factory, file_id, archive_dir=settings.archive_dir,
+                                      posting_rules=rules)
+    except (ExchangeError, RemittanceError) as exc:
         return _fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
         return _missing_tables(exc)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from clearinghouse.transports import Transport, transport_from_settings
 from core.db import make_engine, make_session_factory
 from core.settings import Settings
+from remittance import PostingRules, load_posting_rules
 
 __all__ = ["Runtime", "build_runtime"]
 
@@ -25,6 +26,8 @@ class Runtime:
     session_factory: sessionmaker[Session]
     #: Opens the configured transport; the caller closes it.
     open_transport: Callable[[], Transport]
+    #: The office's 835 posting rules (CLAIMHOUSE_POSTING_RULES_PATH); None: the defaults.
+    posting_rules: PostingRules | None = None
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -33,4 +36,5 @@ def build_runtime(settings: Settings) -> Runtime:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url, pool_pre_ping=True)
     return Runtime(settings=settings, session_factory=make_session_factory(engine),
-                   open_transport=lambda: transport_from_settings(settings))
+                   open_transport=lambda: transport_from_settings(settings),
+                   posting_rules=load_posting_rules(settings.posting_rules_path))

@@ -117,7 +117,8 @@ def register_tasks(app: Celery) -> dict[str, Task]:
         def body(rt: Runtime) -> str:
             outcome = cycle.process_stored_file(rt.session_factory, file_id,
                                                 archive_dir=rt.settings.archive_dir,
-                                                is_transient=_is_transient)
+                                                is_transient=_is_transient,
+                                                posting_rules=rt.posting_rules)
             # Counts and codes only: summaries name claims, which stay out of the logs.
             log.info("stored file %s (%s): %s", file_id, ",".join(outcome.kinds), outcome.status)
             return outcome.status

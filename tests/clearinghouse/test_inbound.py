@@ -86,8 +86,8 @@ def test_a_crash_between_storing_and_processing_is_processed_once_on_restart(
         factory, submitted, monkeypatch):
     got = receive(factory, sample_text("batch_accepted.999"))
 
-    def crash(session, stored, text):
-        inbound._999(session, stored, text)     # effects made, then the crash
+    def crash(session, stored, text, rules):
+        inbound._999(session, stored, text, rules)     # effects made, then the crash
         raise KeyboardInterrupt("power cut")
 
     monkeypatch.setitem(inbound._HANDLERS, "999", crash)
@@ -222,3 +222,24 @@ def test_an_835_is_posted_by_the_remittance_importer(factory):
 
         (remittance,) = session.scalars(select(RemittanceRecord)).all()
         assert remittance.stored_file_id == outcome.file_id
+
+
+def test_the_offices_posting_rules_reach_the_importer(factory, monkeypatch):
+    from remittance import PostingRules
+
+    rules = PostingRules.from_mapping({"rules": [
+        {"group": "CO", "reason": "45", "disposition": "hold"}]})
+    seen = []
+    real = inbound.import_era
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["rules"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(inbound, "import_era", spy)
+    era = (Path(__file__).resolve().parents[2] / "samples" / "remittance" / "era_basic.835")
+    got = receive(factory, era.read_text(), "era.835")
+    with factory() as session:
+        inbound.process_file(session, got.file_id, posting_rules=rules)
+        session.commit()
+    assert seen == [rules]
