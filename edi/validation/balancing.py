@@ -54,6 +54,15 @@ def _seg(ref: Ref) -> Segment:
 
 
 def _amount(text: str) -> Decimal | None:
+    found = _amounts.get(text, _UNREAD)
+    if found is _UNREAD:
+        found = _read_amount(text)
+        if len(_amounts) < _AMOUNTS_KEPT:
+            _amounts[text] = found
+    return found  # type: ignore[return-value]
+
+
+def _read_amount(text: str) -> Decimal | None:
     if not text:
         return None
     try:
@@ -61,6 +70,12 @@ def _amount(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() and "e" not in text.lower() else None
+
+
+#: Amounts read so far (Decimals are immutable; charges and payments repeat across claims).
+_amounts: dict[str, Decimal | None] = {}
+_AMOUNTS_KEPT = 8192
+_UNREAD = object()
 
 
 def _money(value: Decimal) -> str:

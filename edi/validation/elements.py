@@ -61,7 +61,7 @@ def _syntax_rule(note: str) -> tuple[str, tuple[int, ...]] | None:
     return kind, tuple(int(digits[i:i + 2]) for i in range(0, len(digits), 2))
 
 
-_NOT_USED, _SIMPLE, _REPEATING, _COMPOSITE, _PLAIN, _DECIMAL, _INTEGER = range(7)
+_NOT_USED, _SIMPLE, _REPEATING, _COMPOSITE, _PLAIN, _DECIMAL, _INTEGER, _CODE = range(8)
 _UNSEEN = object()
 #: Segments whose date element is written in the form a qualifier names: (qualifier, date).
 _DATE_FORMATS = {"DTP": (2, 3), "DMG": (1, 2)}
@@ -72,11 +72,15 @@ Shape = tuple[tuple[ElementProblem, ...], tuple[ElementProblem, ...]]
 
 
 def _fast_kind(check: ValueCheck) -> int:
-    """_PLAIN for free text, _DECIMAL for R, _INTEGER for Nn, when the element has no code
-    list, form or external list: then a well-formed value is recognised without the verdict
-    cache (names, identifiers and amounts rarely repeat); anything else takes the full check.
-    """
-    if check.codes is not None or check.pattern is not None or check.external is not None:
+    """How a present value is recognised as valid without the verdict cache: _CODE by its
+    code list; with no list, form or external list, _PLAIN free text, _DECIMAL R and _INTEGER
+    Nn by their characters and length (names, identifiers and amounts rarely repeat).
+    Anything not recognised takes the full check, which names the problem."""
+    if check.external is not None:
+        return _SIMPLE
+    if check.codes is not None:
+        return _CODE       # a listed code is valid whatever its type, length or form
+    if check.pattern is not None:
         return _SIMPLE
     if check.kind in ("AN", "ID"):
         return _PLAIN
@@ -110,6 +114,7 @@ class SegmentChecker:
         plan = []
         for slot in self.slots:
             low = high = 0
+            codes: frozenset[str] = frozenset()
             if slot.d.usage is Usage.NOT_USED:
                 kind = _NOT_USED
             elif slot.d.repeat > 1:
@@ -118,9 +123,11 @@ class SegmentChecker:
                 kind = _COMPOSITE
             else:
                 kind = _fast_kind(slot)
-                if kind != _SIMPLE:
+                if kind == _CODE:
+                    codes = frozenset(slot.codes or ())
+                elif kind != _SIMPLE:
                     low, high = slot.min, slot.max
-            plan.append((kind, slot, low, high))
+            plan.append((kind, slot, low, high, codes))
         self.plan = tuple(plan)
         formats = _DATE_FORMATS.get(self.tag)
         self.formats = formats if formats and len(plan) >= formats[1] else None
@@ -137,11 +144,15 @@ class SegmentChecker:
         out = list(shape[0])
         component = seg.delimiters.component
         i = 0
-        for value, (kind, slot, low, high) in zip(elements, self.plan, strict=False):
+        for value, (kind, slot, low, high, codes) in zip(elements, self.plan, strict=False):
             i += 1
             if not value:
                 continue
-            if kind == _PLAIN:
+            if kind == _CODE:
+                if value in codes and component not in value:
+                    continue
+                kind = _SIMPLE
+            elif kind == _PLAIN:
                 if low <= len(value) <= high and component not in value and value.isprintable():
                     continue
                 kind = _SIMPLE
