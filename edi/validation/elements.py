@@ -131,17 +131,18 @@ class SegmentChecker:
         self.plan = tuple(plan)
         formats = _DATE_FORMATS.get(self.tag)
         self.formats = formats if formats and len(plan) >= formats[1] else None
-        self.shapes: dict[tuple[bool, ...], Shape] = {}
+        self.shapes: dict[tuple[bool, ...] | int, Shape] = {}
 
     def check(self, seg: Segment) -> list[ElementProblem]:
         elements = seg.elements
-        present = tuple(map(bool, elements))
+        # The presence pattern; with no empty element it is told by the count alone.
+        present = tuple(map(bool, elements)) if "" in elements else len(elements)
         shape = self.shapes.get(present)
         if shape is None:
             shape = self._shape(elements)
             if len(self.shapes) < _SHAPE_LIMIT:
                 self.shapes[present] = shape
-        out = list(shape[0])
+        out = list(shape[0]) if shape[0] else []
         component = seg.delimiters.component
         i = 0
         for value, (kind, slot, low, high, codes) in zip(elements, self.plan, strict=False):

@@ -132,21 +132,20 @@ class SetChecker:
         walker = self.walker
         counts = walker.counts
         state = walker.state
-        position = self.position
-        end = len(pieces)
-        i = start
-        while i < end:
+        base = self.position - start      # position in the set of pieces[i] is base + i + 1
+        for i in range(start, len(pieces)):
             piece = pieces[i]
             hit = memo_get((state, piece))
-            seg = None
             if hit is None:
                 seg = segment_of(piece, delims, first + i)
                 if seg.tag in stop_tags:
-                    break
+                    self.position = base + i
+                    walker.state = state
+                    return i
                 walker.state = state
                 hit = self._compute((state, piece), seg)
-            i += 1
-            position += 1
+            else:
+                seg = None
             (kind, after, depth, same, limit, opens, step, problems, payload,
              _closes, _claim, _number) = hit
             if kind:
@@ -163,31 +162,31 @@ class SetChecker:
                     used = counts[depth] + 1 if same else 1
                     counts[depth] = used
                 if same and used > limit:
-                    self.position = position
+                    self.position = base + i + 1
                     walker.state = after
-                    self._structure(step, seg or segment_of(piece, delims, first + i - 1),
+                    self._structure(step, seg or segment_of(piece, delims, first + i),
                                     used, state)
                 state = after
                 if kind == _BALANCE:
                     # Only money to add up: the segment stays text unless it must be named.
-                    found = apply(payload, seg or (piece, delims, first + i - 1))
+                    found = apply(payload, seg or (piece, delims, first + i))
                     if found:
-                        self.position = position
+                        self.position = base + i + 1
                         for imbalance in found:
                             self._imbalance(imbalance)
                 elif kind == _EXTRA:
-                    self.position = position
+                    self.position = base + i + 1
                     walker.state = state
-                    self._extra(hit, seg or (piece, delims, first + i - 1))
+                    self._extra(hit, seg or (piece, delims, first + i))
                 continue
-            self.position = position
+            self.position = base + i + 1
             walker.state = state
-            seg = seg or segment_of(piece, delims, first + i - 1)
+            seg = seg or segment_of(piece, delims, first + i)
             self._loud(step, problems, payload, seg, walker.advance(step), state)
             state = walker.state
-        self.position = position
+        self.position = base + len(pieces)
         walker.state = state
-        return i
+        return len(pieces)
 
     def _extra(self, hit: MemoEntry, ref: Ref) -> None:
         """What a placed, defect-free segment brings besides the walk, in :meth:`_loud`'s
@@ -242,12 +241,15 @@ class SetChecker:
         return self.balancer.prepare(seg, loop_id)
 
     def _compute(self, key: tuple[int, str], seg: Segment) -> MemoEntry:
-        step = self.walker.step_for(seg)
+        tag = seg.tag
+        machine = self.walker.machine
+        # Walker.step_for, inlined
+        step = machine.step(key[0], tag, machine.qualifier_values(seg)
+                            if tag in machine.qualifier_positions else ())
         plan = _plans.get(id(step))
         if plan is None or plan[0] is not step:
             plan = self._plan(step)
         _, checker, balance_loop, closes, claim, attention, state, depth, same, limit, opens = plan
-        tag = seg.tag
         problems = checker.check(seg) if checker is not None else []
         if problems and self.accepted_label and tag == "ST":
             problems = [p for p in problems if p.element != 3 or p.code != "7"]
