@@ -195,3 +195,56 @@ def test_keyset_pages_and_filters(session) -> None:
         service.list_claims(session, ClaimQuery(queue="nope"))
     counts = dict((q.name, n) for q, n in service.queue_counts(session))
     assert counts["to_fix"] == 7 and counts["rejections"] == 0
+
+
+def test_claim_view_shows_what_get_claim_loads(session) -> None:
+    batch, (_, second, _) = _submitted_batch(session, 3)
+    ack, _ = archive.store_file(session, b"ISA...999 view", direction="in",
+                                source_name="b.999", kind="999")
+    apply_transition(session, second, ClaimEvent.ACK_REJECTED, actor="999",
+                     reason="IK5 R", stored_file_id=ack.id)
+    session.add(Acknowledgment(stored_file_id=ack.id, kind="999", submission_id=batch.id,
+                               claim_id=second.id, verdict="rejected", codes="IK5*R*5",
+                               message="IK5 R"))
+    session.flush()
+    detail, view = service.get_claim(session, second.id), service.claim_view(session, second.id)
+    record = detail.claim
+    assert (view.claim.id, view.claim.patient_control_number, view.claim.status,
+            view.claim.patient_id, view.claim.total_charge, view.claim.document) == (
+        record.id, record.patient_control_number, record.status, record.patient_id,
+        record.total_charge, record.document)
+    assert [(ln.id, ln.line_number, ln.charge) for ln in view.lines] == [
+        (ln.id, ln.line_number, ln.charge) for ln in record.lines]
+    assert [(h.id, h.event, h.to_status) for h in view.history] == [
+        (h.id, h.event, h.to_status) for h in detail.history]
+    assert [a.verdict for a in view.acknowledgments] == ["rejected"]
+    assert [s.id for s in view.submissions] == [batch.id]
+    with pytest.raises(NotFound):
+        service.claim_view(session, 999_999)
+
+
+def test_claim_view_sees_changes_not_yet_flushed(session) -> None:
+    record = service.create_claim(session, claim_doc("V-1"), actor="kim")
+    session.flush()
+    record.status_reason = "checked by phone"      # pending in the session, not flushed
+    assert service.claim_view(session, record.id).claim.status_reason == "checked by phone"
+
+
+def test_list_filters_combine_and_each_shape_is_cached(session) -> None:
+    ids = [service.create_claim(session, claim_doc(f"F-{i}", payer_id="PF" if i % 2 else None),
+                                actor="kim").id for i in range(6)]
+    payer = session.scalar(select(Payer).where(Payer.payer_id == "PF"))
+    query = ClaimQuery(queue="to_fix", payer_id=payer.id, before_id=ids[-1], limit=1)
+    first = service.list_claims(session, query)
+    assert [c.id for c in first.items] == [ids[3]] and first.next_before_id == ids[3]
+    rest = service.list_claims(session, ClaimQuery(queue="to_fix", payer_id=payer.id,
+                                                   before_id=first.next_before_id, limit=1))
+    assert [c.id for c in rest.items] == [ids[1]] and rest.next_before_id is None
+    assert service.list_claims(session, ClaimQuery(status="draft", limit=200)).items[0].id == (
+        ids[-1])
+    assert service.list_claims(session, ClaimQuery(queue="done", payer_id=payer.id)).items == ()
+    # One statement per set of filters, not per request: the SQL compile cache stays warm.
+    shapes = dict(service._LIST_STATEMENTS)
+    service.list_claims(session, ClaimQuery(queue="denials", payer_id=payer.id + 1,
+                                            before_id=5, limit=9))
+    assert service._LIST_STATEMENTS == shapes
