@@ -40,10 +40,11 @@ MEMO_LIMIT = 50_000
 #: balancing payload, balanced loops it ends (innermost first), starts a claim, numbering
 MemoEntry = tuple[int, int, int, bool, int, bool, Step, list[ElementProblem], tuple | None,
                   tuple[str, ...], bool, object]
-#: Kinds of memo entry. LOUD: a defect, a misplaced segment or an HL: the full path, with the
-#: segment split. QUIET: the walk only. BALANCE: the walk and money to add up. EXTRA: the walk
-#: plus any of balanced loops ending, a claim starting, CLM/LX numbering and money; none of
-#: them needs the segment split unless an equation or a number is wrong.
+#: Kinds of memo entry. LOUD: a defect, a misplaced segment or an HL: the full path (_loud),
+#: with the segment split. QUIET: the walk only. BALANCE: the walk and money to add up.
+#: EXTRA: the walk plus any of balanced loops ending, a claim starting, CLM/LX numbering and
+#: money, done in feed_pieces in _loud's order; none of them needs the segment split unless
+#: an equation or a number is wrong.
 _LOUD, _QUIET, _BALANCE, _EXTRA = 0, 1, 2, 3
 #: Numbering of a memo entry: None, _CLAIM_START (a CLM restarts LX at 1), or the LX01 text.
 _CLAIM_START = object()
@@ -129,6 +130,7 @@ class SetChecker:
         """
         memo_get = self.memo.get
         apply = self.balancer.apply
+        loop_end = self.balancer.loop_end
         walker = self.walker
         counts = walker.counts
         state = walker.state
@@ -147,7 +149,7 @@ class SetChecker:
             else:
                 seg = None
             (kind, after, depth, same, limit, opens, step, problems, payload,
-             _closes, _claim, _number) = hit
+             closes, claim, number) = hit
             if kind:
                 # Walker.advance, inlined: a quiet step is always placed.
                 if opens:
@@ -175,9 +177,27 @@ class SetChecker:
                         for imbalance in found:
                             self._imbalance(imbalance)
                 elif kind == _EXTRA:
+                    # In _loud's order: balanced loops ending, a claim, numbering, money.
                     self.position = base + i + 1
                     walker.state = state
-                    self._extra(hit, seg or (piece, delims, first + i))
+                    ref = seg or (piece, delims, first + i)
+                    for loop_id in closes:          # innermost first
+                        found = loop_end(loop_id)
+                        if found:
+                            for imbalance in found:
+                                self._imbalance(imbalance)
+                    if claim:
+                        self.claims += 1
+                    if number is not None:
+                        if number is _CLAIM_START:
+                            self.lx_next = 1
+                        elif self.lx_checked and self.lx_next:
+                            self._lx(step, number, ref)
+                    if payload is not None:
+                        found = apply(payload, ref)
+                        if found:
+                            for imbalance in found:
+                                self._imbalance(imbalance)
                 continue
             self.position = base + i + 1
             walker.state = state
@@ -187,23 +207,6 @@ class SetChecker:
         self.position = base + len(pieces)
         walker.state = state
         return len(pieces)
-
-    def _extra(self, hit: MemoEntry, ref: Ref) -> None:
-        """What a placed, defect-free segment brings besides the walk, in :meth:`_loud`'s
-        order: balanced loops ending, a claim starting, CLM/LX numbering, money."""
-        step, payload, closes, claim, number = hit[6], hit[8], hit[9], hit[10], hit[11]
-        if closes:
-            self._close(closes)
-        if claim:
-            self.claims += 1
-        if number is not None:
-            if number is _CLAIM_START:
-                self.lx_next = 1
-            elif self.lx_checked and self.lx_next:
-                self._lx(step, number, ref)
-        if payload is not None:
-            for imbalance in self.balancer.apply(payload, ref):
-                self._imbalance(imbalance)
 
     def _loud(self, step: Step, problems: list[ElementProblem], payload: tuple | None,
               seg: Segment, used: int, before: int) -> None:
