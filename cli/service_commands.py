@@ -8,28 +8,34 @@ import string: the command line and the web app are independent entry points.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import os
 import secrets
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
 
 import migrations
 from claims.codesets import load_code_sets
-from claims.db.samples import load_practice
+from claims.db.samples import load_practice, practice_day
 from claims.db.service import create_claim
 from claims.json_fields import ClaimInputError
 from claims.scrubber import scrub
-from core import users
+from core import archive, users
 from core.db import make_engine, make_session_factory, session_scope
 from core.errors import Conflict
 from core.log_config import configure_logging
 from core.roles import Role
 from core.settings import Settings, load_settings
 from core.tables import User
+from edi.x12.segment import Segment
+from edi.x12.tokenizer import parse_segments
+from edi.x12.writer import serialize
+from remittance import ImportResult, import_era, load_posting_rules
 
 __all__ = ["register"]
 
@@ -138,6 +144,7 @@ def _users_list(args: argparse.Namespace) -> int:
     return 0
 
 
+ACTOR = "sample-practice"
 _DEMO_USERS = (("admin", Role.ADMIN, "Demo Administrator"),
                ("biller", Role.BILLER, "Demo Biller"),
                ("poster", Role.POSTER, "Demo Payment Poster"),
@@ -178,6 +185,72 @@ def _demo_claims(session, scrubber) -> tuple[int, list[str]]:  # type: ignore[no
     return loaded, skipped
 
 
+def _shift(value: str, days: dt.timedelta, fmt: str) -> str:
+    if not value:
+        return value
+    return (dt.datetime.strptime(value, fmt).date() + days).strftime(fmt)
+
+
+def _redated(text: str, source: str, day: dt.date) -> str:
+    """The sample ERA as if produced on ``day``: every date moves by the distance between its
+    GS04 and ``day`` (ISA09, GS04, BPR16 and each DTM02), so its service dates meet the sample
+    claims, which are dated relative to the day the practice was loaded."""
+    segments = parse_segments(text, source)
+    gs = next(seg for seg in segments if seg.tag == "GS")
+    days = day - dt.datetime.strptime(gs.get(4), "%Y%m%d").date()
+    where = {"ISA": (9, "%y%m%d"), "GS": (4, "%Y%m%d"), "BPR": (16, "%Y%m%d"),
+             "DTM": (2, "%Y%m%d")}
+    out: list[Segment] = []
+    for seg in segments:
+        if seg.tag in where:
+            n, fmt = where[seg.tag]
+            elements = list(seg.elements)
+            if len(elements) >= n:
+                elements[n - 1] = _shift(elements[n - 1], days, fmt)
+            seg = seg._replace(elements=tuple(elements))
+        out.append(seg)
+    return serialize(out, line_breaks=True)
+
+
+def _demo_remittances(session, settings: Settings, day: dt.date  # type: ignore[no-untyped-def]
+                      ) -> tuple[list[ImportResult], int]:
+    """Posts the sample ERAs (samples/practice/era_*.835) through the importer, as an office
+    posts an upload: stored by SHA-256 first, then imported once. Returns what was imported
+    now and how many files were imported by an earlier run."""
+    rules = load_posting_rules(settings.posting_rules_path)
+    imported, before = [], 0
+    for path in sorted((_SAMPLES / "practice").glob("era_*.835")):
+        content = _redated(path.read_text(encoding="ascii"), path.name, day).encode("ascii")
+        stored, _ = archive.store_file(
+            session, content, direction=archive.Direction.IN, kind="835",
+            source_name=f"sample-practice:{path.name}", archive_dir=settings.archive_dir)
+        claimed = archive.claim_for_processing(session, stored.id)
+        if claimed is None:
+            before += 1
+            continue
+        imported.append(import_era(session, content.decode("ascii"), source=stored.source_name,
+                                   file_sha256=stored.sha256, rules=rules, user=ACTOR,
+                                   stored_file_id=stored.id))
+        archive.mark_processed(session, claimed)
+    return imported, before
+
+
+def _remittance_line(imported: list[ImportResult], before: int) -> str:
+    summaries = [r for result in imported for r in result.remittances]
+    new = [r for r in summaries if r.status != "duplicate"]
+    if not new:
+        return (f"Sample remittances: nothing new to post ({before + len(imported)} ERA file(s) "
+                "imported before)")
+    paid = sum((r.posted_amount for r in new), Decimal("0"))
+    counts = {name: sum(r.count(name) for r in new)
+              for name in ("posted", "held", "unmatched")}
+    held = sum(1 for r in new if r.status == "held")
+    return (f"Sample remittances: {len(new)} ERA(s) imported, {held} held for review; "
+            f"{counts['posted']} claim payment(s) posted for ${paid:,.2f}, "
+            f"{counts['held']} held, {counts['unmatched']} unmatched; "
+            f"{sum(r.denials for r in new)} denial(s) on the queue")
+
+
 def _demo(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level)
@@ -199,6 +272,8 @@ def _demo(args: argparse.Namespace) -> int:
         practice = json.loads((_SAMPLES / "practice" / "practice.json").read_text())
         summary = load_practice(session, practice, scrubber=lambda c: scrub(c, code_sets))
         extra, skipped = _demo_claims(session, lambda c: scrub(c, code_sets))
+        imported, before = _demo_remittances(
+            session, settings, practice_day(session, practice) or dt.date.today())
     print(f"Database: {url}")
     print(f"Sample practice: {summary.patients} patients, {summary.payers} payers, "
           f"{summary.providers} providers, {summary.claims} claims added "
@@ -206,6 +281,7 @@ def _demo(args: argparse.Namespace) -> int:
           "samples/claims")
     for line in skipped:
         print(f"  not loaded: {line}")
+    print(_remittance_line(imported, before))
     print("Demo users (passwords are new on every run):")
     for username, role, password in credentials:
         print(f"  {username:11} {role:11} {password}")

@@ -6,6 +6,10 @@ steps that bring each claim to its state ("scrub", "ready", "submit", then lifec
 as "payer_rejected: <reason>" or "line 3 rejected: <reason>"). Service dates are given as days
 before the load date, so the sample stays inside timely filing whenever it is loaded. Loading
 twice adds nothing: records are matched by payer id, NPI, account number and CLM01.
+
+The sample remittances (samples/practice/era_*.835) are dated as if produced on the load date:
+:func:`practice_day` tells that date back from the stored claims, so a practice loaded last
+month gets remittances whose service dates match the claims it holds.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from claims.db.tables import ClaimRecord, Patient, Payer, Provider, Submission, 
 from claims.lifecycle import ClaimEvent, LineEvent, apply_line_transition, apply_transition
 from core.tables import utcnow
 
-__all__ = ["LoadSummary", "load_practice"]
+__all__ = ["LoadSummary", "load_practice", "practice_day"]
 
 ACTOR = "sample-practice"
 
@@ -148,3 +152,14 @@ def load_practice(session: Session, data: Mapping[str, Any], *, scrubber: Any,
         counts["claims"] += 1
     return LoadSummary(counts["payers"], counts["providers"], counts["patients"],
                        counts["claims"], counts["skipped"])
+
+
+def practice_day(session: Session, data: Mapping[str, Any]) -> dt.date | None:
+    """The day the sample practice was loaded, told by its stored claims: a claim's service
+    date plus its ``days_ago``. ``None`` when no sample claim is stored."""
+    for item in data["claims"]:
+        served = session.scalar(select(ClaimRecord.service_date_from).where(
+            ClaimRecord.patient_control_number == item["pcn"]))
+        if served is not None:
+            return served + dt.timedelta(days=int(item["days_ago"]))
+    return None
