@@ -14,7 +14,12 @@ from fastapi.testclient import TestClient
 
 from api import create_app
 from cli.main import main
+from cli.service_commands import _redated
 from core.settings import load_settings
+from edi.parsers.remit835 import read_835
+from edi.validation import validate
+
+PRACTICE = Path(__file__).resolve().parents[2] / "samples" / "practice"
 
 
 def test_demo_sets_up_a_working_practice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -122,3 +127,24 @@ def _check_remittance_screens(client: TestClient, passwords: dict[str, str]) -> 
                                             "RFM26-0020", "RFM26-0022")} == {
         "RFM26-0007": "payer_accepted", "RFM26-0017": "paid", "RFM26-0019": "denied",
         "RFM26-0020": "partly_paid", "RFM26-0022": "denied"}
+
+
+@pytest.mark.parametrize("name", ["era_medicare.835", "era_blueshield.835"])
+def test_sample_era_redated_to_the_practice_day(name: str) -> None:
+    text = (PRACTICE / name).read_text()
+    day = dt.date(2027, 2, 14)
+    moved = _redated(text, name, day)
+    report = validate((moved,), name)
+    assert not [str(d) for d in report.defects if d.is_error]
+    before, after = read_835(text, name).remittances[0], read_835(moved, name).remittances[0]
+    assert before.payment.date is not None and before.production_date is not None
+    shift = day - before.payment.date          # GS04 and BPR16 are the same day
+    assert after.payment.date == day
+    assert after.production_date == before.production_date + shift
+    assert [s.service_date for c in after.claims for s in c.services] == [
+        s.service_date + shift for c in before.claims for s in c.services]
+    # Nothing but dates changes: same claims, same money, same trace number.
+    assert (after.trace, after.payment.amount) == (before.trace, before.payment.amount)
+    assert [(c.patient_control_number, c.paid) for c in after.claims] == [
+        (c.patient_control_number, c.paid) for c in before.claims]
+    assert moved.split("*")[9] == "270214"          # ISA09, YYMMDD
