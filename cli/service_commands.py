@@ -185,10 +185,18 @@ def _demo_claims(session, scrubber) -> tuple[int, list[str]]:  # type: ignore[no
     return loaded, skipped
 
 
-def _shift(value: str, days: dt.timedelta, fmt: str) -> str:
+def _shift(seg: Segment, n: int, days: dt.timedelta, fmt: str, source: str) -> Segment:
+    value = seg.get(n)
     if not value:
-        return value
-    return (dt.datetime.strptime(value, fmt).date() + days).strftime(fmt)
+        return seg
+    try:
+        moved = (dt.datetime.strptime(value, fmt).date() + days).strftime(fmt)
+    except ValueError as exc:
+        raise ValueError(f"{source}: segment {seg.position} {seg.tag}{n:02d} {value!r} is not "
+                         "a date") from exc
+    elements = list(seg.elements)
+    elements[n - 1] = moved
+    return seg._replace(elements=tuple(elements))
 
 
 def _redated(text: str, source: str, day: dt.date) -> str:
@@ -196,19 +204,15 @@ def _redated(text: str, source: str, day: dt.date) -> str:
     GS04 and ``day`` (ISA09, GS04, BPR16 and each DTM02), so its service dates meet the sample
     claims, which are dated relative to the day the practice was loaded."""
     segments = parse_segments(text, source)
-    gs = next(seg for seg in segments if seg.tag == "GS")
-    days = day - dt.datetime.strptime(gs.get(4), "%Y%m%d").date()
+    gs = next((seg for seg in segments if seg.tag == "GS" and seg.get(4)), None)
+    if gs is None:
+        raise ValueError(f"{source}: no GS04 date to re-date the file from")
+    produced = _shift(gs, 4, dt.timedelta(0), "%Y%m%d", source).get(4)
+    days = day - dt.datetime.strptime(produced, "%Y%m%d").date()
     where = {"ISA": (9, "%y%m%d"), "GS": (4, "%Y%m%d"), "BPR": (16, "%Y%m%d"),
              "DTM": (2, "%Y%m%d")}
-    out: list[Segment] = []
-    for seg in segments:
-        if seg.tag in where:
-            n, fmt = where[seg.tag]
-            elements = list(seg.elements)
-            if len(elements) >= n:
-                elements[n - 1] = _shift(elements[n - 1], days, fmt)
-            seg = seg._replace(elements=tuple(elements))
-        out.append(seg)
+    out = [_shift(seg, where[seg.tag][0], days, where[seg.tag][1], source)
+           if seg.tag in where else seg for seg in segments]
     return serialize(out, line_breaks=True)
 
 
@@ -248,7 +252,7 @@ def _remittance_line(imported: list[ImportResult], before: int) -> str:
     return (f"Sample remittances: {len(new)} ERA(s) imported, {held} held for review; "
             f"{counts['posted']} claim payment(s) posted for ${paid:,.2f}, "
             f"{counts['held']} held, {counts['unmatched']} unmatched; "
-            f"{sum(r.denials for r in new)} denial(s) on the queue")
+            f"{sum(r.denials for r in new)} denial(s) found")
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -37,7 +37,7 @@ def test_demo_sets_up_a_working_practice(tmp_path: Path, monkeypatch: pytest.Mon
     out = capsys.readouterr().out
     assert "22 claims added" in out
     assert ("Sample remittances: 3 ERA(s) imported, 1 held for review; 6 claim payment(s) "
-            "posted for $245.60, 1 held, 1 unmatched; 6 denial(s) on the queue") in out
+            "posted for $245.60, 1 held, 1 unmatched; 6 denial(s) found") in out
     assert "Tasks run in-process" in out
     passwords = dict(re.findall(r"^\s+(\w+)\s+\w+\s+(\S+)$", out, re.MULTILINE))
     assert set(passwords) == {"admin", "biller", "poster", "supervisor"}
@@ -148,3 +148,9 @@ def test_sample_era_redated_to_the_practice_day(name: str) -> None:
     assert [(c.patient_control_number, c.paid) for c in after.claims] == [
         (c.patient_control_number, c.paid) for c in before.claims]
     assert moved.split("*")[9] == "270214"          # ISA09, YYMMDD
+
+
+def test_redating_names_what_is_not_a_date() -> None:
+    text = (PRACTICE / "era_blueshield.835").read_text().replace("DTM*405*", "DTM*405*X", 1)
+    with pytest.raises(ValueError, match=r"era_blueshield.835: segment 6 DTM02 'X\d+' is not"):
+        _redated(text, "era_blueshield.835", dt.date(2027, 1, 1))
