@@ -13,8 +13,10 @@ segments of a claim file repeat themselves.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
+from edi.validation.recognizer import segment_recognizer
 from edi.validation.values import ValueCheck, is_valid_date, is_valid_time, label
 from edi.x12.delimiters import Delimiters
 from edi.x12.grammar import CompositeDef, SegmentDef, Usage
@@ -65,6 +67,9 @@ _NOT_USED, _SIMPLE, _REPEATING, _COMPOSITE, _PLAIN, _DECIMAL, _INTEGER, _CODE = 
 _UNSEEN = object()
 #: Segments whose date element is written in the form a qualifier names: (qualifier, date).
 _DATE_FORMATS = {"DTP": (2, 3), "DMG": (1, 2)}
+#: New texts of one segment definition checked before its recogniser is compiled.
+_RECOGNIZE_AFTER = 64
+_NO_RECOGNIZER: tuple[Delimiters | None, re.Pattern[str] | None] = (None, None)
 #: Presence patterns kept per segment definition (a guide's segments use a handful each).
 _SHAPE_LIMIT = 1024
 
@@ -99,7 +104,8 @@ class SegmentChecker:
     kept in ``shapes``; a new segment text pays only for its values.
     """
 
-    __slots__ = ("segment", "slots", "rules", "required", "tag", "plan", "formats", "shapes")
+    __slots__ = ("segment", "slots", "rules", "required", "tag", "plan", "formats", "shapes",
+                 "recognizer", "fresh")
 
     def __init__(self, segment: SegmentDef) -> None:
         self.segment = segment
@@ -132,8 +138,14 @@ class SegmentChecker:
         formats = _DATE_FORMATS.get(self.tag)
         self.formats = formats if formats and len(plan) >= formats[1] else None
         self.shapes: dict[tuple[bool, ...] | int, Shape] = {}
+        # The recogniser for the delimiters last seen, as one value (threads may share this).
+        self.recognizer: tuple[Delimiters | None, re.Pattern[str] | None] = _NO_RECOGNIZER
+        self.fresh = 0          # texts checked without a recogniser
 
-    def check(self, seg: Segment) -> list[ElementProblem]:
+    def check(self, seg: Segment, text: str | None = None) -> list[ElementProblem]:
+        """Every element and syntax problem of ``seg``; ``text`` is the segment as read
+        (tag and elements, no terminator), given when at hand so that a segment seen for the
+        first time can be cleared by its recogniser (recognizer.py) in one match."""
         elements = seg.elements
         # The presence pattern; with no empty element it is told by the count alone.
         present = tuple(map(bool, elements)) if "" in elements else len(elements)
@@ -142,8 +154,26 @@ class SegmentChecker:
             shape = self._shape(elements)
             if len(self.shapes) < _SHAPE_LIMIT:
                 self.shapes[present] = shape
+        delims = seg.delimiters
+        if text is not None and not shape[0] and not shape[1]:
+            known = self.recognizer
+            if known[0] is not delims:
+                # Compiling costs about what a few hundred checks do: only for a segment
+                # that keeps coming new (claim and patient segments of a large file).
+                self.fresh += 1
+                if self.fresh < _RECOGNIZE_AFTER:
+                    known = _NO_RECOGNIZER
+                else:
+                    known = self.recognizer = (delims, segment_recognizer(self.tag, self.slots,
+                                                                       delims))
+            if known[1] is not None and known[1].fullmatch(text):
+                out = []
+                formats = self.formats
+                if formats is not None and len(elements) >= formats[1]:
+                    self._period(elements, formats, out)
+                return out
         out = list(shape[0]) if shape[0] else []
-        component = seg.delimiters.component
+        component = delims.component
         i = 0
         for value, (kind, slot, low, high, codes) in zip(elements, self.plan, strict=False):
             i += 1

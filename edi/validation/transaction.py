@@ -253,7 +253,7 @@ class SetChecker:
         if plan is None or plan[0] is not step:
             plan = self._plan(step)
         _, checker, balance_loop, closes, claim, attention, state, depth, same, limit, opens = plan
-        problems = checker.check(seg) if checker is not None else []
+        problems = checker.check(seg, key[1]) if checker is not None else []
         if problems and self.accepted_label and tag == "ST":
             problems = [p for p in problems if p.element != 3 or p.code != "7"]
         payload = None if balance_loop is None else self.balancer.prepare(seg, balance_loop)
