@@ -1,6 +1,10 @@
 """Commands that run the service: ``serve``, ``demo``, ``db upgrade|current`` and
 ``users add|list``. Configuration comes from CLAIMHOUSE_* environment variables (core.settings).
 
+``demo`` loads the sample practice and posts its sample ERAs (samples/practice/era_*.835)
+through the remittance importer, re-dated to the day the practice was loaded, so the payment
+and denial screens have work on them; running it again posts nothing twice.
+
 The web app is started by uvicorn from its factory (``api.asgi:app_from_environment``), by
 import string: the command line and the web app are independent entry points.
 """
