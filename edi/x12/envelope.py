@@ -141,6 +141,16 @@ def wrap_interchange(interchange: Interchange) -> Iterator[Segment]:
 
 def _parse_date(text: str, fmt: str) -> dt.date:
     try:
+        width = 6 if fmt == "%y%m%d" else 8
+        if len(text) == width and text.isdigit() and text.isascii():
+            # The usual form, read without strptime (whose first call in a process costs
+            # more than reading a small file). %y: 69-99 are 19xx, 00-68 20xx, as strptime.
+            if width == 6:
+                year = int(text[:2])
+                year += 1900 if year >= 69 else 2000
+            else:
+                year = int(text[:4])
+            return dt.date(year, int(text[-4:-2]), int(text[-2:]))
         return dt.datetime.strptime(text, fmt).date()
     except ValueError:
         return dt.date(1900, 1, 1)
