@@ -49,3 +49,59 @@ def test_defects_come_through_the_callback_with_positions():
     assert [d.code for d in found] == ["835-SVC"]     # the claim equation uses CAS only
     (svc,) = found
     assert svc.path.segment_position == body.index("SVC*HC:87070*50.00*45.00") + 1
+
+
+# -- remembered segments bring the same checks as first sight ----------------------------------
+
+def _with_count(body: list[str]) -> list[str]:
+    """``body`` with SE01 counting its segments."""
+    control = body[-1].split("*")[2]
+    return [*body[:-1], f"SE*{len(body)}*{control}"]
+
+
+def test_claims_and_line_numbers_from_remembered_segments():
+    from edi_samples import CLAIM_837P, text_837p
+
+    from edi.validation import validate_text
+
+    claim = CLAIM_837P[CLAIM_837P.index("CLM*PATIENT001*150.00***11:B:1*Y*A*Y*Y"):-1]
+    wrong = [("LX*3" if s == "LX*2" else s) for s in claim]
+    # claim 1 is read first; claim 2 repeats it with LX*3 for LX*2; claim 3 repeats claim 2,
+    # so its every segment, LX*3 included, is a remembered one
+    body = _with_count([*CLAIM_837P[:-1], *wrong, *wrong, CLAIM_837P[-1]])
+    report = validate_text(text_837p(body))
+    (ts,) = report.interchanges[0].groups[0].transactions
+    assert ts.claim_count == 3
+    lx = [d for d in report.defects if d.path.segment == "LX"]
+    assert [(d.code, d.path.element, d.path.segment_position) for d in lx] == [
+        ("8", 1, i + 1) for i, s in enumerate(body) if s == "LX*3"]
+    assert all("expected 2" in d.message and d.path.loop.endswith("2400[2]") for d in lx)
+
+
+def test_line_equations_from_remembered_segments():
+    from edi.validation import validate_text
+
+    body = list(REMIT_835)
+    at = body.index("SVC*HC:87070*50.00*50.00")
+    body[at:at + 2] = ["SVC*HC:87070*50.00*45.00", "DTM*472*20231220"] * 2
+    body = _with_count(body)
+    report = validate_text(text_835(body))
+    found = [d for d in report.defects if d.code == "835-SVC"]
+    # the second line repeats the first: its imbalance comes from the memo, at its own place
+    assert [d.path.segment_position for d in found] == [at + 1, at + 3]
+
+
+def test_hl04_promise_is_named_where_it_was_made():
+    from edi_samples import CLAIM_837P, text_837p
+
+    from edi.validation import validate_text
+
+    body = list(CLAIM_837P)
+    subscriber = body.index("HL*2*1*22*0")
+    block = body[subscriber:-1]
+    # level 2 promises a child; level 3, a second subscriber, is not one (2000B repeats)
+    body = _with_count([*body[:subscriber], "HL*2*1*22*1", *block[1:],
+                        "HL*3*1*22*0", *block[1:], body[-1]])
+    report = validate_text(text_837p(body))
+    (d,) = [x for x in report.defects if "subordinate" in x.message]
+    assert str(d.path) == "2000A/2000B/HL04" and d.path.segment_position == subscriber + 1
