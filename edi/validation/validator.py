@@ -7,9 +7,10 @@ each placed segment is checked element by element (elements.py), and the money i
 grow with the file.
 
 Speed (measured with cProfile and bench/bench_edi.py on generated 835/837P files): the walk and
-the element checks are memoized (transaction.py); the garbage collector is paused during a run,
-since nothing built here forms reference cycles and the collector would otherwise rescan every
-live object as the defect list grows.
+the element checks are memoized (transaction.py), new segments are cleared by whole-segment
+recognisers (recognizer.py); the garbage collector is paused during a run, since nothing built
+here forms reference cycles and the collector would otherwise rescan every live object as the
+defect list grows.
 """
 
 from __future__ import annotations
