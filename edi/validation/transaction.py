@@ -20,13 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from edi.validation.balancing import Imbalance, Ref, balancer_for
-from edi.validation.elements import ElementProblem, SegmentChecker, checker_for
+from edi.validation.elements import ElementProblem
+from edi.validation.plans import CLAIM_LOOPS, StepPlan, checkers_of, plan_of
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.delimiters import Delimiters
 from edi.x12.grammar import SegmentDef, TransactionDef
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import segment_of
-from edi.x12.walker import OUT_OF_SEQUENCE, Machine, Step, Walker
+from edi.x12.walker import Step, Walker
 
 __all__ = ["SetChecker", "CLAIM_LOOPS", "Memo"]
 
@@ -34,8 +35,6 @@ IK3 = DefectLevel.SEGMENT
 IK4 = DefectLevel.ELEMENT
 SNIP3 = DefectLevel.BALANCING
 
-#: Loops counted as claims in TransactionResult.claim_count.
-CLAIM_LOOPS = frozenset({"2300", "2100", "2200D"})
 #: Entries kept per interchange before the memo starts over (bounds memory on huge files).
 MEMO_LIMIT = 50_000
 
@@ -52,7 +51,6 @@ _LOUD, _QUIET, _BALANCE, _EXTRA = 0, 1, 2, 3
 #: Numbering of a memo entry: None, _CLAIM_START (a CLM restarts LX at 1), or the LX01 text.
 _CLAIM_START = object()
 Memo = dict[tuple[int, str], MemoEntry]     # (walk state, segment text) -> entry
-_UNLIMITED = 1 << 62
 
 _SEGMENT_MESSAGES = {
     "1": "segment {tag} is not a segment this transaction uses",
@@ -63,25 +61,6 @@ _SEGMENT_MESSAGES = {
 _NUMBERED = frozenset({"HL", "LX", "CLM"})
 
 
-#: Per walk step (machine steps live as long as their machine): step, checker, balance loop,
-#: balanced loops ended, starts a claim, needs attention, state after, depth, same, max use,
-#: opens a loop. Steps of one machine share one balancer kind (the guide's set id).
-StepPlan = tuple[Step, SegmentChecker | None, str | None, tuple[str, ...], bool, bool, int,
-                 int, bool, int, bool]
-_plans: dict[int, StepPlan] = {}
-
-_all_checkers: dict[int, tuple[Machine, list[SegmentChecker]]] = {}
-
-
-def _checkers(machine: Machine) -> list[SegmentChecker]:
-    """The element checkers of every segment of a guide, by the machine's segment index."""
-    found = _all_checkers.get(id(machine))
-    if found is None or found[0] is not machine:
-        found = _all_checkers[id(machine)] = (machine, [checker_for(s) for s in
-                                                         machine.segments])
-    return found[1]
-
-
 class SetChecker:
     """Checks one transaction set against ``definition``; see the module notes."""
 
@@ -89,13 +68,12 @@ class SetChecker:
                  report: Callable[[Defect], None], accepted_label: bool = False,
                  first: int = 0) -> None:
         self.walker = Walker(definition)
-        self.checkers = _checkers(self.walker.machine)
+        self.checkers = checkers_of(self.walker.machine)
         self.control = control
         self.memo = memo
         self.report = report
         self.accepted_label = accepted_label   # ST03 read through an errata fallback
         self.balancer = balancer_for(definition.set_id)
-        self.balance_tags = self.balancer.tags
         self.balance_loops = self.balancer.loops
         self.lx_checked = definition.set_id == "837"
         self.position = 0          # ordinal in the set, ST = 1 (IK302)
@@ -118,8 +96,7 @@ class SetChecker:
         walker = self.walker
         before = walker.state
         step = walker.step_for(seg)
-        problems = self._problems(step, seg)
-        payload = self._payload(step, seg)
+        _, problems, payload = self._judge(step, seg)
         self._loud(step, problems, payload, seg, walker.advance(step), before)
 
     def feed_pieces(self, pieces: list[str], start: int, delims: Delimiters, first: int,
@@ -230,21 +207,15 @@ class SetChecker:
             for imbalance in self.balancer.apply(payload, seg):
                 self._imbalance(imbalance)
 
-    def _problems(self, step: Step, seg: Segment) -> list[ElementProblem]:
-        if step.segment is None:
-            return []
-        problems = self.checkers[step.seg_index].check(seg)
-        if self.accepted_label and seg.tag == "ST":
+    def _judge(self, step: Step, seg: Segment, text: str | None = None
+               ) -> tuple[StepPlan, list[ElementProblem], tuple | None]:
+        """The step's plan, the segment's element problems and its money (or None)."""
+        plan = plan_of(step, self.checkers, self.balancer)
+        problems = plan.checker.check(seg, text) if plan.checker is not None else []
+        if problems and self.accepted_label and seg.tag == "ST":
             problems = [p for p in problems if p.element != 3 or p.code != "7"]
-        return problems
-
-    def _payload(self, step: Step, seg: Segment) -> tuple | None:
-        if step.segment is None or step.error == OUT_OF_SEQUENCE:
-            return None
-        loop_id = step.loops[-1].id
-        if (seg.tag, loop_id) not in self.balance_tags:
-            return None
-        return self.balancer.prepare(seg, loop_id)
+        loop_id = plan.balance_loop
+        return plan, problems, None if loop_id is None else self.balancer.prepare(seg, loop_id)
 
     def _compute(self, key: tuple[int, str], seg: Segment) -> MemoEntry:
         tag = seg.tag
@@ -252,14 +223,8 @@ class SetChecker:
         # Walker.step_for, inlined
         step = machine.step(key[0], tag, machine.qualifier_values(seg)
                             if tag in machine.qualifier_positions else ())
-        plan = _plans.get(id(step))
-        if plan is None or plan[0] is not step:
-            plan = self._plan(step)
-        _, checker, balance_loop, closes, claim, attention, state, depth, same, limit, opens = plan
-        problems = checker.check(seg, key[1]) if checker is not None else []
-        if problems and self.accepted_label and tag == "ST":
-            problems = [p for p in problems if p.element != 3 or p.code != "7"]
-        payload = None if balance_loop is None else self.balancer.prepare(seg, balance_loop)
+        plan, problems, payload = self._judge(step, seg, key[1])
+        _, _, _, closes, claim, attention, state, depth, same, limit, opens = plan
         number: object = None
         if tag == "CLM":
             number = _CLAIM_START
@@ -279,24 +244,6 @@ class SetChecker:
         hit = memo[key] = (kind, state, depth, same, limit, opens, step, problems, payload,
                            closes, claim, number)
         return hit
-
-    def _plan(self, step: Step) -> StepPlan:
-        """What a step implies whatever the segment's values: its checker, the loop whose
-        money it may carry, the balanced loops it ends, whether it starts a claim."""
-        placed = step.segment is not None
-        checker = self.checkers[step.seg_index] if placed else None
-        balance_loop = None
-        if placed and step.error != OUT_OF_SEQUENCE:
-            loop_id = step.loops[-1].id
-            if (step.segment.id, loop_id) in self.balance_tags:
-                balance_loop = loop_id
-        closes = tuple(lp for lp in step.closed_ids if lp in self.balance_loops)
-        claim = step.opened is not None and step.opened.id in CLAIM_LOOPS
-        limit = step.limit if step.limit is not None else _UNLIMITED
-        plan = _plans[id(step)] = (step, checker, balance_loop, closes, claim,
-                                   bool(step.attention), step.state, step.depth, step.same,
-                                   limit, step.opened is not None)
-        return plan
 
     def finish(self) -> None:
         """The set has ended (after SE, or without one): close what is open, total up."""
