@@ -15,6 +15,7 @@ from api import (
     admin_routes,
     auth_routes,
     claim_routes,
+    exchange_pages,
     exchange_routes,
     pages,
     practice_routes,
@@ -59,7 +60,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.templates = templates
     install_error_handlers(app)
     for module in (auth_routes, claim_routes, exchange_routes, practice_routes, admin_routes,
-                   pages, remittance_routes, remittance_pages):
+                   pages, exchange_pages, remittance_routes, remittance_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 

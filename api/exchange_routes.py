@@ -15,7 +15,7 @@ from celery import Celery
 from fastapi import APIRouter, Body, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from api.deps import DbSession, Principal, require, settings_of
 from api.remittance_posting import posting_rules_for
@@ -26,7 +26,7 @@ from core.audit import Action
 from core.roles import Permission
 from worker import Runtime, create_app, enqueue_after_commit
 
-__all__ = ["router"]
+__all__ = ["recent_submissions", "router", "submit_ready", "tasks_for"]
 
 router = APIRouter(prefix="/api", tags=["exchange"])
 
@@ -79,7 +79,7 @@ class PollOut(BaseModel):
     status: str
 
 
-def _tasks(request: Request) -> Celery:
+def tasks_for(request: Request) -> Celery:
     """The app's Celery client, built on first use over the request's database and mailbox."""
     celery = getattr(request.app.state, "celery", None)
     if celery is None:
@@ -91,14 +91,12 @@ def _tasks(request: Request) -> Celery:
     return celery
 
 
-@router.post("/submissions", response_model=list[BatchOut], status_code=201,
-             summary="Batch ready claims into 837 files and send them to the clearinghouse")
-def submit(request: Request, session: DbSession, user: Submitter,
-           body: Annotated[SubmitIn | None, Body()] = None) -> list[BatchOut]:
-    claim_ids = body.claim_ids if body else None
+def submit_ready(request: Request, session: Session, user: Principal,
+                 claim_ids: list[int] | None = None) -> list[BatchOut]:
+    """Batch the ready claims and send each batch once this request's transaction commits."""
     batches = submit_ready_claims(session, settings_of(request), claim_ids=claim_ids,
                                   actor=user.username)
-    send = _tasks(request).tasks["claimhouse.send_submission"]
+    send = tasks_for(request).tasks["claimhouse.send_submission"]
     for batch in batches:
         audit.record(session, user.actor, Action.EXPORT, "submission", batch.submission_id)
         enqueue_after_commit(session, send, batch.submission_id)
@@ -108,11 +106,9 @@ def submit(request: Request, session: DbSession, user: Submitter,
                      claim_count=len(b.claim_ids), file_name=b.file_name) for b in batches]
 
 
-@router.get("/submissions", response_model=list[SubmissionOut],
-            summary="Submissions, newest first")
-def list_submissions(session: DbSession, user: Reader,
-                     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                     before_id: int | None = None) -> list[SubmissionOut]:
+def recent_submissions(session: Session, limit: int = 50,
+                       before_id: int | None = None) -> list[SubmissionOut]:
+    """Submissions newest first, each with the number of claims it carried."""
     counts = (select(SubmissionClaim.submission_id, func.count().label("n"))
               .group_by(SubmissionClaim.submission_id).subquery())
     query = (select(Submission, func.coalesce(counts.c.n, 0))
@@ -122,6 +118,21 @@ def list_submissions(session: DbSession, user: Reader,
         query = query.where(Submission.id < before_id)
     return [SubmissionOut.model_validate(sub).model_copy(update={"claim_count": n})
             for sub, n in session.execute(query)]
+
+
+@router.post("/submissions", response_model=list[BatchOut], status_code=201,
+             summary="Batch ready claims into 837 files and send them to the clearinghouse")
+def submit(request: Request, session: DbSession, user: Submitter,
+           body: Annotated[SubmitIn | None, Body()] = None) -> list[BatchOut]:
+    return submit_ready(request, session, user, body.claim_ids if body else None)
+
+
+@router.get("/submissions", response_model=list[SubmissionOut],
+            summary="Submissions, newest first")
+def list_submissions(session: DbSession, user: Reader,
+                     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                     before_id: int | None = None) -> list[SubmissionOut]:
+    return recent_submissions(session, limit, before_id)
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionDetailOut,
@@ -141,6 +152,6 @@ def get_submission(submission_id: int, session: DbSession, user: Reader) -> Subm
              summary="Send unsent batches and fetch the mailbox's new files")
 def poll(request: Request, session: DbSession, user: Poller) -> PollOut:
     audit.record(session, user.actor, Action.UPDATE, "mailbox", None)
-    enqueue_after_commit(session, _tasks(request).tasks["claimhouse.poll_mailbox"])
+    enqueue_after_commit(session, tasks_for(request).tasks["claimhouse.poll_mailbox"])
     in_process = settings_of(request).tasks_in_process
     return PollOut(status="polled" if in_process else "queued for the workers")

@@ -1,10 +1,12 @@
-"""Submitting ready claims through the API, the submissions list, and polling the mailbox."""
+"""Submitting ready claims through the API and the Submissions screen, the submissions list,
+and polling the mailbox."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from api_support import PASSWORD
 from claim_docs import claim_doc
 from sqlalchemy import select
 
@@ -91,3 +93,31 @@ def test_poll_applies_a_ta1_from_the_mailbox(client, as_role, tmp_path) -> None:
     (submission,) = client.get("/api/submissions", headers=biller).json()
     assert submission["status"] == "rejected"
     assert client.post("/api/exchange/poll", headers=as_role("poster")).status_code == 202
+
+
+def test_the_submissions_screen_sends_ready_claims_and_checks_the_mailbox(
+        client, as_role, tmp_path) -> None:
+    _ready_claim(client, as_role("biller"), "EXA-4")
+    client.post("/login", data={"username": "biller", "password": PASSWORD})
+    page = client.get("/submissions")
+    assert page.status_code == 200 and "Send 1 ready claim(s)" in page.text
+
+    sent = client.post("/submissions/send")
+    assert sent.status_code == 200 and "1 claim(s) in 1 file(s) sent" in sent.text
+    assert "Nothing has been submitted yet" not in sent.text
+    assert len(list((tmp_path / "exchange" / "outbound").iterdir())) == 1
+    again = client.post("/submissions/send")
+    assert "No claims are ready to send." in again.text
+    checked = client.post("/submissions/poll")
+    assert "Mailbox checked" in checked.text
+
+
+def test_the_screen_says_why_nothing_was_sent(client, as_role, app) -> None:
+    app.state.settings = app.state.settings.model_copy(
+        update={"submitter_phone": "", "submitter_email": ""})
+    _ready_claim(client, as_role("biller"), "EXA-5")
+    client.post("/login", data={"username": "poster", "password": PASSWORD})
+    assert client.post("/submissions/send", follow_redirects=False).status_code == 403
+    client.post("/login", data={"username": "biller", "password": PASSWORD})
+    refused = client.post("/submissions/send")
+    assert "Nothing sent" in refused.text and "CLAIMHOUSE_SUBMITTER_PHONE" in refused.text
