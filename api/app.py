@@ -48,9 +48,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     if engine is None:
         url = settings.effective_database_url
-        # Sized for the 50 concurrent clients of bench/load_api.py on PostgreSQL.
-        pool = {} if url.startswith("sqlite") else {"pool_size": 20, "max_overflow": 30,
-                                                    "pool_pre_ping": True}
+        # Served processes get their engine from api.asgi (pool sized to CLAIMHOUSE_API_THREADS);
+        # this fallback is for callers that build the app directly.
+        pool = {} if url.startswith("sqlite") else {"pool_size": settings.api_threads,
+                                                    "max_overflow": 4, "pool_pre_ping": True}
         engine = make_engine(url, **pool)
     app.state.engine = engine
     app.state.session_factory = make_session_factory(app.state.engine)
