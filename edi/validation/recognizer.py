@@ -17,6 +17,10 @@ not counted); Nn ``-?digits``; DT CCYYMMDD from 1800 with a day that exists in e
 TM HHMM or HHMMSS. Elements with an external code list, a form rule, repetitions or another
 type are recognised only when empty. A listed or external code is recognised exactly when
 the value check accepts it.
+
+Quantifiers are possessive and code lists atomic: no value holds a delimiter, so each element
+can be matched one way only, and a possessive expression accepts a subset of what the same
+expression with backtracking would, never more; it just fails faster.
 """
 
 from __future__ import annotations
@@ -65,7 +69,9 @@ def _alternatives(codes: list[str], delims: Delimiters) -> str | None:
     seps = (delims.element, delims.component, delims.repetition, delims.segment)
     kept = sorted((c for c in codes if c and not any(s in c for s in seps)),
                   key=lambda c: (-len(c), c))
-    return "(?:" + "|".join(re.escape(c) for c in kept) + ")" if kept else None
+    # Longest first, and atomic: a code is followed by a delimiter or the end, which no code
+    # holds, so the first code that matches is the only one that can.
+    return "(?>" + "|".join(re.escape(c) for c in kept) + ")" if kept else None
 
 
 def value_pattern(check: ValueCheck, delims: Delimiters) -> str | None:
@@ -84,17 +90,17 @@ def value_pattern(check: ValueCheck, delims: Delimiters) -> str | None:
         return None
     kind = e.data_type
     if kind in ("AN", "ID"):
-        return f"{_text_class(delims)}{{{low},{high}}}"
+        return f"{_text_class(delims)}{{{low},{high}}}+"
     if kind == "R":
         if e.min_length > 1:
             return None
-        whole = f"[0-9]{{1,{high}}}"
         if high < 2:
-            return f"-?{whole}"
+            return "-?[0-9]"
+        # up to six decimals, the whole part what is left of the length: one way to match
         fraction = min(high - 1, 6)
-        return f"-?(?:{whole}|[0-9]{{1,{high - fraction}}}\\.[0-9]{{1,{fraction}}})"
+        return f"-?[0-9]{{1,{high - fraction}}}+(?:\\.[0-9]{{1,{fraction}}}+)?+"
     if kind[:1] == "N" and kind[1:].isdigit():
-        return f"-?[0-9]{{{low},{high}}}"
+        return f"-?[0-9]{{{low},{high}}}+"
     if kind == "DT":
         return _DATE8 if e.max_length == 8 else None
     if kind == "TM":
@@ -119,12 +125,12 @@ def _composite_pattern(c: CompositeDef, parts: tuple[ValueCheck, ...],
     tail = ""
     for i in range(len(forms) - 1, -1, -1):
         form = forms[i]
-        own = form if i in required else (f"(?:{form})?" if form is not None else "")
+        own = form if i in required else (f"(?:{form})?+" if form is not None else "")
         body = own + tail
         if i == 0:
             # X12.6 section 3.7: no trailing component separator.
             return f"{body}(?<!{sep})"
-        tail = f"(?:{sep}{body})" + ("" if i <= last_required else "?")
+        tail = f"(?:{sep}{body})" + ("" if i <= last_required else "?+")
     return None
 
 
@@ -139,6 +145,6 @@ def segment_recognizer(tag: str, slots: tuple[ValueCheck | Composite, ...],
             value = value_pattern(slot, delims)
         else:
             value = _composite_pattern(slot.d, slot.parts, delims)
-        own = f"(?:{value})?" if value is not None else ""
-        tail = f"(?:{sep}{own}{tail})?"
+        own = f"(?:{value})?+" if value is not None else ""
+        tail = f"(?:{sep}{own}{tail})?+"
     return re.compile(re.escape(tag) + tail)
