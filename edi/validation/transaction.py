@@ -223,8 +223,13 @@ class SetChecker:
         # Walker.step_for, inlined
         step = machine.step(key[0], tag, machine.qualifier_values(seg)
                             if tag in machine.qualifier_positions else ())
-        plan, problems, payload = self._judge(step, seg, key[1])
-        _, _, _, closes, claim, attention, state, depth, same, limit, opens = plan
+        # _judge, inlined (one call less per new segment)
+        (_, checker, balance_loop, closes, claim, attention, state, depth, same, limit,
+         opens) = plan_of(step, self.checkers, self.balancer)
+        problems = checker.check(seg, key[1]) if checker is not None else []
+        if problems and self.accepted_label and tag == "ST":
+            problems = [p for p in problems if p.element != 3 or p.code != "7"]
+        payload = None if balance_loop is None else self.balancer.prepare(seg, balance_loop)
         number: object = None
         if tag == "CLM":
             number = _CLAIM_START
