@@ -102,3 +102,30 @@ def test_dtp_range_is_checked_by_its_format():
     backwards = Segment("DTP", ("472", "RD8", "20240131-20240101"), D)
     assert checker.check(ok) == []
     assert [p.code for p in checker.check(backwards)] == ["8"]
+
+
+# Values recognised without the verdict cache (listed codes, free text, R, Nn) get the very
+# verdict the value check gives: each value is judged both ways, then the text recogniser
+# (given the segment's text) must agree too.
+FAST = {1: ["A", "BB", "B", "A:", "AB"],
+        2: ["1", "-1", "1.5", "-.5", "5.", ".", "-", "1234567", "12345.6", "1.2.3", "١",
+            "+1", "1e5", " 1"],
+        3: ["1", "-12", "123", "1234", "1.0", "-", "١٢", "+1"],
+        6: ["AB", "ABCDE", "A", "ABCDEF", "A:B", "A\x07B", "ÉTÉ", "A B"]}
+
+
+@pytest.mark.parametrize(("position", "value"),
+                         [(p, v) for p, values in FAST.items() for v in values])
+def test_fast_verdicts_equal_the_value_check(position, value, monkeypatch):
+    from edi.validation import elements
+
+    monkeypatch.setattr(elements, "_RECOGNIZE_AFTER", 0)
+    text = wire((position, value))
+    slot = CHECKER.slots[position - 1]
+    expected = ["6"] if ":" in value else (
+        [] if slot.check(value) is None else [slot.check(value)[0]])
+    mine = [code for code, pos, _, _ in problems(text) if pos == position]
+    assert mine == expected
+    tag, *elements = text.split("*")
+    assert CHECKER.check(Segment(tag, tuple(elements), D), text) == \
+        CHECKER.check(Segment(tag, tuple(elements), D))
