@@ -105,7 +105,7 @@ class SegmentChecker:
     """
 
     __slots__ = ("segment", "slots", "rules", "required", "tag", "plan", "formats", "shapes",
-                 "recognizer", "fresh")
+                 "recognizer", "fresh", "compiled")
 
     def __init__(self, segment: SegmentDef) -> None:
         self.segment = segment
@@ -141,6 +141,7 @@ class SegmentChecker:
         # The recogniser for the delimiters last seen, as one value (threads may share this).
         self.recognizer: tuple[Delimiters | None, re.Pattern[str] | None] = _NO_RECOGNIZER
         self.fresh = 0          # texts checked without a recogniser
+        self.compiled: dict[tuple[str, str, str, str], re.Pattern[str]] = {}
 
     def check(self, seg: Segment, text: str | None = None) -> list[ElementProblem]:
         """Every element and syntax problem of ``seg``; ``text`` is the segment as read
@@ -164,8 +165,7 @@ class SegmentChecker:
                 if self.fresh < _RECOGNIZE_AFTER:
                     known = _NO_RECOGNIZER
                 else:
-                    known = self.recognizer = (delims, segment_recognizer(self.tag, self.slots,
-                                                                       delims))
+                    known = self.recognizer = (delims, self._recognizer_for(delims))
             if known[1] is not None and known[1].fullmatch(text):
                 out = []
                 formats = self.formats
@@ -227,6 +227,17 @@ class SegmentChecker:
         if formats is not None and len(elements) >= formats[1]:
             self._period(elements, formats, out)
         return out
+
+    def _recognizer_for(self, delims: Delimiters) -> re.Pattern[str]:
+        """The recogniser for these delimiter characters: each interchange has its own
+        Delimiters value, most of them with the same characters, compiled once."""
+        chars = (delims.element, delims.component, delims.repetition, delims.segment)
+        found = self.compiled.get(chars)
+        if found is None:
+            found = segment_recognizer(self.tag, self.slots, delims)
+            if len(self.compiled) < 8:
+                self.compiled[chars] = found
+        return found
 
     def _shape(self, elements: tuple[str, ...]) -> Shape:
         """The problems that follow from which elements are present: (those listed before the

@@ -154,3 +154,25 @@ def test_recogniser_is_compiled_once_a_segment_keeps_coming_new(monkeypatch):
         assert (checker.recognizer[0] is D) == (n >= 2)
     bad = segment_of("REF*EA*" + "X" * 51, D, 1)
     assert [p.code for p in checker.check(bad, "REF*EA*" + "X" * 51)] == ["5"]
+
+
+def test_one_recogniser_per_delimiter_characters(monkeypatch):
+    monkeypatch.setattr(elements, "_RECOGNIZE_AFTER", 0)
+    compiled = []
+
+    def counting(tag, slots, delims):
+        compiled.append(delims.element)
+        return segment_recognizer(tag, slots, delims)
+
+    monkeypatch.setattr(elements, "segment_recognizer", counting)
+    seg_def = SegmentDef("REF", "Reference", Usage.SITUATIONAL, 1, "0100", (
+        ElementDef("REF01", "Qualifier", Usage.REQUIRED, "ID", 2, 3, codes=frozenset({"EA"})),
+        ElementDef("REF02", "Identifier", Usage.REQUIRED, "AN", 1, 50)))
+    checker = elements.SegmentChecker(seg_def)
+    # each interchange reads its own Delimiters value; equal characters share one recogniser
+    for delims in (Delimiters(), Delimiters(), Delimiters("|", ">", "^", "~"), Delimiters()):
+        e = delims.element
+        text = f"REF{e}EA{e}1"
+        assert checker.check(segment_of(text, delims, 1), text) == []
+        assert checker.recognizer[0] is delims
+    assert compiled == ["*", "|"]
