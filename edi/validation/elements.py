@@ -76,24 +76,8 @@ _SHAPE_LIMIT = 1024
 Shape = tuple[tuple[ElementProblem, ...], tuple[ElementProblem, ...]]
 
 
-def _fast_kind(check: ValueCheck) -> int:
-    """How a present value is recognised as valid without the verdict cache: _CODE by its
-    code list; with no list, form or external list, _PLAIN free text, _DECIMAL R and _INTEGER
-    Nn by their characters and length (names, identifiers and amounts rarely repeat).
-    Anything not recognised takes the full check, which names the problem."""
-    if check.external is not None:
-        return _SIMPLE
-    if check.codes is not None:
-        return _CODE       # a listed code is valid whatever its type, length or form
-    if check.pattern is not None:
-        return _SIMPLE
-    if check.kind in ("AN", "ID"):
-        return _PLAIN
-    if check.kind == "R":
-        return _DECIMAL
-    if check.kind[:1] == "N":
-        return _INTEGER
-    return _SIMPLE
+#: ValueCheck.fast (how a value is recognised without the verdict cache) as a plan kind.
+_FAST_KINDS = {"code": _CODE, "text": _PLAIN, "decimal": _DECIMAL, "integer": _INTEGER}
 
 
 class SegmentChecker:
@@ -128,7 +112,7 @@ class SegmentChecker:
             elif isinstance(slot, _Composite):
                 kind = _COMPOSITE
             else:
-                kind = _fast_kind(slot)
+                kind = _FAST_KINDS.get(slot.fast, _SIMPLE)
                 if kind == _CODE:
                     codes = frozenset(slot.codes or ())
                 elif kind != _SIMPLE:

@@ -70,7 +70,7 @@ class ValueCheck:
     """One element definition compiled into a value check, with a cache of verdicts."""
 
     __slots__ = ("d", "label", "kind", "min", "max", "codes", "pattern", "cache", "cacheable",
-                 "external")
+                 "external", "fast")
 
     def __init__(self, d: ElementDef) -> None:
         self.d = d
@@ -84,6 +84,23 @@ class ValueCheck:
         self.cache: dict[str, tuple[str, str] | None] = {}
         # Codes, dates, times and amounts repeat across claims; long free text rarely does.
         self.cacheable = self.max <= 35 or bool(self.codes)
+        self.fast = self._fast()
+
+    def _fast(self) -> str:
+        """How a present value can be recognised as valid without the verdict cache (names,
+        identifiers and amounts rarely repeat): "code" by the code list; with no list, form or
+        external list, "text" (AN, ID), "decimal" (R) and "integer" (Nn) by characters and
+        length; "" when only the full check will do. Anything not recognised takes the full
+        check, which names the problem."""
+        if self.external is not None:
+            return ""
+        if self.codes is not None:
+            return "code"       # a listed code is valid whatever its type, length or form
+        if self.pattern is not None:
+            return ""
+        if self.kind in ("AN", "ID"):
+            return "text"
+        return {"R": "decimal"}.get(self.kind, "integer" if self.kind[:1] == "N" else "")
 
     def check(self, value: str) -> tuple[str, str, str] | None:
         """(code, message, level) for a present value, or None when it is fine."""
