@@ -30,6 +30,7 @@ from remittance.tables import (
     PostingRecord,
     RemittanceRecord,
 )
+from remittance.timely_filing import load_filing_history, needs_filing_history
 
 __all__ = ["assign_claim_payment"]
 
@@ -85,7 +86,9 @@ def assign_claim_payment(session: Session, claim_payment_id: int, claim_id: int,
     session.flush()
     insert_rows(session, PostingRecord.__table__, posting_rows(posting, record.id, not held))
     insert_rows(session, DenialRecord.__table__,
-                denial_rows(posting, record.id, remit.payment_date, not held))
+                denial_rows(posting, record.id, remit.payment_date, not held,
+                            histories=load_filing_history(session, [claim_id])
+                            if needs_filing_history(posting) else {}))
     problems: list[str] = []
     if not held:
         problems = apply_postings(session, [posted_claim(posting)], actor=user,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,6 +44,12 @@ from remittance.tables import (
     PostingRecord,
     ProviderAdjustmentRecord,
     RemittanceRecord,
+)
+from remittance.timely_filing import (
+    FilingHistory,
+    judge_findings,
+    load_filing_history,
+    needs_filing_history,
 )
 
 __all__ = ["ImportResult", "RemittanceSummary", "denial_rows",
@@ -188,6 +194,9 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
             "posted_at": now if outcome is Outcome.POSTED else None,
             "posted_by": user if outcome is Outcome.POSTED else ""})
     ids = insert_rows(session, ClaimPaymentRecord.__table__, payment_rows, returning_ids=True)
+    # Proof of timely filing is loaded only for the few claims denied for it (CARC 29).
+    histories = load_filing_history(session, {cp.claim.claim_id for cp in plan.claims
+                                              if cp.claim and needs_filing_history(cp)})
     all_postings: list[dict[str, object]] = []
     all_denials: list[dict[str, object]] = []
     for cp, outcome, cp_id in zip(plan.claims, outcomes, ids, strict=True):
@@ -196,7 +205,8 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
         posted = outcome is Outcome.POSTED
         all_postings += posting_rows(cp, cp_id, posted)
         if outcome is not Outcome.UNMATCHED:
-            all_denials += denial_rows(cp, cp_id, remit.payment_date, posted)
+            all_denials += denial_rows(cp, cp_id, remit.payment_date, posted,
+                                       histories=histories)
     denials = len(all_denials)
     insert_rows(session, PostingRecord.__table__, all_postings)
     insert_rows(session, DenialRecord.__table__, all_denials)
@@ -237,9 +247,15 @@ def posting_rows(cp: ClaimPosting, cp_id: int, posted: bool) -> list[dict[str, o
 
 
 def denial_rows(cp: ClaimPosting, cp_id: int, remit_date: dt.date | None,
-                posted: bool) -> list[dict[str, object]]:
-    """The ``denials`` rows (work queue items) of one planned claim payment."""
+                posted: bool, *, histories: Mapping[int, FilingHistory]
+                ) -> list[dict[str, object]]:
+    """The ``denials`` rows (work queue items) of one planned claim payment.
+
+    ``histories`` is the filing history (:func:`load_filing_history`) of each claim whose
+    payment :func:`needs_filing_history`: timely-filing denials are judged on it.
+    """
     claim_id = cp.claim.claim_id if cp.claim else None
+    findings = judge_findings(denial_findings(cp, remit_date), cp.claim, histories)
     return [{
         "claim_payment_id": cp_id, "claim_id": claim_id, "line_id": f.line_id,
         "service_index": f.service_index, "procedure_code": f.procedure_code[:48],
@@ -247,7 +263,7 @@ def denial_rows(cp: ClaimPosting, cp_id: int, remit_date: dt.date | None,
         "reason_code": f.reason[:5], "reasons": ", ".join(f.reasons)[:200],
         "remark_codes": " ".join(f.remarks)[:200], "amount_at_stake": f.amount_at_stake,
         "appeal_deadline": f.appeal_deadline, "explanation": f.explanation,
-        "status": "open" if posted else "held"} for f in denial_findings(cp, remit_date)]
+        "status": "open" if posted else "held"} for f in findings]
 
 
 def _store_provider_adjustments(session: Session, plan: RemittancePlan, remit_id: int) -> None:

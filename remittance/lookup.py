@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 from claims.db.tables import ClaimLineRecord, ClaimRecord, Patient, Payer, Policy
 from edi.parsers.remit835 import Remittance
 from remittance.bulk import key_chunks, matching, scalars_matching
-from remittance.matching import ClaimIndex, ClaimSnapshot, LineSnapshot, payer_key
+from remittance.matching import (
+    DEFAULT_FILING_DAYS,
+    ClaimIndex,
+    ClaimSnapshot,
+    LineSnapshot,
+    payer_key,
+)
 
 __all__ = ["load_claim_index", "load_snapshots"]
 
@@ -32,7 +38,8 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
                    ClaimRecord.payer_claim_number, ClaimRecord.total_charge,
                    ClaimRecord.service_date_from, ClaimRecord.service_date_to,
                    ClaimRecord.status, ClaimRecord.patient_id, Patient.last_name,
-                   Patient.first_name, Payer.name, Payer.payer_id, Payer.appeal_days)
+                   Patient.first_name, Payer.name, Payer.payer_id, Payer.appeal_days,
+                   Payer.timely_filing_days, ClaimRecord.kind)
             .join(Patient, Patient.id == ClaimRecord.patient_id)
             .join(Payer, Payer.id == ClaimRecord.payer_id)
             .where(matching(session, ClaimRecord.id, chunk))).all())
@@ -70,6 +77,7 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
         patient_first_name=r.first_name, status=r.status, payer_name=r.name,
         payer_identifier=r.payer_id, has_secondary=r.patient_id in secondary,
         appeal_days=r.appeal_days or 120,
+        timely_filing_days=r.timely_filing_days or DEFAULT_FILING_DAYS, kind=r.kind,
         payer_keys=frozenset(payers[r.patient_id] | {payer_key(r.payer_id), payer_key(r.name)})
         - {""}) for r in rows]
 

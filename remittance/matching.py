@@ -20,8 +20,12 @@ from enum import StrEnum
 
 from edi.parsers.remit835 import ClaimPayment, Remittance, ServicePayment
 
-__all__ = ["ClaimIndex", "ClaimSnapshot", "LineMatch", "LineSnapshot", "MatchMethod",
+__all__ = ["DEFAULT_FILING_DAYS", "ClaimIndex", "ClaimSnapshot", "LineMatch", "LineSnapshot", "MatchMethod",
            "match_claim", "match_lines", "payer_key", "remittance_payer_keys"]
+
+#: Medicare fee-for-service files within one calendar year of the date of service
+#: (x12-domain.md 10.3); the limit for a payer whose own rule is not on file.
+DEFAULT_FILING_DAYS = 365
 
 
 class MatchMethod(StrEnum):
@@ -69,6 +73,9 @@ class ClaimSnapshot:
     payer_identifier: str = ""
     has_secondary: bool = False
     appeal_days: int = 120
+    #: Days from the date of service to file (payer rule, x12-domain.md 10.3).
+    timely_filing_days: int = DEFAULT_FILING_DAYS
+    kind: str = "professional"     # "professional" | "institutional"
     #: :func:`payer_key` of the ids and names of every payer billed for this claim or on the
     #: patient's policies; empty when unknown (then any payer is accepted).
     payer_keys: frozenset[str] = frozenset()

@@ -34,12 +34,14 @@ def test_denial_queue_lists_soonest_deadline_first_with_filters(
     items = list_denials(session)
     assert [(i.patient_control_number, i.category, i.action, i.amount_at_stake) for i in items] == [
         ("C1002", "bundling", "correct_and_resubmit", Decimal("60.00")),
-        ("C1003", "timely_filing", "appeal", Decimal("200.00")),
+        # No 999/277CA acceptance is on file for C1003: timely filing is written off.
+        ("C1003", "timely_filing", "write_off", Decimal("200.00")),
         ("C1004", "bundling", "correct_and_resubmit", Decimal("90.00"))]
     assert {i.appeal_deadline for i in items} == {dt.date(2026, 8, 8)}
     assert items[0].payer_name == "MEDICARE PART B"
     assert items[0].patient_name == "RICHARD ROE"
-    assert [i.patient_control_number for i in list_denials(session, action="appeal")] == ["C1003"]
+    assert [i.patient_control_number for i in list_denials(session, action="write_off")] == [
+        "C1003"]
     assert len(list_denials(session, category="bundling", limit=1)) == 1
     assert list_denials(session, due_by=dt.date(2026, 8, 1)) == ()
 
