@@ -1,6 +1,7 @@
 """Read-side views the remittance screens need beyond the package's services: the list of
-received payments with their verdicts, the denial queue with a payer filter and its dollars by
-category, and the patient behind each claim (for the audit log). Read-only; never commits."""
+received payments with their verdicts, the denial queue (filtered by payer in the package's
+query) with its dollars by category, and the patient behind each claim (for the audit log).
+Read-only; never commits."""
 
 from __future__ import annotations
 
@@ -125,21 +126,13 @@ class DenialQueue:
         return [(cat, groups[cat], dollars) for cat, _, dollars in self.by_category]
 
 
-# The payer filter is applied here, over the package's queue: enough for an office's open
-# denials (thousands), and the queue's own order (soonest deadline first) is kept.
-_PAYER_SCAN = 20_000
-
-
 def denial_queue(session: Session, *, status: str = "open", category: str | None = None,
                  action: str | None = None, payer: str | None = None,
                  due_by: dt.date | None = None, limit: int = 200) -> DenialQueue:
     """The denial work queue, soonest appeal deadline first, with dollars at stake."""
-    wanted = (payer or "").strip().casefold()
     items = list_denials(session, status=status, category=category or None,
-                         action=action or None, due_by=due_by,
-                         limit=_PAYER_SCAN if wanted else limit)
-    if wanted:
-        items = tuple(i for i in items if wanted in i.payer_name.casefold())[:limit]
+                         action=action or None, payer=payer or None, due_by=due_by,
+                         limit=limit)
     totals: dict[str, list] = defaultdict(lambda: [0, ZERO])
     for item in items:
         totals[item.category][0] += 1

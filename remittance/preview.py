@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from remittance.codes import PLB_REASONS, rarc_label
+from remittance.codes import PLB_REASONS, DenialCategory, rarc_label
 from remittance.denials import denial_findings
 from remittance.posting import ClaimPosting, EntryKind, Outcome, RemittancePlan
 
@@ -86,6 +86,10 @@ def _claim(cp: ClaimPosting, remit_date: dt.date | None) -> Iterator[str]:
         yield (f"    DENIAL {finding.category.replace('_', ' ')}: "
                f"{finding.action.replace('_', ' ')}, {_m(finding.amount_at_stake)} at stake, "
                f"appeal by {deadline}")
+        if finding.category is DenialCategory.TIMELY_FILING:
+            # Posting decides from the claim's acceptance history (remittance.timely_filing).
+            yield ("      posting keeps the appeal only with a 999/277CA acceptance within the "
+                   "payer's filing limit on file; otherwise it is written off")
     if cp.outcome is Outcome.HELD:
         for reason in cp.reasons:
             yield f"    HELD: {reason}"

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.tables import utcnow
@@ -86,9 +86,14 @@ class ReleaseResult:
 
 
 def list_denials(session: Session, *, status: str = "open", category: str | None = None,
-                 action: str | None = None, due_by: dt.date | None = None,
-                 after_id: int = 0, limit: int = 100) -> tuple[DenialItem, ...]:
-    """The denial work queue, soonest appeal deadline first (keyset paging on id)."""
+                 action: str | None = None, payer: str | None = None,
+                 due_by: dt.date | None = None, after_id: int = 0,
+                 limit: int = 100) -> tuple[DenialItem, ...]:
+    """The denial work queue, soonest appeal deadline first (keyset paging on id).
+
+    ``payer`` keeps the denials whose remittance came from that payer: any part of the
+    payer's name as the 835 gave it (N1*PR), or its payer identifier, case ignored.
+    """
     query = (select(DenialRecord, ClaimPaymentRecord.patient_control_number,
                     ClaimPaymentRecord.payer_claim_number, ClaimPaymentRecord.patient_name,
                     RemittanceRecord.payer_name)
@@ -101,6 +106,12 @@ def list_denials(session: Session, *, status: str = "open", category: str | None
         query = query.where(DenialRecord.action == action)
     if due_by:
         query = query.where(DenialRecord.appeal_deadline <= due_by)
+    wanted = (payer or "").strip().lower()
+    if wanted:
+        # In SQL, so LIMIT counts only this payer's denials; autoescape keeps % and _ literal.
+        query = query.where(or_(
+            func.lower(RemittanceRecord.payer_name).contains(wanted, autoescape=True),
+            func.lower(RemittanceRecord.payer_identifier) == wanted))
     query = query.order_by(DenialRecord.appeal_deadline.is_(None),
                            DenialRecord.appeal_deadline, DenialRecord.id).limit(limit)
     return tuple(DenialItem(

@@ -120,8 +120,12 @@ def test_denials_screen_and_appeal_letter(client, practice, session_factory) -> 
     assert "timely filing · 1 · 200.00" in page.text
     assert "bundling · 2 · 150.00" in page.text
     assert "350.00" in page.text and "2026-08-08" in page.text
-    filtered = client.get("/denials", params={"action": "appeal"})
+    # No 999/277CA acceptance is on file for C1003: its timely-filing denial is written off.
+    filtered = client.get("/denials", params={"action": "write_off"})
     assert "C1003" in filtered.text and "C1002" not in filtered.text
+    assert "no acceptance on file within 365 days" in filtered.text
+    other_payer = client.get("/denials", params={"payer": "acme"})
+    assert "C1003" not in other_payer.text and "C1002" not in other_payer.text
     assert client.get("/denials", params={"due_by": "someday"}).status_code == 422
     with session_factory() as s:
         denial = s.scalar(select(DenialRecord.id).where(DenialRecord.category == "timely_filing"))

@@ -229,10 +229,15 @@ def test_denial_queue_filters_resolve_and_appeal_letter(client, as_role, practic
         assert got.status_code == 200, got.text
         return [d["patient_control_number"] for d in got.json()["items"]]
 
-    assert pcns(action="appeal") == ["C1003"]
+    # Timely filing without a 999/277CA acceptance on file is written off, not appealed.
+    assert pcns(action="write_off") == ["C1003"]
+    assert pcns(action="appeal") == []
     assert pcns(category="bundling") == ["C1002", "C1004"]
     assert pcns(payer="medicare") == ["C1002", "C1003", "C1004"]
     assert pcns(payer="acme") == []
+    # The payer filter is in the query: the limit counts only that payer's denials.
+    assert pcns(payer=" Part B ", limit=1) == ["C1002"]
+    assert pcns(payer="%") == [] and pcns(payer="_") == []
     assert pcns(due_by="2026-08-08") == ["C1002", "C1003", "C1004"]
     assert pcns(due_by="2026-08-01") == []
     bad = client.get(f"{R}/denials", headers=biller, params={"due_by": "soon"})

@@ -21,6 +21,10 @@ def test_preview_of_a_payment() -> None:
     assert "(matched by procedure without modifiers)" in text
     assert "interest paid on this claim: 1.25" in text
     assert "remarks: M15 separately billed services were bundled" in text
+    # Timely filing is decided at posting, from the claim's 999/277CA acceptance history.
+    assert ("DENIAL timely filing: appeal, 200.00 at stake, appeal by 2026-08-08\n"
+            "      posting keeps the appeal only with a 999/277CA acceptance within the "
+            "payer's filing limit on file; otherwise it is written off") in text
 
 
 def test_preview_of_special_cases() -> None:

@@ -21,7 +21,7 @@ from remittance import (
     resolve_denial,
     unmatched_payments,
 )
-from remittance.tables import DenialRecord, PostingRecord
+from remittance.tables import DenialRecord, PostingRecord, RemittanceRecord
 
 
 def post(session: Session, name: str):
@@ -133,3 +133,19 @@ def test_a_held_payment_posted_meanwhile_elsewhere_is_not_posted_twice(
                                  note="checking the old one")
     assert (outcome.released, outcome.still_held) == (0, 0)
     assert len(list_denials(session)) == 3
+
+
+def test_denial_queue_payer_filter_is_part_of_the_query(
+        session: Session, practice: dict[str, int]) -> None:
+    post(session, "era_basic.835")
+    payer_id = session.scalar(select(RemittanceRecord.payer_identifier))
+    every = [i.patient_control_number for i in list_denials(session)]
+    assert [i.patient_control_number for i in list_denials(session, payer="part b")] == every
+    assert [i.patient_control_number for i in list_denials(session, payer=payer_id.lower())] \
+        == every
+    assert list_denials(session, payer="acme") == ()
+    assert list_denials(session, payer="%") == () and list_denials(session, payer="_") == ()
+    # LIMIT applies after the payer filter, so a page is full of that payer's denials.
+    assert [i.patient_control_number for i in list_denials(
+        session, payer="MEDICARE", limit=2)] == every[:2]
+    assert list_denials(session, payer="  ") == list_denials(session)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from remit_practice import sample_text
+import pytest
+from remit_practice import load_practice, sample_text
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from test_bulk import pg_session  # noqa: F401  (fixture)
 
 from claims.db.tables import (
     Acknowledgment,
@@ -146,6 +148,17 @@ def test_filing_history_reads_both_sources_and_only_claim_level_verdicts(
         Acceptance(dt.date(2026, 3, 9), AcceptanceSource.PAYER))
     assert history[other] == FilingHistory(other)
     assert load_filing_history(session, []) == {}
+
+
+@pytest.mark.postgres
+def test_timely_filing_proof_on_postgres(pg_session: Session) -> None:  # noqa: F811
+    ids = load_practice(pg_session)
+    accepted(pg_session, ids["C1003"], "payer_accepted", "2026-03-09")
+    denial = timely_denial(pg_session)
+    assert denial.action == "appeal" and "2026-03-09, 5 days after" in denial.explanation
+    assert [d.patient_control_number for d in list_denials(pg_session, payer="medicare part")
+            ] == ["C1002", "C1003", "C1004"]
+    assert list_denials(pg_session, payer="acme") == ()
 
 
 # --- the rule itself, without a database -------------------------------------------------
