@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 from claims.db.tables import ClaimLineRecord, ClaimRecord, Patient, Payer, Policy, Provider
 from remittance.codes import carc_label, rarc_label
 from remittance.errors import QueueError
+from remittance.lookup import load_snapshots
 from remittance.tables import ClaimPaymentRecord, DenialRecord, PostingRecord, RemittanceRecord
+from remittance.timely_filing import describe_proof, load_filing_history
 
 __all__ = ["AppealLetter", "AppealLine", "appeal_letter_pdf", "render_appeal_letter"]
 
@@ -73,6 +75,9 @@ class AppealLetter:
     appeal_deadline: dt.date | None
     letter_date: dt.date
     signer: str = ""
+    #: For timely filing: the acceptance that proves the claim was filed in time, in words
+    #: (remittance.timely_filing.describe_proof); "" when none is on file.
+    proof_of_filing: str = ""
 
     @property
     def amount_at_stake(self) -> Decimal:
@@ -139,13 +144,28 @@ def render_appeal_letter(letter: AppealLetter, *, compress: bool = True) -> byte
         para(f"{line.procedure_code}: {line.reasons}{remarks} "
              f"(${line.amount_at_stake:,.2f} in dispute)", 9, "", 1)
     pdf.ln(3)
-    para(_ARGUMENTS.get(letter.category, _DEFAULT_ARGUMENT))
+    argument = _ARGUMENTS.get(letter.category, _DEFAULT_ARGUMENT)
+    if letter.category == "timely_filing" and letter.proof_of_filing:
+        # x12-domain.md 10.4: the packet carries proof of timely filing; name it in the letter.
+        argument = (f"The claim was filed within the filing limit: it was "
+                    f"{letter.proof_of_filing}. The enclosed acceptance reports (999 and "
+                    f"277CA) show the date the claim was received.")
+    para(argument)
     para("Enclosures: copy of the remittance advice; medical records for the dates of service;"
          " any authorization and proof of timely filing that apply.", 9, "", 6)
     para("Sincerely,", gap=8)
     para(letter.signer or "Billing office", gap=0)
     para(letter.practice_name, 9, "", 0)
     return bytes(pdf.output())
+
+
+def _proof_of_filing(session: Session, denial: DenialRecord) -> str:
+    if denial.category != "timely_filing" or denial.claim_id is None:
+        return ""
+    snapshots = load_snapshots(session, [denial.claim_id])
+    histories = load_filing_history(session, [denial.claim_id])
+    return describe_proof(snapshots[0], denial.line_id, histories.get(denial.claim_id)) \
+        if snapshots else ""
 
 
 def appeal_letter_pdf(session: Session, denial_id: int, *, signer: str = "",
@@ -199,5 +219,5 @@ def appeal_letter_pdf(session: Session, denial_id: int, *, signer: str = "",
         payer_claim_number=payment.payer_claim_number, remittance_date=remit.payment_date,
         trace_number=remit.trace_number, category=denial.category, lines=tuple(lines),
         appeal_deadline=denial.appeal_deadline, letter_date=today or dt.date.today(),
-        signer=signer)
+        signer=signer, proof_of_filing=_proof_of_filing(session, denial))
     return render_appeal_letter(letter, compress=compress)

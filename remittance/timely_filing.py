@@ -35,7 +35,7 @@ from remittance.matching import DEFAULT_FILING_DAYS, ClaimSnapshot
 from remittance.posting import ClaimPosting
 
 __all__ = ["DEFAULT_FILING_DAYS", "Acceptance", "AcceptanceSource", "FilingHistory",
-           "TIMELY_FILING_REASONS", "judge_findings", "judge_timely_filing", "load_filing_history",
+           "TIMELY_FILING_REASONS", "describe_proof", "judge_findings", "judge_timely_filing", "load_filing_history",
            "needs_filing_history", "service_date_for"]
 
 #: The CARCs the denial table files under timely filing (today only 29); read from the table so
@@ -155,6 +155,26 @@ def _proof(history: FilingHistory, served: dt.date, limit_days: int) -> Acceptan
     return min(payer or timely, default=None)
 
 
+def describe_proof(claim: ClaimSnapshot, line_id: int | None,
+                   history: FilingHistory | None) -> str:
+    """The proof of timely filing in words, or "" when none is on file.
+
+    "accepted by the payer's 277CA on 2026-03-09, 5 days after the service date 2026-03-04
+    (filing limit 365 days)": the sentence the denial queue and the appeal letter quote.
+    """
+    served = service_date_for(claim, line_id)
+    proof = _proof(history, served, _limit(claim)) if history and served else None
+    if proof is None or served is None:
+        return ""
+    return (f"accepted by {proof.source.words} on {proof.on.isoformat()}, "
+            f"{(proof.on - served).days} days after the service date {served.isoformat()} "
+            f"(filing limit {_limit(claim)} days)")
+
+
+def _limit(claim: ClaimSnapshot) -> int:
+    return claim.timely_filing_days or DEFAULT_FILING_DAYS
+
+
 def judge_timely_filing(finding: DenialFinding, claim: ClaimSnapshot | None,
                         history: FilingHistory | None) -> DenialFinding:
     """Refine a timely-filing finding's action with the claim's filing history.
@@ -164,22 +184,18 @@ def judge_timely_filing(finding: DenialFinding, claim: ClaimSnapshot | None,
     """
     if finding.category is not DenialCategory.TIMELY_FILING or claim is None:
         return finding
-    limit = claim.timely_filing_days or DEFAULT_FILING_DAYS
+    limit = _limit(claim)
     served = service_date_for(claim, finding.line_id)
     history = history or FilingHistory(claim.claim_id)
     if served is None:
         return replace(finding, action=Action.REVIEW, explanation=(
             f"{finding.explanation}; review: the date of service is unknown, so the "
             f"{limit}-day filing limit cannot be checked"))
-    proof = _proof(history, served, limit)
+    proof = describe_proof(claim, finding.line_id, history)
     sent = (f"; first sent {history.first_sent.isoformat()}" if history.first_sent else "")
-    if proof is not None:
-        days = (proof.on - served).days
-        why = (f"appeal with proof of timely filing: accepted by {proof.source.words} on "
-               f"{proof.on.isoformat()}, {days} days after the service date "
-               f"{served.isoformat()} (filing limit {limit} days){sent}")
-        return replace(finding, action=Action.APPEAL,
-                       explanation=f"{finding.explanation}; {why}")
+    if proof:
+        return replace(finding, action=Action.APPEAL, explanation=(
+            f"{finding.explanation}; appeal with proof of timely filing: {proof}{sent}"))
     why = (f"write off: no acceptance on file within {limit} days of the service date "
            f"{served.isoformat()}")
     if history.acceptances:

@@ -10,6 +10,7 @@ import pytest
 from remit_practice import sample_text
 from sqlalchemy.orm import Session
 
+from claims.db.tables import ClaimStatusChange
 from remittance import QueueError, appeal_letter_pdf, import_era, list_denials
 
 
@@ -42,6 +43,22 @@ def test_appeal_letter_contains_the_claim_facts(session: Session,
                  "CO 29 time limit for filing has expired", "acceptance reports",
                  "Maria Lopez, billing manager", "04/20/2026"):
         assert fact in text, fact
+
+
+def test_timely_filing_letter_names_the_acceptance(session: Session,
+                                                  practice: dict[str, int]) -> None:
+    session.add(ClaimStatusChange(
+        claim_id=practice["C1003"], from_status="clearinghouse_accepted",
+        to_status="payer_accepted", actor="277CA",
+        at=dt.datetime(2026, 3, 9, 15, tzinfo=dt.UTC)))
+    session.flush()
+    import_era(session, sample_text("era_basic.835"), source="b", file_sha256="b")
+    denial = next(d for d in list_denials(session) if d.patient_control_number == "C1003")
+    assert denial.action == "appeal"
+    text = _text(appeal_letter_pdf(session, denial.denial_id, compress=False))
+    assert ("The claim was filed within the filing limit: it was accepted by the payer's "
+            "277CA on 2026-03-09, 5 days after the service date 2026-03-04 (filing limit 365 "
+            "days).") in " ".join(text.split())
 
 
 def test_uncompressed_letter_for_inspection(session: Session,
