@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -9,8 +10,14 @@ from remit_practice import sample_text
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from claims.db.tables import ClaimRecord
-from remittance import QueueError, assign_claim_payment, import_era, unmatched_payments
+from claims.db.tables import ClaimRecord, ClaimStatusChange
+from remittance import (
+    QueueError,
+    assign_claim_payment,
+    import_era,
+    list_denials,
+    unmatched_payments,
+)
 from remittance.tables import ClaimPaymentRecord, PostingRecord
 
 # C1003 keyed by the payer under a number we never issued, and no line numbers echoed.
@@ -54,3 +61,22 @@ def test_assigning_checks_the_file_and_the_claim(session: Session,
     with pytest.raises(QueueError, match="claim 99999 does not exist"):
         assign_claim_payment(session, item.claim_payment_id, 99999, era_text=MANGLED,
                              user="poster")
+
+
+@pytest.mark.parametrize(("accepted_on", "action"), [
+    (dt.date(2026, 3, 9), "appeal"), (None, "write_off")])
+def test_an_assigned_timely_filing_denial_is_judged_on_the_claims_history(
+        session: Session, practice: dict[str, int], accepted_on: dt.date | None,
+        action: str) -> None:
+    if accepted_on is not None:
+        session.add(ClaimStatusChange(
+            claim_id=practice["C1003"], from_status="submitted", to_status="payer_accepted",
+            actor="277CA", at=dt.datetime.combine(accepted_on, dt.time(12), dt.UTC)))
+    import_era(session, MANGLED, source="mangled.835", file_sha256="m")
+    (item,) = unmatched_payments(session)
+    assign_claim_payment(session, item.claim_payment_id, practice["C1003"],
+                         era_text=MANGLED, user="poster")
+    (denial,) = list_denials(session, category="timely_filing")
+    assert denial.action == action
+    assert ("accepted by the payer's 277CA on 2026-03-09" in denial.explanation) \
+        is (accepted_on is not None)
