@@ -14,7 +14,8 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 X12_FILES = sorted(p for p in SAMPLES.rglob("*")
                    if p.is_file() and p.suffix not in (".json", ".md"))
 #: Samples broken on purpose, and the only kind of defect each may carry.
-DELIBERATELY_BROKEN = {"remittance/era_out_of_balance.835": DefectLevel.BALANCING}
+DELIBERATELY_BROKEN = {"remittance/era_out_of_balance.835": DefectLevel.BALANCING,
+                       "practice/era_acme_out_of_balance.835": DefectLevel.BALANCING}
 
 
 def _id(path: Path) -> str:
