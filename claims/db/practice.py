@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from claims.db.tables import Patient, Payer, Policy, Provider
+from claims.npi import npi_is_valid
 from core.errors import Conflict, NotFound
 
 __all__ = [
@@ -186,19 +187,8 @@ def list_payers(session: Session) -> Sequence[Payer]:
     return session.scalars(select(Payer).order_by(Payer.name)).all()
 
 
-def _npi_ok(npi: str) -> bool:
-    """NPI check digit: Luhn over "80840" + the first nine digits (x12-domain §9.6)."""
-    if len(npi) != 10 or not npi.isdigit():
-        return False
-    total = 0
-    for i, ch in enumerate(reversed("80840" + npi[:9])):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return (10 - total % 10) % 10 == int(npi[9])
-
-
 def create_provider(session: Session, data: ProviderData) -> Provider:
-    if not _npi_ok(data.npi):
+    if not npi_is_valid(data.npi):
         raise ValueError(f'npi: "{data.npi}" is not a valid NPI (10 digits with a check digit)')
     if session.scalar(select(Provider.id).where(Provider.npi == data.npi)) is not None:
         raise Conflict(f"NPI {data.npi} is already registered")
