@@ -68,8 +68,6 @@ class Settings(BaseSettings):
     icd10pcs_codes_path: Path | None = None
     #: The office's posting rules (JSON, see remittance.rules); empty uses the defaults.
     posting_rules_path: Path | None = None
-    #: Load the synthetic sample practice on first start (the demo command sets it).
-    load_samples: bool = False
     log_level: str = "INFO"
     #: Worker threads per API server process, and its database pool size (api/asgi.py).
     api_threads: int = 8
