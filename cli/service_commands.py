@@ -171,7 +171,7 @@ def _demo_users(session) -> list[tuple[str, str, str]]:  # type: ignore[no-untyp
     return printed
 
 
-def _demo_claims(session, scrubber) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
+def _demo_claims(session) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
     """The claims engineer's sample claims (samples/claims), stored as drafts."""
     loaded, skipped = 0, []
     for path in sorted((_SAMPLES / "claims").glob("*.json")):
@@ -180,11 +180,9 @@ def _demo_claims(session, scrubber) -> tuple[int, list[str]]:  # type: ignore[no
             continue        # an adjudication sample, not a claim
         try:
             with session.begin_nested():
-                create_claim(session, document, actor="sample-practice")
+                create_claim(session, document, actor=ACTOR)
             loaded += 1
-        except Conflict as exc:
-            skipped.append(f"{path.name}: {exc}")
-        except (ClaimInputError, ValueError) as exc:
+        except (Conflict, ClaimInputError, ValueError) as exc:
             skipped.append(f"{path.name}: {exc}")
     return loaded, skipped
 
@@ -279,7 +277,7 @@ def _demo(args: argparse.Namespace) -> int:
         credentials = _demo_users(session)
         practice = json.loads((_SAMPLES / "practice" / "practice.json").read_text())
         summary = load_practice(session, practice, scrubber=lambda c: scrub(c, code_sets))
-        extra, skipped = _demo_claims(session, lambda c: scrub(c, code_sets))
+        extra, skipped = _demo_claims(session)
         imported, before = _demo_remittances(
             session, settings, practice_day(session, practice) or dt.date.today())
     print(f"Database: {url}")
