@@ -5,8 +5,9 @@ into words a billing person reads.
 The matching keys are x12-domain §7.4: TA101 = our ISA13; 999 AK102 = our GS06 and AK202 = our
 ST02, with a business-unit CTX*CLM01 naming a claim; 277CA 2200D TRN02 = CLM01, REF*1K the
 payer's claim number, 2220D REF*FJ = our line's REF*6R. The 999 and TA1 code sentences come
-from :mod:`edi.acknowledgments.codes`; the 277CA status words (code sources 507/508, §7.3) are
-the handful a front-end rejection carries, kept here until the engine has the full lists.
+from :mod:`edi.acknowledgments.codes` and the 277CA category words (code source 507, §7.3) from
+:mod:`edi.acknowledgments.status_categories`; the status words (code source 508) are the
+handful a front-end rejection carries, kept here until the engine has the full list.
 """
 
 from __future__ import annotations
@@ -23,12 +24,6 @@ from edi.parsers.claim_ack277 import Outcome, Status
 
 __all__ = ["read_277ca", "read_999", "read_ta1"]
 
-_STC_CATEGORY = {
-    "A0": "forwarded to another entity", "A1": "received, not yet accepted",
-    "A2": "accepted into adjudication", "A3": "returned as unprocessable",
-    "A4": "not found", "A5": "split claim", "A6": "rejected for missing information",
-    "A7": "rejected for invalid information", "A8": "rejected for a relational field in error",
-}
 _STC_STATUS = {
     "19": "received", "20": "accepted for processing", "21": "missing or invalid information",
     "33": "subscriber and subscriber id not found", "35": "claim not found",
@@ -100,7 +95,7 @@ def _words(statuses: tuple[Status, ...]) -> str:
     parts = []
     for status in ranked:
         for code in status.codes:
-            words = _STC_CATEGORY.get(code.category, f"category {code.category}")
+            words = code.category_meaning
             if code.status:
                 words += f": {_STC_STATUS.get(code.status, 'status ' + code.status)}"
             if code.entity:
