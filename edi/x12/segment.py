@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from edi.x12.delimiters import DEFAULT_DELIMITERS, Delimiters
@@ -88,8 +88,3 @@ def make_segment(tag: str, *values: ElementValue,
     while elements and not elements[-1]:
         elements.pop()
     return Segment(tag, tuple(elements), delimiters, 0)
-
-
-def join_repeats(values: Iterable[str], delimiters: Delimiters = DEFAULT_DELIMITERS) -> str:
-    """Join repeated values of one element with the repetition separator."""
-    return delimiters.repetition.join(values)
