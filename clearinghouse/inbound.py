@@ -126,12 +126,6 @@ def _835(session: Session, stored: StoredFile, text: str, rules: PostingRules | 
     return "835: " + ("; ".join(parts) or "no remittance in the file")
 
 
-class _NoHandler(Exception):
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        super().__init__(kind)
-
-
 _HANDLERS: dict[str, Handler] = {"TA1": _ta1, "999": _999, "277": _277, "835": _835}
 
 
@@ -181,12 +175,10 @@ def process_file(session: Session, file_id: int, *, archive_dir: Path | None = N
     summaries, unhandled = [], []
     for kind in kinds or ("",):
         handler = _HANDLERS.get(kind)
-        try:
-            if handler is None:
-                raise _NoHandler(kind or "(no transaction set)")
+        if handler is None:
+            unhandled.append(kind or "(no transaction set)")
+        else:
             summaries.append(handler(session, stored, text, posting_rules))
-        except _NoHandler as missing:
-            unhandled.append(missing.kind)
     mark_processed(session, stored)
     status = "processed"
     if unhandled:
