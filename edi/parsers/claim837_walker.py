@@ -8,7 +8,6 @@ lines (2400 LX with the SV1/SV2, 2410 LIN/CTP, 2420 NM1, 2430 SVD/CAS/DTP).
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from edi.parsers.claim837_values import (
@@ -21,18 +20,11 @@ from edi.parsers.claim837_values import (
     OtherSubscriber837,
     ServiceLine837,
 )
+from edi.parsers.remit835_values import ccyymmdd
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.segment import Segment
 
 __all__ = ["TransactionWalker"]
-
-
-def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8])) if len(text) == 8 \
-            else None
-    except ValueError:
-        return None
 
 
 def _entity(data: dict) -> Entity:
@@ -126,7 +118,7 @@ class TransactionWalker:
             e.update(city=seg.get(1), state=seg.get(2), postal_code=seg.get(3),
                      country=seg.get(4))
         elif seg.tag == "DMG":
-            birth = _date(seg.get(2))
+            birth = ccyymmdd(seg.get(2))
             if seg.get(2) and birth is None:
                 self.defect(f"DMG02 should be a date CCYYMMDD but reads {seg.get(2)!r}", 2, "8")
             e.update(birth_date=birth, sex=seg.get(3))
