@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from edi.acknowledgments.status_categories import Outcome, category_meaning, outcome_of, worst
+from edi.parsers.remit835_values import ccyymmdd
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import parse_segments
@@ -203,12 +204,11 @@ class _Reader:
         raw = seg.get(n) if raw is None else raw
         if not raw:
             return None
-        try:
-            return dt.datetime.strptime(raw[:8], "%Y%m%d").date()
-        except ValueError:
+        value = ccyymmdd(raw[:8])
+        if value is None:
             self.problem(seg, n, "8", f"{seg.tag}{n:02d} should be a CCYYMMDD date, "
                                       f"found {raw!r}")
-            return None
+        return value
 
     def status(self, seg: Segment) -> Status:
         action = seg.get(3)
