@@ -32,7 +32,8 @@ _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 def scrub(claim: Claim, code_sets: CodeSets, *, today: dt.date | None = None
           ) -> tuple[Finding, ...]:
-    """Check ``claim`` against every rule; findings sorted errors first, then by field."""
+    """Check ``claim`` against every rule; errors first, then warnings, then notes, each in
+    the order the checks run (claim, dates, people, providers, codes, lines, COB)."""
     today = today or dt.date.today()
     findings: list[Finding] = []
     if code_sets.unconfigured:
