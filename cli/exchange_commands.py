@@ -49,7 +49,7 @@ def _missing_tables(exc: Exception) -> int:
 
 def _sessions(settings: Settings) -> sessionmaker[Session]:
     if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds PHI
     return make_session_factory(make_engine(settings.effective_database_url))
 
 
@@ -153,7 +153,7 @@ def _worker(args: argparse.Namespace) -> int:
         return _fail("CLAIMHOUSE_BROKER_URL is not set: without a broker tasks run in-process "
                      "and no worker is needed")
     # The worker reads the same CLAIMHOUSE_* environment (worker.app builds its settings).
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds PHI
     argv = [sys.executable, "-m", "celery", "-A", "worker.app",
             *worker_argv(args, settings.data_dir)]
     sys.stdout.flush()

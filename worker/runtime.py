@@ -33,7 +33,7 @@ class Runtime:
 def build_runtime(settings: Settings) -> Runtime:
     """The runtime for ``settings``: one engine for the process, the configured transport."""
     if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds PHI
     engine = make_engine(settings.effective_database_url, pool_pre_ping=True)
     return Runtime(settings=settings, session_factory=make_session_factory(engine),
                    open_transport=lambda: transport_from_settings(settings),

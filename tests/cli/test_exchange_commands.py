@@ -108,3 +108,13 @@ def test_the_command_line_names_the_worker_s_queue_and_tasks():
 
     assert exchange_commands.QUEUE == QUEUE
     assert {exchange_commands.SEND_SUBMISSION, exchange_commands.POLL_MAILBOX} <= set(TASK_NAMES)
+
+
+def test_the_embedded_data_directory_is_created_owner_only(tmp_path, monkeypatch, capsys):
+    # It holds the SQLite database of claims and patients (PHI), like `claimhouse demo`'s.
+    data = tmp_path / "data"
+    monkeypatch.setenv("CLAIMHOUSE_DATABASE_URL", "")
+    monkeypatch.setenv("CLAIMHOUSE_DATA_DIR", str(data))
+    assert run("exchange", "rejections") == 1
+    assert "claimhouse db upgrade" in capsys.readouterr().err
+    assert data.stat().st_mode & 0o777 == 0o700
