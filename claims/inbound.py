@@ -50,6 +50,7 @@ from edi.parsers.claim837 import (
     ServiceLine837,
     read_837,
 )
+from edi.parsers.remit835_values import ccyymmdd
 
 __all__ = ["claims_from_837", "Inbound837Error"]
 
@@ -67,12 +68,11 @@ def _find(values: tuple[CodedValue, ...], qualifier: str) -> CodedValue | None:
 
 
 def _d8(text: str) -> dt.date:
-    if len(text) < 8 or not text[:8].isdigit():
+    """The CCYYMMDD date that starts ``text`` (a D8, or the date part of a DT)."""
+    date = ccyymmdd(text[:8])
+    if date is None:
         raise Inbound837Error(f"{text!r} is not a date CCYYMMDD")
-    try:
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-    except ValueError:
-        raise Inbound837Error(f"{text!r} is not a date CCYYMMDD") from None
+    return date
 
 
 def _address(e: Entity) -> Address | None:
