@@ -214,9 +214,12 @@ def build_command(args: argparse.Namespace) -> int:
 
 def _load_adjudication(path: Path) -> PriorPayerAdjudication:
     try:
-        return adjudication_from_json(json.loads(path.read_text("utf-8")))
+        # Read as claim files are: a byte-order mark is allowed, other bytes must be UTF-8.
+        return adjudication_from_json(json.loads(path.read_text(encoding="utf-8-sig")))
     except OSError as exc:
         raise _InputError(f"{path}: cannot read the file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise _InputError(f"{path}: the file is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise _InputError(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: "
                           f"{exc.msg}") from None

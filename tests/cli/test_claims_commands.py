@@ -134,3 +134,16 @@ def test_secondary_errors(tmp_path, capsys):
     bad.write_text('{"paid_amount": "x"}')
     assert main(["claims", "secondary", claim, str(bad)]) == 2
     assert "pay.json: payer: is required" in capsys.readouterr().err
+
+
+def test_secondary_reads_payment_files_as_claim_files_are(tmp_path, capsys):
+    """A byte-order mark is read past; bytes that are not UTF-8 are named, not a traceback."""
+    claim = str(SAMPLES / "office_visit.json")
+    payment = (SAMPLES / "payments" / "office_visit_primary.json").read_bytes()
+    with_bom = tmp_path / "bom.json"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + payment)
+    assert main(["claims", "secondary", claim, str(with_bom), "-o", str(tmp_path / "s.json")]) == 0
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"payer": "Caf\xe9"}')
+    assert main(["claims", "secondary", claim, str(latin)]) == 2
+    assert "latin.json: the file is not UTF-8 text" in capsys.readouterr().err
