@@ -182,7 +182,7 @@ class ClaimLoops:
             claim.parties.append(freeze_party(claim.party))
         self.claims.append(ClaimPayment(
             patient_control_number=c.get(1), status=status, charge=r.money(c, 3),
-            paid=r.money(c, 4), patient_responsibility=r.decimal(c, 5, "amount"),
+            paid=r.money(c, 4), patient_responsibility=r.decimal(c, 5, "an amount"),
             filing_indicator=c.get(6), payer_claim_number=c.get(7), facility_type=c.get(8),
             frequency=c.get(9), drg=c.get(11), drg_weight=r.decimal(c, 12),
             discharge_fraction=r.decimal(c, 13), adjustments=tuple(claim.adjustments),

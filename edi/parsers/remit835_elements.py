@@ -57,7 +57,7 @@ class ElementReader:
         self.defects.append(Defect(severity, level, code, path, message))
 
     def money(self, seg: Segment, n: int, required: bool = True) -> Decimal:
-        value = self.decimal(seg, n, "amount")
+        value = self.decimal(seg, n, "an amount")
         if value is None:
             if required:
                 self.defect(f"{seg.tag}{n:02d} (an amount) is missing; counted as 0.00", n, "1")
@@ -69,7 +69,7 @@ class ElementReader:
             return ZERO
         return value
 
-    def decimal(self, seg: Segment, n: int, what: str = "number") -> Decimal | None:
+    def decimal(self, seg: Segment, n: int, what: str = "a number") -> Decimal | None:
         elements = seg.elements
         text = elements[n - 1] if n <= len(elements) else ""
         if not text:
@@ -81,7 +81,7 @@ class ElementReader:
                 return None
             value = None
         if value is None or not value.is_finite():
-            self.defect(f"{seg.tag}{n:02d} should be an {what} but reads {text!r}", n, "6")
+            self.defect(f"{seg.tag}{n:02d} should be {what} but reads {text!r}", n, "6")
             return None
         return value
 

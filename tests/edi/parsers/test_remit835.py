@@ -118,6 +118,7 @@ def test_reversal_amounts_are_negative() -> None:
     (MINIMAL + "SVC*HC:99213*100*100~CAS*CR*45*0~", "2110/CAS01", "is not CO, OA, PI or PR"),
     (MINIMAL + "SVC*HC:99213*100~", "2110/SVC03", "is missing"),
     (MINIMAL + "SVC*HC*100*100~", "2110/SVC01", "no procedure"),
+    (MINIMAL + "SVC*HC:99213*100*100**1X~", "2110/SVC05", "SVC05 should be a number but"),
 ])
 def test_bad_values_become_defects_with_paths(body: str, path: str, words: str) -> None:
     if body.startswith("BPR") and "TRN" not in body:
