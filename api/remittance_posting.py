@@ -76,11 +76,7 @@ def decode_era(content: bytes, name: str) -> str:
         raise ValueError(f"file {name}: the file is empty")
     if len(content) > MAX_ERA_BYTES:
         raise ValueError(f"file {name}: larger than {MAX_ERA_BYTES} bytes")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        # X12's extended character set is single-byte; latin-1 keeps every byte as it came.
-        return content.decode("latin-1")
+    return archive.decode_x12(content)
 
 
 @dataclass(frozen=True, slots=True)

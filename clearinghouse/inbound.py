@@ -33,6 +33,7 @@ from clearinghouse.tables import ReceivedInterchange
 from core.archive import (
     Direction,
     claim_for_processing,
+    decode_x12,
     file_content,
     mark_failed,
     mark_processed,
@@ -88,14 +89,6 @@ def record_failure(session: Session, file_id: int, reason: str) -> None:
     stored = session.get(StoredFile, file_id)
     if stored is not None:
         mark_failed(session, stored, reason)
-
-
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        # X12's extended character set is single-byte; latin-1 keeps every byte as it came.
-        return content.decode("latin-1")
 
 
 Handler = Callable[[Session, StoredFile, str, PostingRules | None], str]
@@ -164,7 +157,7 @@ def process_file(session: Session, file_id: int, *, archive_dir: Path | None = N
         return ProcessOutcome(file_id, "skipped", summary="already processed or in progress")
     if stored.direction != Direction.IN:
         raise ValueError(f"stored file {stored.source_name} is an outbound file")
-    text = _decode(file_content(session, stored, archive_dir))
+    text = decode_x12(file_content(session, stored, archive_dir))
     interchanges, found_kinds = _survey(text, stored.source_name)
     kinds = tuple(found_kinds)
     duplicate = _register_interchanges(session, stored, interchanges)

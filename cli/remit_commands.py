@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.archive import mark_processed, sha256_hex, store_file
+from core.archive import decode_x12, mark_processed, sha256_hex, store_file
 from core.db import make_engine, make_session_factory, session_scope
 from core.settings import load_settings
 from remittance import (
@@ -38,10 +38,7 @@ def _fail(message: str) -> int:
 
 def _read_file(path: str) -> tuple[bytes, str]:
     content = Path(path).read_bytes()
-    try:
-        return content, content.decode("utf-8")
-    except UnicodeDecodeError:
-        return content, content.decode("latin-1")
+    return content, decode_x12(content)
 
 
 def _rules(path: str | None) -> PostingRules:

@@ -39,6 +39,7 @@ __all__ = [
     "Direction",
     "FileStatus",
     "claim_for_processing",
+    "decode_x12",
     "file_content",
     "find_file",
     "mark_failed",
@@ -85,6 +86,18 @@ def sniff_kind(content: bytes) -> str:
         if tag == "TA1":
             return "TA1"
     return ""
+
+
+def decode_x12(content: bytes) -> str:
+    """A stored file's bytes as text: UTF-8, or else byte for byte.
+
+    X12's extended character set is single-byte; latin-1 keeps every byte as it came, so a
+    file that is not UTF-8 still reads and its SHA-256 still names the same bytes.
+    """
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("latin-1")
 
 
 def _write_archive(archive_dir: Path, digest: str, content: bytes) -> str:

@@ -127,3 +127,13 @@ def test_failed_processing_is_recorded_and_retried(session_factory) -> None:
         assert row.status == "failed" and "STC" in row.error
         again = archive.claim_for_processing(s, file_id)
         assert again is not None and again.attempts == 2
+
+
+@pytest.mark.parametrize(("content", "text"), [
+    (b"ISA*00*", "ISA*00*"),
+    ("NM1*QC*1*M\u00fcller~".encode(), "NM1*QC*1*M\u00fcller~"),
+    # Not UTF-8: read byte for byte, so nothing is lost.
+    (b"NM1*QC*1*M\xfcller~", "NM1*QC*1*M\u00fcller~"),
+])
+def test_decode_x12_reads_utf8_or_else_byte_for_byte(content: bytes, text: str) -> None:
+    assert archive.decode_x12(content) == text
