@@ -151,7 +151,10 @@ class FolderTransport(_Closing):
 
     def put(self, name: str, content: bytes) -> None:
         target = self.outbound_dir / check_file_name(name)
-        fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=self.outbound_dir)
+        try:
+            fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=self.outbound_dir)
+        except OSError as exc:
+            raise TransportError(f"cannot write {target}: {exc.strerror or exc}") from exc
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)

@@ -227,3 +227,10 @@ def test_the_configured_transport_is_built_from_settings(tmp_path):
         transport_from_settings(load_settings(exchange_transport="sftp"))
     with pytest.raises(TransportError, match="'ftp'"):
         transport_from_settings(load_settings(exchange_transport="ftp"))
+
+
+def test_folder_put_into_a_vanished_outbound_folder_is_a_transport_error(tmp_path):
+    transport = FolderTransport(tmp_path)
+    transport.outbound_dir.rmdir()
+    with pytest.raises(TransportError, match="cannot write .*outbound/a.837"):
+        transport.put("a.837", b"ISA~")
