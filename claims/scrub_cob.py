@@ -30,7 +30,9 @@ def _sum(values: Iterator[Decimal]) -> Decimal:
 def check_coordination(claim: Claim) -> Iterator[Finding]:
     own = claim.responsibility
     for i, coverage in enumerate(claim.other_coverages):
-        if coverage.responsibility not in _SEQUENCE + "U" or coverage.responsibility == own:
+        # One letter: "" (an 837 read without SBR01) is a substring of any string.
+        sequence = coverage.responsibility
+        if len(sequence) != 1 or sequence not in _SEQUENCE + "U" or sequence == own:
             yield finding("CB006", i=i, value=coverage.responsibility)
         if coverage.adjudication is not None:
             yield from _check_adjudication(claim, i, coverage.adjudication)
