@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, select, update
+from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -22,7 +22,7 @@ from core.db import Base
 from core.tables import utcnow
 
 __all__ = ["CONTROL_NUMBER_MAX", "ControlCounter", "ReceivedInterchange",
-           "allocate_control_numbers", "last_control_number"]
+           "allocate_control_numbers"]
 
 #: ISA13 is N0 9/9 and GS06 N0 1/9; ST02 AN 4/9. All three wrap after nine digits.
 CONTROL_NUMBER_MAX = 999_999_999
@@ -82,9 +82,3 @@ def allocate_control_numbers(session: Session, series: str, count: int = 1) -> l
         session.execute(update(ControlCounter).where(ControlCounter.name == series)
                         .values(value=(last - 1) % CONTROL_NUMBER_MAX + 1))
     return numbers
-
-
-def last_control_number(session: Session, series: str) -> int:
-    """The last number handed out (0 when none yet), for the operator screens."""
-    value = session.scalar(select(ControlCounter.value).where(ControlCounter.name == series))
-    return int(value or 0)
