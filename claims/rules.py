@@ -54,8 +54,8 @@ _TABLE = (
          "typing errors (letter O versus zero, I versus one).", "x12-domain 9.1"),
     Rule("DX003", E, "diagnoses[{i}]", '"{code}" is a category heading, not a billable code. '
          "Pick the more specific code below it (more characters).", "x12-domain 9.1"),
-    Rule("DX004", E, "diagnoses", "The claim has {count} diagnoses; a professional claim "
-         "carries at most 12. Split the claim or keep the 12 the lines point to.",
+    Rule("DX004", E, "diagnoses", "The claim has {count} diagnoses; {kind} claims carry at "
+         "most {limit}. Split the claim or keep the {limit} the services were for.",
          "TR3 2300 HI"),
     Rule("DX005", W, "diagnoses[{i}]", '"{code}" is listed twice; remove the repeat and fix '
          "the pointers.", "payer edit"),
@@ -66,7 +66,7 @@ _TABLE = (
     Rule("DX008", E, "diagnoses[{i}]", '"{code}" ({why}) cannot apply to a patient aged '
          "{age}. Check the birth date or the code.", "ICD-10-CM chapters; dx_edits"),
     # Service lines (TR3 2400; x12-domain 3.4, 9.3, 9.4)
-    Rule("LN001", E, "lines", "The claim has {count} service lines; an {kind} claim carries at "
+    Rule("LN001", E, "lines", "The claim has {count} service lines; {kind} claims carry at "
          "most {limit}. Split it into several claims.", "TR3 2400 repeat"),
     Rule("LN002", E, "lines[{i}].procedure_code", '"{code}" is not a CPT or HCPCS code '
          "(5 digits, 4 digits and F/T/U, or a letter A-V and 4 digits).", "x12-domain 9.3-9.4"),

@@ -31,7 +31,8 @@ def check_diagnoses(claim: Claim, codes: CodeSets) -> Iterator[Finding]:
         yield finding("DX001")
         return
     if len(claim.diagnoses) > _MAX_DX[claim.kind]:
-        yield finding("DX004", count=len(claim.diagnoses))
+        yield finding("DX004", count=len(claim.diagnoses), kind=claim.kind.value,
+                      limit=_MAX_DX[claim.kind])
     first, last = claim.first_service_date, claim.last_service_date
     _, start, end = ICD10CM_EDITION
     if first and last and (first < start or last > end):

@@ -233,3 +233,17 @@ def test_split_line_balances_over_every_settlement(samples, code_sets):
 def test_addresses_outside_the_us_need_no_zip(samples, code_sets):
     claim = _person(samples[OV], address=Address("1 Rue", "Paris", "", "75001", country="FR"))
     assert not has_errors(scrub(claim, code_sets, today=TODAY))
+
+
+@pytest.mark.parametrize(("sample", "count", "words"), [
+    (OV, 13, "The claim has 13 diagnoses; professional claims carry at most 12."),
+    (IP, 26, "The claim has 26 diagnoses; institutional claims carry at most 25."),
+])
+def test_too_many_diagnoses_names_the_claims_own_limit(sample, count, words, samples,
+                                                       code_sets):
+    claim = samples[sample]
+    codes = ("J069", "R509", "R05", "R0602", "R112", "R197", "R42", "R51", "R5383")
+    diagnoses = tuple(Diagnosis(codes[k % len(codes)]) for k in range(count))
+    hits = [f for f in scrub(replace(claim, diagnoses=diagnoses), code_sets, today=TODAY)
+            if f.rule_id == "DX004"]
+    assert [f.message.startswith(words) for f in hits] == [True], [f.message for f in hits]
