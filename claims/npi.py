@@ -27,6 +27,7 @@ def npi_check_digit(base: str) -> int:
 
 def npi_is_valid(npi: str) -> bool:
     """10 digits, first digit 1 or 2, and the last digit the Luhn check of the rest."""
-    if len(npi) != 10 or not npi.isdigit() or npi[0] not in "12":
+    # isdigit() alone also passes superscripts and full-width digits, which an 837 cannot carry.
+    if len(npi) != 10 or not (npi.isascii() and npi.isdigit()) or npi[0] not in "12":
         return False
     return npi_check_digit(npi[:9]) == int(npi[9])

@@ -19,6 +19,8 @@ from claims.npi import npi_check_digit, npi_is_valid
     ("12345678934", False),
     ("12345678a3", False),
     ("", False),
+    ("123456789\u00b2", False),      # a superscript two is a digit to str.isdigit
+    ("1\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff13", False),    # full-width digits
 ])
 def test_npi_validity(npi, valid):
     assert npi_is_valid(npi) is valid
