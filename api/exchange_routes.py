@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Annotated
 
 from celery import Celery
-from fastapi import APIRouter, Body, HTTPException, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -23,6 +23,7 @@ from claims.db.tables import Submission, SubmissionClaim
 from clearinghouse import submit_ready_claims, transport_from_settings
 from core import audit
 from core.audit import Action
+from core.errors import NotFound
 from core.roles import Permission
 from worker import Runtime, create_app, enqueue_after_commit
 
@@ -141,7 +142,7 @@ def get_submission(submission_id: int, session: DbSession, user: Reader) -> Subm
     sub = session.scalar(select(Submission).options(selectinload(Submission.claims))
                          .where(Submission.id == submission_id))
     if sub is None:
-        raise HTTPException(404, f"submission {submission_id} does not exist")
+        raise NotFound(f"no submission with id {submission_id}")
     audit.record(session, user.actor, Action.READ, "submission", submission_id)
     claims = [SubmissionClaimOut.model_validate(c) for c in sub.claims]
     return SubmissionDetailOut.model_validate(sub).model_copy(
