@@ -71,11 +71,11 @@ def logout() -> Response:
     return response
 
 
-def _date(text: str) -> dt.date | None:
+def _date(text: str, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text) if text else None
     except ValueError:
-        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise ValueError(f"{field}: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 @router.get("/claims", response_class=HTMLResponse)
@@ -84,7 +84,8 @@ def claims_page(request: Request, session: DbSession, user: Reader, queue: str =
                 service_to: str = "", before_id: int | None = None) -> HTMLResponse:
     query = service.ClaimQuery(queue=queue or None, status=status or None,
                                payer_id=int(payer_id) if payer_id.isdigit() else None,
-                               service_from=_date(service_from), service_to=_date(service_to),
+                               service_from=_date(service_from, "service from"),
+                               service_to=_date(service_to, "service to"),
                                before_id=before_id, limit=50)
     page = service.list_claims(session, query)
     audit.record_many(session, user.actor, Action.LIST, "claim",

@@ -87,3 +87,10 @@ def test_logout(client) -> None:
     _login(client)
     client.post("/logout")
     assert client.get("/claims", follow_redirects=False).status_code == 303
+
+
+def test_a_bad_date_filter_names_the_field(client) -> None:
+    _login(client)
+    response = client.get("/claims", params={"service_to": "2024-13-01"})
+    assert response.status_code == 422
+    assert "service to: &#39;2024-13-01&#39; is not a date" in response.text
