@@ -198,10 +198,10 @@ class _Reader:
         elif tag == "CTX":
             self.context(seg)
         elif tag == "IK4":
-            pos = seg.components(1) + ("", "", "")
-            self.elements.append(ElementNote(
-                int(pos[0]) if pos[0].isdigit() else 0, int(pos[1]) if pos[1].isdigit() else 0,
-                int(pos[2]) if pos[2].isdigit() else 0, seg.get(2), seg.get(3), seg.get(4)))
+            pos = [int(p) if p.isascii() and p.isdigit() else 0
+                   for p in seg.components(1) + ("", "", "")]
+            self.elements.append(ElementNote(pos[0], pos[1], pos[2], seg.get(2), seg.get(3),
+                                             seg.get(4)))
         elif tag == "IK5":
             self.close_ik3()
             ak2 = self.ak2

@@ -281,7 +281,7 @@ class HeaderGroup:
     @property
     def claim_count(self) -> int | None:     # TS304
         text = self._ts3(4)
-        return int(text) if text.isdigit() else None
+        return int(text) if text.isascii() and text.isdigit() else None
 
     @property
     def total_charge(self) -> Decimal | None:    # TS305

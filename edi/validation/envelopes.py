@@ -67,7 +67,8 @@ def isa_defects(isa: Segment) -> list[Defect]:
                           f"ISA09 interchange date {elements[8]!r} is not a valid YYMMDD date",
                           element=9))
     time = elements[9]
-    if not (time.isdigit() and len(time) == 4 and int(time[:2]) < 24 and int(time[2:]) < 60):
+    if not (time.isascii() and time.isdigit() and len(time) == 4 and int(time[:2]) < 24
+            and int(time[2:]) < 60):
         out.append(defect(TA1, "015", isa,
                           f"ISA10 interchange time {time!r} is not a valid HHMM time",
                           element=10))

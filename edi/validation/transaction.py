@@ -359,7 +359,9 @@ class SetChecker:
         if own != expected:
             self._error(IK3, "8", self._path(step, seg, 1),
                         f"HL01 hierarchical ID {own!r} is out of sequence; expected {expected}")
-        self.hl_next = (int(own) + 1) if own.isdigit() else self.hl_next + 1
+        # isascii(): str.isdigit() also passes superscripts, which int() refuses.
+        self.hl_next = (int(own) + 1) if own.isascii() and own.isdigit() \
+            else self.hl_next + 1
         pending = self.hl_pending
         if pending is not None and parent != pending[0]:
             # A warning: TR3 samples (271 rejections) promise children they never send.

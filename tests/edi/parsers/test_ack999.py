@@ -98,3 +98,11 @@ def test_a_file_that_is_not_a_999_is_named(samples_dir: Path) -> None:
     text = (samples_dir / "x12" / "dental_claim.837").read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="claim.837: transaction set.s. 837 are not 999"):
         read_999(text, "claim.837")
+
+
+def test_ik401_that_is_not_ascii_digits_reads_as_position_0(samples_dir: Path) -> None:
+    # A superscript two is a digit to str.isdigit() but not to int(): read, not a crash.
+    text = (samples_dir / "x12" / "implementation_ack.999").read_text(encoding="utf-8")
+    (ack,) = read_999(text.replace("IK4*3:2*", "IK4*\u00b2:2*"))
+    (element,) = ack.group.sets[0].segments[0].elements
+    assert (element.position, element.component, element.data_element) == (0, 2, "1369")

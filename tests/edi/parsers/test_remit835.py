@@ -210,6 +210,9 @@ def test_provider_summary_of_an_institutional_remittance() -> None:
             header.claim_count, header.total_charge) == (
         "110212", "6543210903", dt.date(2002, 12, 31), 1, Decimal("211366.97"))
     assert header.supplemental == ("2178.45", "1919.71")
+    # TS304 in superscript digits (digits to str.isdigit, not to int) is no count, not a crash.
+    (header,) = read_835(text.replace("*20021231*1*", "*20021231*\u00b9*")).remittances[0].headers
+    assert header.claim_count is None
 
 
 def test_line_breaks_before_terminators() -> None:

@@ -76,6 +76,12 @@ def test_bad_hl_parent(claim_837p):
     assert str(d.path) == "2000A/2000B/HL02"
 
 
+def test_hl01_that_is_not_ascii_digits_is_a_defect(claim_837p):
+    # A superscript two is a digit to str.isdigit() but not to int(): named, not a crash.
+    report = validate_text(text_837p(replace(claim_837p, "HL*2*", "HL*\u00b2*1*22*0")))
+    assert any(d.path.segment == "HL" and d.path.element == 1 for d in errors(report))
+
+
 def test_missing_required_segment(claim_837p):
     report = validate_text(text_837p(replace(claim_837p, "N4*SPRINGFIELD*IL*627010000", None)))
     d = only(report, DefectLevel.SEGMENT, "3")
