@@ -195,10 +195,13 @@ class _Reader:
         if not raw:
             return None
         try:
-            return Decimal(raw)
+            value = Decimal(raw)
         except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():      # "NaN" and "Infinity" read as Decimals
             self.problem(seg, n, "6", f"{seg.tag}{n:02d} should be an amount, found {raw!r}")
             return None
+        return value
 
     def date(self, seg: Segment, n: int, raw: str | None = None) -> dt.date | None:
         raw = seg.get(n) if raw is None else raw
@@ -292,7 +295,7 @@ class _Reader:
         elif tag == "QTY" and self.level == "21":
             try:
                 self.counts[seg.get(1)] = int(Decimal(seg.get(2)))
-            except InvalidOperation:
+            except (InvalidOperation, ValueError, OverflowError):     # also NaN, Infinity
                 self.problem(seg, 2, "6", f"QTY02 should be a count, found {seg.get(2)!r}")
 
     def name(self, seg: Segment) -> None:

@@ -86,6 +86,17 @@ def test_worst_status_wins_and_bad_values_are_defects(samples_dir: Path) -> None
     assert batch.defects[0].message.startswith("ack.277: STC02")
 
 
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf"])
+def test_counts_and_amounts_that_are_not_numbers_are_defects(samples_dir: Path,
+                                                             value: str) -> None:
+    text = (samples_dir / "x12" / "claim_acknowledgment.277").read_text()
+    text = text.replace("QTY*90*1~", f"QTY*90*{value}~").replace(
+        "STC*A2:20:PR*20260302*WQ*185.00~", f"STC*A2:20:PR*20260302*WQ*{value}~")
+    (batch,) = read_277ca(text, "ack.277")
+    assert [(d.path.segment, d.path.element) for d in batch.defects] == [("QTY", 2),
+                                                                         ("STC", 4)]
+
+
 def test_corpus_277ca_files_read(corpus_dir: Path) -> None:
     files = sorted(corpus_dir.glob("imsweb__x12-parser/src/test/resources/277_5010/x12_277CA_*"))
     assert files
