@@ -25,6 +25,19 @@ class ClaimInputError(ValueError):
         super().__init__(f"{path}: {problem}" if path else problem)
 
 
+_CENT = Decimal("0.01")
+_THOUSANDTH = Decimal("0.001")
+
+
+def _quantized(number: Decimal, step: Decimal) -> Decimal | None:
+    """``number`` rounded to ``step``, or None when it has too many digits to round
+    (quantize raises InvalidOperation past the context precision, as "1E400" does)."""
+    try:
+        return number.quantize(step)
+    except InvalidOperation:
+        return None
+
+
 def _show(value: object) -> str:
     text = f'"{value}"' if isinstance(value, str) else repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -84,9 +97,12 @@ class Fields:
             raise ClaimInputError(self.at(key), f"{_show(value)} is not an amount") from None
         if not number.is_finite():
             raise ClaimInputError(self.at(key), f"{_show(value)} is not an amount")
-        if number != number.quantize(Decimal("0.01")):
+        cents = _quantized(number, _CENT)
+        if cents is None:
+            raise ClaimInputError(self.at(key), f"{_show(value)} is too large for an amount")
+        if number != cents:
             raise ClaimInputError(self.at(key), f"{_show(value)} has more than 2 decimals")
-        return number.quantize(Decimal("0.01"))
+        return cents
 
     def quantity(self, key: str, default: Decimal | None = None) -> Decimal | None:
         value = self.data.get(key)
@@ -98,7 +114,10 @@ class Fields:
             raise ClaimInputError(self.at(key), f"{_show(value)} is not a number") from None
         if isinstance(value, bool) or not number.is_finite():
             raise ClaimInputError(self.at(key), f"{_show(value)} is not a number")
-        if number != number.quantize(Decimal("0.001")):
+        rounded = _quantized(number, _THOUSANDTH)
+        if rounded is None:
+            raise ClaimInputError(self.at(key), f"{_show(value)} is too large for a quantity")
+        if number != rounded:
             raise ClaimInputError(self.at(key), f"{_show(value)} has more than 3 decimals")
         return number
 
