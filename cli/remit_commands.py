@@ -89,7 +89,7 @@ def _post(args: argparse.Namespace) -> int:
         factory = _factory(args.database_url)
         with session_scope(factory) as session:
             stored, _ = store_file(session, content, direction="in", source_name=args.file,
-                                   kind="835")
+                                   kind="835", archive_dir=load_settings().archive_dir)
             result = import_era(session, text, source=args.file,
                                 file_sha256=sha256_hex(content), rules=_rules(args.rules),
                                 user=args.user, stored_file_id=stored.id)
