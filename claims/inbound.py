@@ -279,4 +279,9 @@ def claims_from_837(text: str, source: str | None = None) -> list[Claim]:
         except (Inbound837Error, ValueError, IndexError) as exc:
             raise Inbound837Error(f"{where}claim {_get(c.clm, 1)!r} (segment "
                                   f"{c.file_position}): {exc}") from None
+        except InvalidOperation:
+            # Decimal reads "1E400", but rounding it to cents exceeds the decimal precision.
+            raise Inbound837Error(f"{where}claim {_get(c.clm, 1)!r} (segment "
+                                  f"{c.file_position}): an amount has more digits than a "
+                                  "claim amount can hold") from None
     return claims

@@ -42,6 +42,13 @@ def test_unreadable_amount_is_an_error_naming_the_file(samples):
         claims_from_837(text, "visit.837")
 
 
+def test_amount_too_large_to_round_is_an_error_naming_the_claim(samples):
+    text = build([samples["office_visit"]]).replace("SV1*HC:99213*120*", "SV1*HC:99213*1E400*")
+    with pytest.raises(Inbound837Error, match=r"x\.837: claim 'MSFM-10001' \(segment \d+\): "
+                                              "an amount has more digits"):
+        claims_from_837(text, "x.837")
+
+
 def test_unknown_guide_is_refused(samples):
     text = build([samples["office_visit"]]).replace("005010X222A1", "005010X999A1")
     with pytest.raises(Inbound837Error, match="claim 'MSFM-10001'.*X999A1"):
