@@ -159,7 +159,9 @@ def deposit_action(session: DbSession, user: Poster, trace_number: Annotated[str
     try:
         money = Decimal(amount.replace(",", "").strip())
     except InvalidOperation:
-        raise ValueError(f"amount: {amount!r} is not an amount of money") from None
+        money = Decimal("NaN")
+    if not money.is_finite():    # Decimal reads "NaN" and "Infinity" too
+        raise ValueError(f"amount: {amount!r} is not an amount of money")
     when = _date(deposit_date, "deposit date")
     if not trace_number.strip() or when is None:
         raise ValueError("a deposit needs the trace or check number and the deposit date")

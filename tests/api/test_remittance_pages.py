@@ -80,6 +80,10 @@ def test_preview_then_post_from_the_remittances_page(client, practice,
     bad = client.post("/deposits", data={"trace_number": "T", "amount": "lots",
                                          "deposit_date": "2026-04-11"})
     assert bad.status_code == 422 and "not an amount of money" in bad.text
+    for text in ("NaN", "Infinity"):
+        odd = client.post("/deposits", data={"trace_number": "T", "amount": text,
+                                             "deposit_date": "2026-04-11"})
+        assert odd.status_code == 422 and "not an amount of money" in odd.text
 
 
 def test_held_and_unmatched_screen(client, practice, session_factory) -> None:  # type: ignore[no-untyped-def]
