@@ -214,7 +214,12 @@ def validate_command(args: argparse.Namespace) -> int:
     out = sys.stdout
     ack_dir: Path | None = Path(args.ack) if args.ack else None
     if ack_dir is not None:
-        ack_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            ack_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"error: {ack_dir}: cannot create the acknowledgment folder "
+                  f"({exc.strerror or exc}); nothing validated", file=sys.stderr)
+            return EXIT_UNREADABLE
     control_number = args.control_number or (int(time.time()) % 900_000_000 + 1)
     worst = EXIT_OK
     progress = _Progress(paths, args.progress)
@@ -228,7 +233,13 @@ def validate_command(args: argparse.Namespace) -> int:
                 control = AckControl(interchange_control=control_number,
                                      group_control=control_number,
                                      when=dt.datetime.now().replace(microsecond=0))
-                written, control_number = _write_acks(outcome, ack_dir, control)
+                try:
+                    written, control_number = _write_acks(outcome, ack_dir, control)
+                except OSError as exc:
+                    # The report is still printed; the missing acknowledgment is an error.
+                    print(f"error: {path}: cannot write its acknowledgment in {ack_dir} "
+                          f"({exc.strerror or exc})", file=sys.stderr)
+                    worst = max(worst, EXIT_UNREADABLE)
             if args.json:
                 doc = _report_json(outcome)
                 doc["acknowledgments"] = [str(p) for p in written]

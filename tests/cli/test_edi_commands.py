@@ -141,3 +141,27 @@ def test_acknowledgments_are_never_replaced(broken_dental: Path, tmp_path: Path)
     assert sorted(p.name for p in out_dir.iterdir()) == [
         "broken.837.000000103.2.999", "broken.837.000000103.2.ta1",
         "broken.837.000000103.999", "broken.837.000000103.ta1"]
+
+
+def test_an_ack_folder_that_cannot_be_created_is_named(broken_dental: Path, tmp_path: Path,
+                                                       capsys) -> None:
+    blocker = tmp_path / "acks"
+    blocker.write_text("a file where the folder should be")
+    assert main(["validate", "--ack", str(blocker / "in"), str(broken_dental)]) == 2
+    err = capsys.readouterr().err
+    assert f"{blocker / 'in'}: cannot create the acknowledgment folder" in err
+
+
+def test_an_ack_that_cannot_be_written_is_named(broken_dental: Path, tmp_path: Path, capsys,
+                                                monkeypatch) -> None:
+    import cli.edi_commands as commands
+
+    def full_disk(path: Path, text: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(commands, "_write_atomically", full_disk)
+    assert main(["validate", "--ack", str(tmp_path / "acks"), str(broken_dental)]) == 2
+    out, err = capsys.readouterr()
+    assert "ERRORS" in out          # the report is still printed
+    assert f"{broken_dental}: cannot write its acknowledgment" in err
+    assert "No space left on device" in err
