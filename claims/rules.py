@@ -69,7 +69,7 @@ _TABLE = (
     Rule("LN001", E, "lines", "The claim has {count} service lines; {kind} claims carry at "
          "most {limit}. Split it into several claims.", "TR3 2400 repeat"),
     Rule("LN002", E, "lines[{i}].procedure_code", '"{code}" is not a CPT or HCPCS code '
-         "(5 digits, 4 digits and F/T/U, or a letter A-V and 4 digits).", "x12-domain 9.3-9.4"),
+         "(5 digits, 4 digits and F, M, T or U, or a letter A-V and 4 digits).", "x12-domain 9.3-9.4"),
     Rule("LN003", E, "lines[{i}].procedure_code", '"{code}" is not in the {list} code list '
          "configured; it may be deleted or mistyped.", "x12-domain 9.3-9.4"),
     Rule("LN004", E, "lines[{i}].modifiers[{m}]", 'Modifier "{code}" is not two letters or '
