@@ -172,7 +172,7 @@ def _demo_users(session) -> list[tuple[str, str, str]]:  # type: ignore[no-untyp
 
 
 def _demo_claims(session) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
-    """The claims engineer's sample claims (samples/claims), stored as drafts."""
+    """The sample claims of samples/claims, stored as drafts."""
     loaded, skipped = 0, []
     for path in sorted((_SAMPLES / "claims").glob("*.json")):
         document = json.loads(path.read_text())
