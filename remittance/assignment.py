@@ -4,10 +4,14 @@ A claim payment lands on the unmatched queue when nothing ties it to a claim of 
 that mangled CLP01, a claim keyed under another number). Once someone finds the claim, the
 payment is planned again from the remittance text against that claim, exactly as an import
 would have (line matching, posting rules, denials, lifecycle), and stored in place of the
-unmatched rows. Like every service here it takes a session and never commits.
+unmatched rows. It posts under the same posting key as an import (remittance.posting_keys): a
+payment whose CLP01 + CLP07 is posted already becomes a duplicate. Like every service here it
+takes a session and never commits.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -21,7 +25,8 @@ from remittance.importer import denial_rows, posting_rows
 from remittance.lifecycle import apply_postings, posted_claim
 from remittance.lookup import load_snapshots
 from remittance.matching import ClaimIndex
-from remittance.posting import Outcome, plan_claim
+from remittance.posting import ClaimPosting, Outcome, plan_claim
+from remittance.posting_keys import PostingKeys, payment_key, retry_on_conflict
 from remittance.queues import ReleaseResult
 from remittance.rules import DEFAULT_RULES, PostingRules
 from remittance.tables import (
@@ -43,7 +48,9 @@ def assign_claim_payment(session: Session, claim_payment_id: int, claim_id: int,
     ``era_text`` is the remittance file the payment came from (the caller reads it from the
     file archive). Returns how it went: posted, or still held with the reasons.
     """
-    record = session.get(ClaimPaymentRecord, claim_payment_id)
+    # Locked: two people assigning the same payment at once post it once.
+    record = session.get(ClaimPaymentRecord, claim_payment_id, with_for_update=True,
+                         populate_existing=True)
     if record is None:
         raise QueueError(f"claim payment {claim_payment_id} does not exist")
     if record.outcome != "unmatched":
@@ -66,27 +73,54 @@ def assign_claim_payment(session: Session, claim_payment_id: int, claim_id: int,
     remit, payment = found[0]
     posting = plan_claim(remit, payment, ClaimIndex(()), rules or DEFAULT_RULES,
                          assigned=snapshots[0])
+    return retry_on_conflict(
+        session, lambda: _store_assignment(session, record, remit_record, remit.payment_date,
+                                           posting, claim_id, user, note,
+                                           snapshots[0].patient_control_number),
+        what=f"claim payment {claim_payment_id}")
+
+
+def _store_assignment(session: Session, record: ClaimPaymentRecord,
+                      remit_record: RemittanceRecord, payment_date: dt.date | None,
+                      posting: ClaimPosting, claim_id: int, user: str, note: str,
+                      claim_number: str) -> ReleaseResult:
+    key = payment_key(record.patient_control_number, record.payer_claim_number)
+    keys = PostingKeys.load(session, [key[0]])
     held = posting.outcome is not Outcome.POSTED or remit_record.status == "held"
     reasons = list(posting.reasons)
     if remit_record.status == "held":
         reasons.append("the remittance is out of balance and waits for review")
-    reasons.append(f"assigned to claim {snapshots[0].patient_control_number} by {user}"
-                   + (f": {note}" if note else ""))
+    reversal = posting.is_reversal
+    if reversal and keys.net[key] <= 0 and not held:
+        held = True
+        reasons.append(f"reversal of payer claim {key[1] or '(none)'}, which was never "
+                       "posted here")
+    duplicate = not reversal and keys.net[key] > 0
+    if duplicate:
+        reasons.insert(0, "already posted from an earlier remittance")
+    reasons.append(f"assigned to claim {claim_number} by {user}" + (f": {note}" if note else ""))
     session.execute(delete(PostingRecord).where(
-        PostingRecord.claim_payment_id == claim_payment_id))
+        PostingRecord.claim_payment_id == record.id))
     session.execute(delete(DenialRecord).where(
-        DenialRecord.claim_payment_id == claim_payment_id))
+        DenialRecord.claim_payment_id == record.id))
     record.claim_id = claim_id
     record.match_method = "assigned"
+    record.reasons = "\n".join(reasons)
+    if duplicate:
+        record.outcome, record.hold_kind = "duplicate", ""
+        record.posted_at, record.posted_by, record.posting_sequence = None, "", None
+        session.flush()
+        return ReleaseResult(0, 0, (f"claim payment {record.id}: {reasons[0]}; "
+                                    "nothing was posted again",))
     record.outcome = "held" if held else "posted"
     record.hold_kind = ("remittance" if remit_record.status == "held" else "claim") \
         if held else ""
-    record.reasons = "\n".join(reasons)
     record.posted_at, record.posted_by = (None, "") if held else (utcnow(), user)
+    record.posting_sequence = None if held else keys.take(key)
     session.flush()
     insert_rows(session, PostingRecord.__table__, posting_rows(posting, record.id, not held))
     insert_rows(session, DenialRecord.__table__,
-                denial_rows(posting, record.id, remit.payment_date, not held,
+                denial_rows(posting, record.id, payment_date, not held,
                             histories=load_filing_history(session, [claim_id])
                             if needs_filing_history(posting) else {}))
     problems: list[str] = []

@@ -4,16 +4,19 @@ On PostgreSQL rows go in with COPY (ids taken from the table's sequence first wh
 caller needs them) and updates go through a temporary table joined in one UPDATE; key lookups
 send one array parameter instead of thousands of bound values. Other databases (SQLite in
 tests and the embedded default) get the portable executemany forms. All of it runs on the
-session's own connection, inside its transaction: nothing is committed here.
+session's own connection, inside its transaction: nothing is committed here. A key the
+database refuses during a COPY raises SQLAlchemy's IntegrityError, as an INSERT would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, Table, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -28,6 +31,19 @@ def _is_postgres(session: Session) -> bool:
 
 def _driver(session: Session) -> Any:
     return session.connection().connection.driver_connection
+
+
+@contextmanager
+def _driver_errors(session: Session, statement: str) -> Iterator[None]:
+    # COPY goes through the driver's own cursor, past SQLAlchemy's error wrapping: wrap its
+    # errors the same way, so callers catch IntegrityError whichever path wrote the rows.
+    dialect = session.get_bind().dialect
+    base = dialect.loaded_dbapi.Error
+    try:
+        yield
+    except base as exc:
+        raise DBAPIError.instance(statement, None, exc, base, hide_parameters=True,
+                                  dialect=dialect) from exc
 
 
 def key_chunks(session: Session, values: Iterable[Any]) -> list[list[Any]]:
@@ -80,8 +96,9 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
                  "FROM generate_series(1, :n)"), {"t": table.name, "n": len(rows)}).scalars())
         columns = ["id", *columns]
     names = ", ".join(f'"{c}"' for c in columns)
-    with _driver(session).cursor() as cursor, \
-            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    with _driver_errors(session, statement), _driver(session).cursor() as cursor, \
+            cursor.copy(statement) as copy:
         if returning_ids:
             for new_id, row in zip(ids, rows, strict=True):
                 copy.write_row((new_id, *row))

@@ -5,6 +5,7 @@ are defects and holds, reported on the remittance and its claim payments.
      +-- UnreadableEra         the file is not a readable 835 (nothing was stored)
      +-- RulesError            an office's posting rules cannot be applied (also a ValueError)
      +-- QueueError            a work-queue item is missing or cannot change that way
+     +-- PostingConflict       concurrent postings of the same payment kept colliding
      +-- SecondaryClaimError   no secondary claim can be built from this payment
 
 Errors know nothing of HTTP; the API maps them (QueueError to 404/409, the rest to 422).
@@ -12,7 +13,7 @@ Errors know nothing of HTTP; the API maps them (QueueError to 404/409, the rest 
 
 from __future__ import annotations
 
-__all__ = ["QueueError", "RemittanceError", "RulesError", "SecondaryClaimError",
+__all__ = ["PostingConflict", "QueueError", "RemittanceError", "RulesError", "SecondaryClaimError",
            "UnreadableEra"]
 
 
@@ -30,6 +31,11 @@ class RulesError(RemittanceError, ValueError):
 
 class QueueError(RemittanceError):
     """The requested work-queue item is missing or cannot change that way."""
+
+
+class PostingConflict(RemittanceError):
+    """Another transaction kept posting the same payment at the same moment; nothing was
+    posted by this one, and trying again will find the payment posted."""
 
 
 class SecondaryClaimError(RemittanceError):

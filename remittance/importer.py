@@ -7,6 +7,11 @@ crash leaves nothing half-posted. Idempotency is on the payment's natural key, p
 claim payment already posted from another remittance (same CLP01 + CLP07, not since reversed)
 is stored as a duplicate and not posted again.
 
+Both keys are unique in the database, so they hold when two imports run at once. Each
+remittance is stored inside a savepoint; when the database refuses one because another
+transaction stored the same payment first, it is rolled back and planned again on what is
+committed now, and reported as the duplicate it is (remittance.posting_keys).
+
 Rows are written with set-based inserts and updates, never one flush per row, so a 10,000-claim
 payment posts in seconds (bench/bench_posting.py).
 
@@ -18,10 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,13 +36,14 @@ from claims.db.tables import ClaimRecord
 from core.tables import utcnow
 from edi.errors import X12Error
 from edi.parsers.remit835 import Remittance, read_835
-from remittance.bulk import insert_rows, key_chunks, matching
+from remittance.bulk import insert_rows
 from remittance.denials import denial_findings
 from remittance.errors import UnreadableEra
 from remittance.lifecycle import apply_postings, posted_claim
 from remittance.lookup import load_claim_index
 from remittance.matching import ClaimIndex
 from remittance.posting import ClaimPosting, Outcome, RemittancePlan, plan_remittance
+from remittance.posting_keys import PostingKeys, payment_key, retry_on_conflict
 from remittance.rules import DEFAULT_RULES, PostingRules
 from remittance.tables import (
     ClaimPaymentRecord,
@@ -53,7 +60,7 @@ from remittance.timely_filing import (
 )
 
 __all__ = ["ImportResult", "RemittanceSummary", "denial_rows",
-           "import_era", "plan_era", "posted_counts", "posting_rows"]
+           "import_era", "plan_era", "posting_rows"]
 
 ZERO = Decimal("0")
 
@@ -110,23 +117,6 @@ def _trace_key(remit: Remittance, file_sha256: str) -> str:
     return (remit.trace.number or f"ST{remit.control_number}:{file_sha256[:16]}")[:50]
 
 
-def posted_counts(session: Session, pcns: Iterable[str]) -> Counter[tuple[str, str]]:
-    """Net postings per (CLP01, CLP07) so far: originals minus reversals.
-
-    Only posted payments count: a held one may never be posted, and when it is released the
-    count is taken again (remittance.queues).
-    """
-    net: Counter[tuple[str, str]] = Counter()
-    for chunk in key_chunks(session, pcns):
-        for pcn, icn, code in session.execute(
-                select(ClaimPaymentRecord.patient_control_number,
-                       ClaimPaymentRecord.payer_claim_number, ClaimPaymentRecord.status_code)
-                .where(matching(session, ClaimPaymentRecord.patient_control_number, chunk),
-                       ClaimPaymentRecord.outcome == "posted")):
-            net[(pcn, icn)] += -1 if code == "22" else 1
-    return net
-
-
 def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, user: str,
            stored_file_id: int | None, era_held: bool) -> RemittanceSummary:
     remit = plan.remittance
@@ -143,14 +133,15 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
         problems=problems, imported_by=user)
     session.add(record)
     session.flush()
-    net = posted_counts(session, {c.payment.patient_control_number
-                                  for c in plan.claims if c.claim})
+    keys = PostingKeys.load(session, {c.payment.patient_control_number
+                                      for c in plan.claims if c.claim})
+    net = keys.net
     now = utcnow()
     outcomes: list[Outcome] = []
     payment_rows = []
     for cp in plan.claims:
         outcome = cp.outcome
-        key = (cp.payment.patient_control_number, cp.payment.payer_claim_number)
+        key = payment_key(cp.payment.patient_control_number, cp.payment.payer_claim_number)
         reasons = list(cp.reasons)
         if outcome is not Outcome.UNMATCHED:
             # A reversal cancels one earlier posting of the same CLP01 + CLP07 (RFI 2150);
@@ -192,7 +183,8 @@ def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, use
             "split_claim": cp.is_split, "remarks": " ".join(pay.remarks)[:200],
             "position": pay.position,
             "posted_at": now if outcome is Outcome.POSTED else None,
-            "posted_by": user if outcome is Outcome.POSTED else ""})
+            "posted_by": user if outcome is Outcome.POSTED else "",
+            "posting_sequence": keys.take(key) if outcome is Outcome.POSTED else None})
     ids = insert_rows(session, ClaimPaymentRecord.__table__, payment_rows, returning_ids=True)
     # Proof of timely filing is loaded only for the few claims denied for it (CARC 29).
     histories = load_filing_history(session, {cp.claim.claim_id for cp in plan.claims
@@ -310,6 +302,23 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _import_one(session: Session, plan: RemittancePlan, *, source: str, file_sha256: str,
+                user: str, stored_file_id: int | None) -> RemittanceSummary:
+    remit = plan.remittance
+    existing = session.scalar(select(RemittanceRecord.id).where(
+        RemittanceRecord.payer_identifier == remit.payer_id[:80],
+        RemittanceRecord.trace_number == _trace_key(remit, file_sha256)))
+    if existing is not None:
+        return RemittanceSummary(
+            existing, remit.payer.name, remit.trace.number, remit.payment.amount,
+            "duplicate", plan.verdict.balanced,
+            (f"payment {remit.trace.number} from {remit.payer.name or remit.payer_id} "
+             "was imported before; nothing was posted again",), (), 0, ZERO)
+    era_held = plan.held or any(d.is_error for d in remit.defects)
+    return _store(session, plan, sha=file_sha256, source=source, user=user,
+                  stored_file_id=stored_file_id, era_held=era_held)
+
+
 def _import(session: Session, text: str, *, source: str, file_sha256: str,
             rules: PostingRules | None, user: str | None,
             stored_file_id: int | None) -> ImportResult:
@@ -317,19 +326,9 @@ def _import(session: Session, text: str, *, source: str, file_sha256: str,
     summaries = []
     for plan in plans:
         remit = plan.remittance
-        existing = session.scalar(select(RemittanceRecord.id).where(
-            RemittanceRecord.payer_identifier == remit.payer_id[:80],
-            RemittanceRecord.trace_number == _trace_key(remit, file_sha256)))
-        if existing is not None:
-            summaries.append(RemittanceSummary(
-                existing, remit.payer.name, remit.trace.number, remit.payment.amount,
-                "duplicate", plan.verdict.balanced,
-                (f"payment {remit.trace.number} from {remit.payer.name or remit.payer_id} "
-                 "was imported before; nothing was posted again",), (), 0, ZERO))
-            continue
-        era_held = plan.held or any(d.is_error for d in remit.defects)
-        summaries.append(_store(session, plan, sha=file_sha256, source=source,
-                                user=user or "", stored_file_id=stored_file_id,
-                                era_held=era_held))
+        what = f"{source}: payment {remit.trace.number or remit.control_number}"
+        summaries.append(retry_on_conflict(session, partial(
+            _import_one, session, plan, source=source, file_sha256=file_sha256,
+            user=user or "", stored_file_id=stored_file_id), what=what))
     return ImportResult(source, file_sha256, tuple(summaries), file_problems)
 

@@ -3,7 +3,10 @@
 Services in the house style: they take a session, return frozen values and never commit. A
 person releasing a held remittance (out of balance) or a held claim payment (a rule stopped it)
 posts exactly what was planned at import: the postings flip to posted, the denials open, and
-the claim moves along the lifecycle with the releasing user as the actor.
+the claim moves along the lifecycle with the releasing user as the actor. A released payment
+takes its turn under the posting key like any import (remittance.posting_keys): one posted
+meanwhile from another remittance becomes a duplicate, and two people releasing at once
+post it once.
 
     QueueError (remittance.errors)   the item does not exist or cannot change that way
 """
@@ -20,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from core.tables import utcnow
 from remittance.errors import QueueError
-from remittance.importer import posted_counts
 from remittance.lifecycle import PostedClaim, PostedLine, apply_postings
+from remittance.posting_keys import PostingKeys, payment_key, retry_on_conflict
 from remittance.tables import ClaimPaymentRecord, DenialRecord, PostingRecord, RemittanceRecord
 
 __all__ = ["DenialItem", "HeldPayment", "QueueError", "ReleaseResult", "UnmatchedPayment",
@@ -162,13 +165,15 @@ def held_payments(session: Session, *, remittance_id: int | None = None
                  for c in session.scalars(query.order_by(ClaimPaymentRecord.id)))
 
 
-def _drop_duplicates(session: Session, payments: list[ClaimPaymentRecord]
-                     ) -> list[ClaimPaymentRecord]:
-    """Held payments that another remittance has posted since become duplicates."""
-    net = posted_counts(session, {p.patient_control_number for p in payments})
+def _take_turns(session: Session, payments: list[ClaimPaymentRecord]
+                ) -> list[tuple[ClaimPaymentRecord, int]]:
+    """Each held payment that may post now, with its turn under the posting key. One that
+    another remittance has posted since becomes a duplicate."""
+    keys = PostingKeys.load(session, {p.patient_control_number for p in payments})
+    net = keys.net
     ready = []
     for p in payments:
-        key = (p.patient_control_number, p.payer_claim_number)
+        key = payment_key(p.patient_control_number, p.payer_claim_number)
         if p.status_code == "22":
             net[key] -= 1
         elif net[key] > 0:
@@ -179,14 +184,29 @@ def _drop_duplicates(session: Session, payments: list[ClaimPaymentRecord]
             continue
         else:
             net[key] += 1
-        ready.append(p)
+        ready.append((p, keys.take(key)))
     return ready
 
 
 def _post_held(session: Session, payments: list[ClaimPaymentRecord], user: str,
                stored_file_id: int | None) -> tuple[int, list[str]]:
     """Post held payments as planned; returns how many posted and any refused moves."""
-    payments = _drop_duplicates(session, payments)
+    ids = [p.id for p in payments]
+    return retry_on_conflict(
+        session, lambda: _post_held_once(session, ids, user, stored_file_id),
+        what=f"claim payment(s) {', '.join(map(str, ids))}")
+
+
+def _post_held_once(session: Session, payment_ids: list[int], user: str,
+                    stored_file_id: int | None) -> tuple[int, list[str]]:
+    # Read again inside the savepoint: a second attempt decides on what is committed now.
+    held = list(session.scalars(
+        select(ClaimPaymentRecord).where(ClaimPaymentRecord.id.in_(payment_ids),
+                                         ClaimPaymentRecord.outcome == "held")
+        .order_by(ClaimPaymentRecord.position, ClaimPaymentRecord.id)
+        .execution_options(populate_existing=True)))
+    turns = _take_turns(session, held)
+    payments = [p for p, _ in turns]
     if not payments:
         return 0, []
     ids = [p.id for p in payments]
@@ -207,8 +227,9 @@ def _post_held(session: Session, payments: list[ClaimPaymentRecord], user: str,
     session.execute(update(DenialRecord).where(DenialRecord.claim_payment_id.in_(ids),
                                                DenialRecord.status == "held")
                     .values(status="open"))
-    for p in payments:
+    for p, turn in turns:
         p.outcome, p.hold_kind, p.posted_at, p.posted_by = "posted", "", now, user
+        p.posting_sequence = turn
     session.flush()
     posted = [PostedClaim(
         p.claim_id or 0, p.patient_control_number, p.payer_claim_number, p.status_code,
@@ -223,7 +244,9 @@ def _post_held(session: Session, payments: list[ClaimPaymentRecord], user: str,
 def release_remittance(session: Session, remittance_id: int, *, user: str,
                        note: str = "") -> ReleaseResult:
     """A person accepts an out-of-balance remittance: post what only its imbalance held."""
-    remit = session.get(RemittanceRecord, remittance_id)
+    # Locked: a second person releasing at the same moment waits, then finds it released.
+    remit = session.get(RemittanceRecord, remittance_id, with_for_update=True,
+                        populate_existing=True)
     if remit is None:
         raise QueueError(f"remittance {remittance_id} does not exist")
     if remit.status != "held":
@@ -243,7 +266,8 @@ def release_remittance(session: Session, remittance_id: int, *, user: str,
 def release_claim_payment(session: Session, claim_payment_id: int, *, user: str,
                           note: str = "") -> ReleaseResult:
     """A person reviewed a claim payment a rule held, and posts it as planned."""
-    payment = session.get(ClaimPaymentRecord, claim_payment_id)
+    payment = session.get(ClaimPaymentRecord, claim_payment_id, with_for_update=True,
+                          populate_existing=True)
     if payment is None:
         raise QueueError(f"claim payment {claim_payment_id} does not exist")
     if payment.outcome != "held":

@@ -2,7 +2,9 @@
 
 ``remittances`` holds one row per 835 transaction set (one payment), unique on the payer and
 TRN02 so an ERA delivered twice is posted once (x12-domain.md 11.7). ``claim_payments`` holds
-each 2100 loop, matched or not (the unmatched queue is ``claim_id IS NULL``); ``postings`` holds
+each 2100 loop, matched or not (the unmatched queue is ``claim_id IS NULL``); a posted one holds
+a turn under its CLP01 + CLP07 (``posting_sequence``), unique in the database, so the same
+claim payment carried by two remittances is posted once whatever runs at once; ``postings`` holds
 one row per money movement on a line (payment, contractual, deductible ...), which is what
 patient balances and secondary claims are computed from. ``posted`` is false while a claim
 payment waits for a person. Keys are integers; claim and line ids point at the claims tables.
@@ -16,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -111,9 +114,17 @@ class ClaimPaymentRecord(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     posted_by: Mapped[str] = mapped_column(String(64), default="")
+    #: The posting's turn under its CLP01 + CLP07: 0 for the first posting, then 1, 2 ... (an
+    #: original, its reversal (CLP02 22), the correction ...); NULL while not posted. Unique
+    #: with the key: two posters that read the same state cannot both take the same turn, the
+    #: loser plans again and finds the payment posted (remittance.posting_keys).
+    posting_sequence: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
-        Index("ix_claim_payments_pcn_icn", "patient_control_number", "payer_claim_number"),
+        UniqueConstraint("patient_control_number", "payer_claim_number", "posting_sequence",
+                         name="uq_claim_payments_posting_key"),
+        CheckConstraint("outcome <> 'posted' OR posting_sequence IS NOT NULL",
+                        name="posted_has_turn"),
         Index("ix_claim_payments_outcome_id", "outcome", "id"),
     )
 
