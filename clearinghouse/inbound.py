@@ -16,22 +16,28 @@ acknowledgment again with a new timestamp (new bytes) is recognised as a duplica
 Routing (ST01): 999, TA1 and 277 (277CA) are applied to submissions, claims and lines; 835 is
 posted by ``remittance.import_era``; anything else (271 for now) is kept with status
 ``unhandled`` and the reason, to be processed when a handler arrives.
+
+Who: a file is applied with the rights, and in the name, of the person who uploaded or
+processes it, or of the exchange for a mailbox file (:mod:`clearinghouse.acting`). A file its
+bringer may not apply is kept ``waiting`` for someone who may.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.acknowledgments import AppliedAcknowledgment, apply_277ca, apply_999, apply_ta1
+from clearinghouse.acting import FileActor, actor_for_file
+from clearinghouse.interchanges import fresh_text, register_interchanges, survey
 from clearinghouse.responses import read_277ca, read_999, read_ta1
-from clearinghouse.tables import ReceivedInterchange
+from core import audit
 from core.archive import (
     Direction,
+    FileStatus,
     claim_for_processing,
     decode_x12,
     file_content,
@@ -41,15 +47,16 @@ from core.archive import (
     store_file,
 )
 from core.tables import StoredFile
-from edi.x12 import iter_segments
 from remittance import PostingRules, import_era
 
-__all__ = ["DUPLICATE", "UNHANDLED", "ProcessOutcome", "Received", "process_file",
+__all__ = ["DUPLICATE", "UNHANDLED", "WAITING", "ProcessOutcome", "Received", "process_file",
            "receive_file", "record_failure", "unprocessed_file_ids"]
 
 #: Stored-file statuses added by the exchange, beside received / processed / failed.
 UNHANDLED = "unhandled"     # a kind we cannot act on yet (271 ...): kept, processed later
 DUPLICATE = "duplicate"     # an interchange (sender + ISA13) we had already received
+#: Stored, but whoever brought it may not apply it (a biller's 835): kept for someone who may.
+WAITING = str(FileStatus.WAITING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,29 +98,33 @@ def record_failure(session: Session, file_id: int, reason: str) -> None:
         mark_failed(session, stored, reason)
 
 
-Handler = Callable[[Session, StoredFile, str, PostingRules | None], str]
+Handler = Callable[[Session, StoredFile, str, FileActor, PostingRules | None], str]
 
 
-def _ta1(session: Session, stored: StoredFile, text: str, _rules: PostingRules | None) -> str:
-    results = [apply_ta1(session, verdict, stored_file_id=stored.id)
+def _ta1(session: Session, stored: StoredFile, text: str, actor: FileActor,
+         _rules: PostingRules | None) -> str:
+    results = [apply_ta1(session, verdict, stored_file_id=stored.id, actor=actor.name)
                for verdict in read_ta1(text, stored.source_name)]
     return "; ".join(r.summary() for r in results) or "TA1: nothing to apply"
 
 
-def _999(session: Session, stored: StoredFile, text: str, _rules: PostingRules | None) -> str:
+def _999(session: Session, stored: StoredFile, text: str, actor: FileActor,
+         _rules: PostingRules | None) -> str:
     verdicts = read_999(text, stored.source_name)
-    return apply_999(session, verdicts, stored_file_id=stored.id).summary()
+    return apply_999(session, verdicts, stored_file_id=stored.id, actor=actor.name).summary()
 
 
-def _277(session: Session, stored: StoredFile, text: str, _rules: PostingRules | None) -> str:
+def _277(session: Session, stored: StoredFile, text: str, actor: FileActor,
+         _rules: PostingRules | None) -> str:
     verdicts = read_277ca(text, stored.source_name)
-    return apply_277ca(session, verdicts, stored_file_id=stored.id).summary()
+    return apply_277ca(session, verdicts, stored_file_id=stored.id, actor=actor.name).summary()
 
 
-def _835(session: Session, stored: StoredFile, text: str, rules: PostingRules | None) -> str:
+def _835(session: Session, stored: StoredFile, text: str, actor: FileActor,
+         rules: PostingRules | None) -> str:
     # Posting is idempotent on payer + TRN02 (remittance.importer), beside our SHA-256 check.
     result = import_era(session, text, source=stored.source_name, file_sha256=stored.sha256,
-                        rules=rules, user="835", stored_file_id=stored.id)
+                        rules=rules, user=actor.name, stored_file_id=stored.id)
     parts = [f"{r.status} {r.payment_amount} from {r.payer} (trace {r.trace_number})"
              for r in result.remittances]
     return "835: " + ("; ".join(parts) or "no remittance in the file")
@@ -122,31 +133,17 @@ def _835(session: Session, stored: StoredFile, text: str, rules: PostingRules | 
 _HANDLERS: dict[str, Handler] = {"TA1": _ta1, "999": _999, "277": _277, "835": _835}
 
 
-_CHUNK = 1 << 20     # the tokenizer returns one chunk's segments at a time
-
-
-def _survey(text: str, source: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """Each interchange's (ISA06, ISA13) and the kinds of set in the file, in order of
-    appearance. Streams: an 835 of any size is never held as segments here."""
-    interchanges: list[tuple[str, str]] = []
-    kinds: list[str] = []
-    chunks = (text[at:at + _CHUNK] for at in range(0, len(text), _CHUNK))
-    for seg in iter_segments(chunks, source):
-        tag = seg.tag
-        if tag == "ISA":
-            interchanges.append((seg.get(6).strip(), seg.get(13).strip()))
-        elif tag in ("ST", "TA1"):
-            kind = seg.get(1) if tag == "ST" else "TA1"
-            if kind not in kinds:
-                kinds.append(kind)
-    return interchanges, kinds
-
-
 def process_file(session: Session, file_id: int, *, archive_dir: Path | None = None,
-                 posting_rules: PostingRules | None = None) -> ProcessOutcome:
+                 posting_rules: PostingRules | None = None,
+                 actor: FileActor | None = None) -> ProcessOutcome:
     """Route and apply one stored inbound file, in the caller's transaction (step 3).
 
-    ``posting_rules`` are the office's rules for 835s (the defaults when None).
+    ``posting_rules`` are the office's rules for 835s (the defaults when None). ``actor`` is
+    who applies it (a person processing it by hand); when None, the person who uploaded it or,
+    for a mailbox file, the exchange (:func:`~clearinghouse.acting.actor_for_file`). Every
+    effect is recorded under that actor's name. When the actor lacks a permission one of the
+    file's kinds needs (:data:`core.roles.INBOUND_PERMISSIONS`), nothing is applied: the file
+    is left ``waiting`` with the reason, for someone who may.
 
     Raises on a file that cannot be read (the caller rolls back and calls
     :func:`record_failure`); returns ``skipped`` when the file is already done or another
@@ -158,20 +155,34 @@ def process_file(session: Session, file_id: int, *, archive_dir: Path | None = N
     if stored.direction != Direction.IN:
         raise ValueError(f"stored file {stored.source_name} is an outbound file")
     text = decode_x12(file_content(session, stored, archive_dir))
-    interchanges, found_kinds = _survey(text, stored.source_name)
+    interchanges, found_kinds = survey(text, stored.source_name)
     kinds = tuple(found_kinds)
-    duplicate = _register_interchanges(session, stored, interchanges)
-    if duplicate:
+    who = actor or actor_for_file(session, stored)
+    refusal = who.refusal(kinds)
+    if refusal:
+        stored.status, stored.error = WAITING, refusal
+        session.flush()
+        return ProcessOutcome(file_id, WAITING, kinds, refusal)
+    audit.record(session, who.audit_actor, audit.Action.UPDATE, "stored_file", stored.id)
+    registration = register_interchanges(session, stored.id, interchanges)
+    if registration.all_seen(len(interchanges)):
+        duplicate = "; ".join(registration.notes)
         mark_processed(session, stored)
         stored.status, stored.error = DUPLICATE, duplicate
         return ProcessOutcome(file_id, DUPLICATE, kinds, duplicate)
+    apply_kinds = kinds
+    if registration.notes:
+        # Some interchanges were applied before: hand on only the others, as received.
+        text = fresh_text(text, interchanges, registration.fresh)
+        apply_kinds = tuple(k for k in kinds
+                            if any(k in interchanges[i].kinds for i in registration.fresh))
     summaries, unhandled = [], []
-    for kind in kinds or ("",):
+    for kind in apply_kinds or ("",):
         handler = _HANDLERS.get(kind)
         if handler is None:
             unhandled.append(kind or "(no transaction set)")
         else:
-            summaries.append(handler(session, stored, text, posting_rules))
+            summaries.append(handler(session, stored, text, who, posting_rules))
     mark_processed(session, stored)
     status = "processed"
     if unhandled:
@@ -180,22 +191,5 @@ def process_file(session: Session, file_id: int, *, archive_dir: Path | None = N
         summaries.append(note)
         if not summaries[:-1]:
             stored.status, stored.error, status = UNHANDLED, note, UNHANDLED
+    summaries.extend(registration.notes)
     return ProcessOutcome(file_id, status, kinds, "; ".join(summaries))
-
-
-def _register_interchanges(session: Session, stored: StoredFile,
-                           found: Sequence[tuple[str, str]]) -> str:
-    """Remember each interchange by sender and ISA13; a message when all were seen before."""
-    seen: list[str] = []
-    for sender, control in found:
-        earlier = session.scalar(select(ReceivedInterchange).where(
-            ReceivedInterchange.sender_id == sender,
-            ReceivedInterchange.control_number == control))
-        if earlier is not None and earlier.stored_file_id != stored.id:
-            seen.append(f"interchange {control} from {sender} was already received "
-                        f"(stored file {earlier.stored_file_id}); nothing applied again")
-        elif earlier is None:
-            session.add(ReceivedInterchange(sender_id=sender, control_number=control,
-                                            stored_file_id=stored.id))
-    session.flush()
-    return "; ".join(seen) if found and len(seen) == len(found) else ""

@@ -4,21 +4,30 @@ Both read CLAIMHOUSE_DATABASE_URL (or ``--database-url``) to find our claims; ``
 nothing, ``post`` stores the file, posts it in one transaction and prints what it did. An
 office's posting rules come from ``--rules FILE.json`` (see remittance.rules), by default
 the file CLAIMHOUSE_POSTING_RULES_PATH names.
+
+Posting the same payment from two places at once posts it once: the loser prints that it
+was a duplicate (remittance.posting_keys). On SQLite, where one writer works at a time, a post
+that read before another one committed is refused as "database is locked"; it is tried again
+in a fresh transaction a few times, and then refused in words.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy import inspect
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.archive import decode_x12, mark_processed, sha256_hex, store_file
 from core.db import make_engine, make_session_factory, session_scope
 from core.settings import load_settings
 from remittance import (
+    ImportResult,
     PostingRules,
     RemittanceError,
     RemittancePlan,
@@ -31,9 +40,30 @@ from remittance import (
 __all__ = ["register"]
 
 
+#: Fresh transactions tried when SQLite says another writer got there first.
+_BUSY_ATTEMPTS = 6
+
+
 def _fail(message: str) -> int:
     print(f"claimhouse: {message}", file=sys.stderr)
     return 1
+
+
+def _words(exc: Exception) -> str:
+    # SQLAlchemy's own text carries the SQL statement and a link: the driver's message is
+    # what a person needs.
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return f"the database refused the change: {str(exc.orig).strip().splitlines()[0]}"
+    return str(exc)
+
+
+def _database_busy(exc: BaseException) -> bool:
+    """SQLite's SQLITE_BUSY family: another connection holds the write lock, or committed
+    after this transaction first read."""
+    orig = getattr(exc, "orig", None)
+    return isinstance(exc, OperationalError) and (
+        str(getattr(orig, "sqlite_errorname", "")).startswith("SQLITE_BUSY")
+        or "database is locked" in str(orig))
 
 
 def _read_file(path: str) -> tuple[bytes, str]:
@@ -83,19 +113,38 @@ def _read(args: argparse.Namespace) -> int:
     return 0
 
 
+def _post_once(factory: sessionmaker[Session], content: bytes, text: str,
+               args: argparse.Namespace, rules: PostingRules) -> ImportResult:
+    with session_scope(factory) as session:
+        stored, _ = store_file(session, content, direction="in", source_name=args.file,
+                               kind="835", archive_dir=load_settings().archive_dir)
+        result = import_era(session, text, source=args.file, file_sha256=sha256_hex(content),
+                            rules=rules, user=args.user, stored_file_id=stored.id)
+        mark_processed(session, stored)
+    return result
+
+
 def _post(args: argparse.Namespace) -> int:
     try:
         content, text = _read_file(args.file)
         factory = _factory(args.database_url)
-        with session_scope(factory) as session:
-            stored, _ = store_file(session, content, direction="in", source_name=args.file,
-                                   kind="835", archive_dir=load_settings().archive_dir)
-            result = import_era(session, text, source=args.file,
-                                file_sha256=sha256_hex(content), rules=_rules(args.rules),
-                                user=args.user, stored_file_id=stored.id)
-            mark_processed(session, stored)
-    except (OSError, RemittanceError, SQLAlchemyError) as exc:
+        rules = _rules(args.rules)
+        for attempt in range(1, _BUSY_ATTEMPTS + 1):
+            try:
+                result = _post_once(factory, content, text, args, rules)
+                break
+            except OperationalError as exc:
+                if not _database_busy(exc):
+                    raise
+                if attempt == _BUSY_ATTEMPTS:
+                    return _fail(f"{args.file}: the database stayed busy with other changes "
+                                 f"({attempt} attempts); nothing was posted, try again")
+                # Everything was rolled back; a fresh transaction sees what the other wrote.
+                time.sleep(random.uniform(0.05, 0.2) * attempt)
+    except (OSError, RemittanceError) as exc:
         return _fail(str(exc))
+    except SQLAlchemyError as exc:
+        return _fail(f"{args.file}: {_words(exc)}; nothing was posted")
     for problem in result.file_problems:
         print(f"file: {problem}")
     for summary in result.remittances:

@@ -14,6 +14,7 @@ from remittance.balancing import BalanceVerdict, check_balance
 from remittance.codes import Action, DenialCategory
 from remittance.denials import DenialFinding, classify_adjustment, denial_findings
 from remittance.errors import (
+    PostingConflict,
     QueueError,
     RemittanceError,
     RulesError,
@@ -81,6 +82,7 @@ __all__ = [
     "LineSnapshot",
     "Outcome",
     "PatientBalance",
+    "PostingConflict",
     "PostingRules",
     "QueueError",
     "ReconciliationResult",

@@ -8,7 +8,7 @@ PUBLIC = [
     "DEFAULT_RULES", "Action", "AppealLetter", "BalanceVerdict", "ClaimBalance", "ClaimIndex",
     "ClaimPosting", "ClaimSnapshot", "DenialCategory", "DenialFinding", "DenialItem",
     "Disposition", "EntryKind", "HeldPayment", "ImportResult", "LinePosting", "LineSnapshot",
-    "Outcome", "PatientBalance", "PostingRules", "QueueError", "ReconciliationResult",
+    "Outcome", "PatientBalance", "PostingConflict", "PostingRules", "QueueError", "ReconciliationResult",
     "ReleaseResult", "RemittanceError", "RemittancePlan", "RemittanceSummary", "RulesError",
     "SecondaryCandidate", "SecondaryClaimError", "UnmatchedPayment", "UnreadableEra", "appeal_letter_pdf", "assign_claim_payment", "check_balance",
     "claims_awaiting_secondary", "classify_adjustment", "denial_findings", "describe_plan", "held_payments", "import_era",
