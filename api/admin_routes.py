@@ -9,12 +9,21 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.deps import DbSession, Principal, require, settings_of
+from api.params import BeforeId, IdPath, OptionalId
 from api.remittance_posting import posting_rules_for
-from api.schemas import AuditEntryOut, StoredFileCreated, StoredFileOut, UserIn, UserOut, UserPatch
-from clearinghouse import process_stored_file
-from core import archive, audit, users
+from api.schemas import (
+    AuditEntryOut,
+    SessionsEnded,
+    StoredFileCreated,
+    StoredFileOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
+from clearinghouse import FileActor, ProcessOutcome, process_stored_file
+from core import archive, audit, sessions, users
 from core.audit import Action
-from core.errors import NotFound
+from core.errors import Conflict, NotFound, PermissionDenied
 from core.roles import Permission
 from core.tables import AuditEntry, StoredFile, User
 
@@ -43,17 +52,27 @@ def create_user(body: UserIn, session: DbSession, user: Admin) -> User:
 
 @router.patch("/users/{user_id}", response_model=UserOut, tags=["users"],
               summary="Change a user's role, name, or deactivate them")
-def update_user(user_id: int, body: UserPatch, session: DbSession, user: Admin) -> User:
+def update_user(user_id: IdPath, body: UserPatch, session: DbSession, user: Admin) -> User:
     changed = users.update_user(session, user_id, role=body.role, active=body.active,
                                 full_name=body.full_name)
     audit.record(session, user.actor, Action.UPDATE, "user", user_id)
     return changed
 
 
+@router.delete("/users/{user_id}/sessions", response_model=SessionsEnded, tags=["users"],
+               summary="Sign a user out everywhere: every login token of theirs stops working")
+def end_user_sessions(user_id: IdPath, session: DbSession, user: Admin) -> SessionsEnded:
+    users.get_user(session, user_id)
+    ended = sessions.end_user_sessions(session, user_id,
+                                       reason=sessions.EndReason.ADMINISTRATOR)
+    audit.record(session, user.actor, Action.UPDATE, "login_session", user_id)
+    return SessionsEnded(ended=ended)
+
+
 @router.get("/audit", response_model=list[AuditEntryOut], tags=["audit"],
             summary="The access log, newest first (who looked at which patient)")
-def audit_log(session: DbSession, user: Auditor, patient_id: int | None = None,
-              actor: str | None = None, before_id: int | None = None,
+def audit_log(session: DbSession, user: Auditor, patient_id: OptionalId = None,
+              actor: str | None = None, before_id: BeforeId = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[AuditEntry]:
     return list(audit.list_entries(session, patient_id=patient_id, actor=actor,
                                    before_id=before_id, limit=limit))
@@ -61,8 +80,8 @@ def audit_log(session: DbSession, user: Auditor, patient_id: int | None = None,
 
 @router.get("/files", response_model=list[StoredFileOut], tags=["files"],
             summary="Stored X12 files, newest first")
-def list_files(session: DbSession, user: FileReader, direction: str | None = None,
-               status: str | None = None, before_id: int | None = None,
+def list_files(session: DbSession, user: FileReader, direction: archive.Direction | None = None,
+               status: archive.FileStatus | None = None, before_id: BeforeId = None,
                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[StoredFile]:
     stmt = select(StoredFile).order_by(StoredFile.id.desc()).limit(limit)
     if direction:
@@ -82,13 +101,13 @@ def _stored(session: DbSession, file_id: int) -> StoredFile:
 
 
 @router.get("/files/{file_id}", response_model=StoredFileOut, tags=["files"])
-def get_file(file_id: int, session: DbSession, user: FileReader) -> StoredFile:
+def get_file(file_id: IdPath, session: DbSession, user: FileReader) -> StoredFile:
     return _stored(session, file_id)
 
 
 @router.get("/files/{file_id}/content", tags=["files"], response_class=Response,
             summary="The file's exact bytes (X12 carries patient data: audited)")
-def file_content(file_id: int, request: Request, session: DbSession,
+def file_content(file_id: IdPath, request: Request, session: DbSession,
                  user: FileReader) -> Response:
     stored = _stored(session, file_id)
     content = archive.file_content(session, stored, settings_of(request).archive_dir)
@@ -113,16 +132,59 @@ def upload_file(file: UploadFile, request: Request, session: DbSession,
     # Stored before anything acts on it: this commit is the point of no loss.
     session.commit()
     settings = settings_of(request)
-    if stored.status != archive.FileStatus.RECEIVED:
+    # Applied with the uploader's rights and in their name: a file whose kinds need a
+    # permission their role lacks (a biller's 835) is left waiting for someone who may.
+    if stored.status == archive.FileStatus.WAITING and not created:
+        processing = _words(_apply(request, stored.id, user))   # this person may act on it
+        session.refresh(stored)
+    elif stored.status != archive.FileStatus.RECEIVED:
         processing = f"already {stored.status}"
     elif settings.tasks_in_process:
-        outcome = process_stored_file(request.app.state.session_factory, stored.id,
-                                      archive_dir=settings.archive_dir,
-                                      posting_rules=posting_rules_for(request.app))
-        processing = f"{outcome.status}: {outcome.summary}" if outcome.summary \
-            else outcome.status
+        # Bytes stored earlier and never processed (a crash) keep their own uploader.
+        processing = _words(_apply(request, stored.id, user if created else None))
         session.refresh(stored)
     else:
-        processing = "queued: the worker applies it on its next poll"
+        processing = "queued: the worker applies it with the uploader's rights"
     return StoredFileCreated.model_validate({**StoredFileOut.model_validate(stored).model_dump(),
                                              "created": created, "processing": processing})
+
+
+def _apply(request: Request, file_id: int, user: Principal | None) -> ProcessOutcome:
+    """Process a stored file in its own transaction, as ``user`` (None: as its uploader, or
+    the exchange for a mailbox file)."""
+    actor = None if user is None else FileActor.person(
+        user.username, user.role, user_id=user.user_id, route=user.actor.route,
+        client=user.actor.client)
+    settings = settings_of(request)
+    return process_stored_file(request.app.state.session_factory, file_id,
+                               archive_dir=settings.archive_dir,
+                               posting_rules=posting_rules_for(request.app), actor=actor)
+
+
+def _words(outcome: ProcessOutcome) -> str:
+    return f"{outcome.status}: {outcome.summary}" if outcome.summary else outcome.status
+
+
+@router.post("/files/{file_id}/process", response_model=StoredFileCreated, tags=["files"],
+             summary="Apply a stored inbound file that is waiting, with your own rights",
+             responses={403: {"description": "Your role may not apply this file's kinds"},
+                        409: {"description": "The file is already processed or in progress"}})
+def process_file(file_id: IdPath, request: Request, session: DbSession,
+                 user: FileReader) -> StoredFileCreated:
+    """Apply a file left ``waiting`` (or ``received`` or ``failed``) in your own name. Taking
+    an 835 needs payments:post; a 999, TA1 or 277CA needs claims:submit (core.roles)."""
+    stored = _stored(session, file_id)
+    if stored.direction != archive.Direction.IN:
+        raise Conflict(f"stored file {file_id} ({stored.source_name}) is an outbound file; "
+                       "there is nothing to apply")
+    session.commit()    # the file's row is locked by the processing transaction, not this one
+    outcome = _apply(request, file_id, user)
+    if outcome.status == archive.FileStatus.WAITING:
+        raise PermissionDenied(f"stored file {file_id} ({stored.source_name}) is still "
+                               f"{outcome.summary}")
+    if outcome.status == "skipped":
+        raise Conflict(f"stored file {file_id} ({stored.source_name}) is "
+                       f"{stored.status}, or someone is processing it right now")
+    session.refresh(stored)     # the processing transaction recorded the audit entry
+    return StoredFileCreated.model_validate({**StoredFileOut.model_validate(stored).model_dump(),
+                                             "created": False, "processing": _words(outcome)})

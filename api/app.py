@@ -23,6 +23,9 @@ from api import (
     remittance_routes,
 )
 from api.errors import install_error_handlers
+from api.limits import install_body_limit
+from api.openapi import install_openapi
+from api.security import install_security
 from core.db import make_engine, make_session_factory
 from core.settings import Settings
 
@@ -43,8 +46,12 @@ def _money(value: object) -> str:
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
+    if not settings.secret_key:
+        # No built-in key: a known key would let anyone sign themselves an admin login.
+        raise ValueError("no token-signing key: set CLAIMHOUSE_SECRET_KEY, or start through "
+                         "an entry point that keeps one (api.asgi, claimhouse serve)")
     app = FastAPI(title="Claimhouse", version="0.1.0", description=_DESCRIPTION,
-                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+                  docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
     app.state.settings = settings
     if engine is None:
         url = settings.effective_database_url
@@ -59,10 +66,13 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     templates.env.filters["money"] = _money
     templates.env.filters["words"] = lambda v: str(v).replace("_", " ")
     app.state.templates = templates
+    install_body_limit(app, settings.max_upload_bytes)    # inside the security headers
+    install_security(app)
     install_error_handlers(app)
     for module in (auth_routes, claim_routes, exchange_routes, practice_routes, admin_routes,
                    pages, exchange_pages, remittance_routes, remittance_pages):
         app.include_router(module.router)
+    install_openapi(app)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
     return app

@@ -5,17 +5,20 @@ Every response that shows a claim is a read of its patient's data and is audited
 
 from __future__ import annotations
 
-import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import BaseModel
 
 from api.deps import DbSession, Principal, require
+from api.openapi import refusals
+from api.params import BeforeId, FilterDate, IdPath, OptionalId
 from api.schemas import ClaimDetailOut, ClaimDraftIn, ClaimPageOut, QueueOut, TransitionIn
 from api.scrubbing import scrubber_for
 from claims.db import drafts, service
-from claims.lifecycle import allowed_events
+from claims.db.service import WORK_QUEUES
+from claims.lifecycle import ClaimStatus, allowed_events
 from core import audit
 from core.audit import Action
 from core.roles import Permission
@@ -24,6 +27,9 @@ router = APIRouter(prefix="/api/claims", tags=["claims"])
 
 ClaimReader = Annotated[Principal, require(Permission.CLAIMS_READ)]
 ClaimWriter = Annotated[Principal, require(Permission.CLAIMS_WRITE)]
+#: The work queues by name (claims.db.service.WORK_QUEUES).
+WorkQueueName = StrEnum("WorkQueueName",  # type: ignore[misc]
+                        [(q.name, q.name) for q in WORK_QUEUES])
 ClaimDocument = Annotated[dict[str, Any], Body(
     description="The claim in the claims package's JSON schema (docs/claim-json.md)")]
 
@@ -50,13 +56,14 @@ def detail_out(session: DbSession, claim_id: int, user: Principal) -> ClaimDetai
 
 @router.get("", response_model=ClaimPageOut, summary="List claims (one page, newest first)")
 def list_claims(session: DbSession, user: ClaimReader,
-                queue: str | None = None, status: str | None = None,
-                payer_id: int | None = None, patient_id: int | None = None,
-                service_from: dt.date | None = None, service_to: dt.date | None = None,
-                before_id: int | None = None,
+                queue: WorkQueueName | None = None, status: ClaimStatus | None = None,
+                payer_id: OptionalId = None, patient_id: OptionalId = None,
+                service_from: FilterDate = None, service_to: FilterDate = None,
+                before_id: BeforeId = None,
                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Response:
     page = service.list_claims(session, service.ClaimQuery(
-        status=status, queue=queue, payer_id=payer_id, patient_id=patient_id,
+        status=status and str(status), queue=queue and str(queue), payer_id=payer_id,
+        patient_id=patient_id,
         service_from=service_from, service_to=service_to, before_id=before_id, limit=limit))
     audit.record_many(session, user.actor, Action.LIST, "claim",
                       ((c.id, c.patient_id) for c in page.items))
@@ -69,7 +76,7 @@ def queues(session: DbSession, user: ClaimReader) -> list[QueueOut]:
                      count=n) for q, n in service.queue_counts(session)]
 
 
-@router.post("", response_model=ClaimDetailOut, status_code=201,
+@router.post("", response_model=ClaimDetailOut, status_code=201, responses=refusals(404, 409),
              summary="Create a draft claim from claim JSON")
 def create_claim(session: DbSession, user: ClaimWriter,
                  document: ClaimDocument) -> ClaimDetailOut:
@@ -80,6 +87,7 @@ def create_claim(session: DbSession, user: ClaimWriter,
 
 
 @router.post("/from-records", response_model=ClaimDetailOut, status_code=201,
+             responses=refusals(404, 409),
              summary="Create a draft claim from a patient, one of their policies and a provider")
 def create_from_records(body: ClaimDraftIn, session: DbSession,
                         user: ClaimWriter) -> ClaimDetailOut:
@@ -101,13 +109,13 @@ def create_from_records(body: ClaimDraftIn, session: DbSession,
 
 @router.get("/{claim_id}", response_model=ClaimDetailOut,
             summary="One claim with lines, findings, history and acknowledgments")
-def get_claim(claim_id: int, session: DbSession, user: ClaimReader) -> Response:
+def get_claim(claim_id: IdPath, session: DbSession, user: ClaimReader) -> Response:
     return _json(detail_out(session, claim_id, user))
 
 
-@router.put("/{claim_id}", response_model=ClaimDetailOut,
+@router.put("/{claim_id}", response_model=ClaimDetailOut, responses=refusals(409),
             summary="Replace a claim's content (before submission; back to draft)")
-def update_claim(claim_id: int, session: DbSession, user: ClaimWriter,
+def update_claim(claim_id: IdPath, session: DbSession, user: ClaimWriter,
                  document: ClaimDocument) -> ClaimDetailOut:
     record = service.update_claim(session, claim_id, document, actor=user.username)
     audit.record(session, user.actor, Action.UPDATE, "claim", claim_id,
@@ -115,25 +123,26 @@ def update_claim(claim_id: int, session: DbSession, user: ClaimWriter,
     return detail_out(session, claim_id, user)
 
 
-@router.post("/{claim_id}/scrub", response_model=ClaimDetailOut,
+@router.post("/{claim_id}/scrub", response_model=ClaimDetailOut, responses=refusals(409),
              summary="Run the scrubber; a claim without errors becomes scrubbed")
-def scrub_claim(claim_id: int, request: Request, session: DbSession,
+def scrub_claim(claim_id: IdPath, request: Request, session: DbSession,
                 user: ClaimWriter) -> ClaimDetailOut:
     service.scrub_claim(session, claim_id, scrubber_for(request.app), actor=user.username)
     return detail_out(session, claim_id, user)
 
 
-@router.post("/{claim_id}/ready", response_model=ClaimDetailOut,
+@router.post("/{claim_id}/ready", response_model=ClaimDetailOut, responses=refusals(409),
              summary="Release a scrubbed claim for the next submission batch")
-def mark_ready(claim_id: int, session: DbSession,
+def mark_ready(claim_id: IdPath, session: DbSession,
                user: Annotated[Principal, require(Permission.CLAIMS_SUBMIT)]) -> ClaimDetailOut:
     service.mark_ready(session, claim_id, actor=user.username)
     return detail_out(session, claim_id, user)
 
 
 @router.post("/{claim_id}/transitions", response_model=ClaimDetailOut,
+             responses=refusals(409),
              summary="Apply a lifecycle event (appeal, correct, close...)")
-def transition(claim_id: int, body: TransitionIn, session: DbSession,
+def transition(claim_id: IdPath, body: TransitionIn, session: DbSession,
                user: ClaimWriter) -> ClaimDetailOut:
     service.transition_claim(session, claim_id, body.event, actor=user.username,
                              reason=body.reason)

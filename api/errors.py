@@ -2,18 +2,25 @@
 
     AuthenticationFailed -> 401      PermissionDenied -> 403      NotFound -> 404
     Conflict, IllegalTransition -> 409      ClaimInputError, ValueError -> 422
+    RequestValidationError (a parameter or body the route's types refuse) -> 422
+    LoginThrottled -> 429 with Retry-After
+
+Every JSON refusal is ``{"detail": words, "field": the request field or null}``
+(api.schemas.ErrorOut); a page gets the error page with the same words.
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from claims.json_fields import ClaimInputError
 from claims.lifecycle import IllegalTransition
 from core.errors import AuthenticationFailed, Conflict, NotFound, PermissionDenied
+from core.login_throttle import LoginThrottled
 
-__all__ = ["install_error_handlers"]
+__all__ = ["install_error_handlers", "validation_words"]
 
 _STATUS: tuple[tuple[type[Exception], int], ...] = (
     (AuthenticationFailed, 401),
@@ -23,6 +30,7 @@ _STATUS: tuple[tuple[type[Exception], int], ...] = (
     (IllegalTransition, 409),
     (ClaimInputError, 422),
     (ValueError, 422),
+    (LoginThrottled, 429),
 )
 
 
@@ -39,15 +47,61 @@ def _handler(status: int):  # type: ignore[no-untyped-def]
             return templates.TemplateResponse(request, "error.html",
                                               {"status": status, "message": str(exc),
                                                "user": None}, status_code=status)
-        body: dict[str, object] = {"detail": str(exc)}
-        if isinstance(exc, ClaimInputError):
-            body["field"] = exc.path
+        body: dict[str, object] = {"detail": str(exc),
+                                   "field": exc.path if isinstance(exc, ClaimInputError)
+                                   else None}
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if isinstance(exc, LoginThrottled):
+            headers = {"Retry-After": str(exc.retry_after_seconds)}
         return JSONResponse(body, status_code=status, headers=headers)
 
     return handle
 
 
+_WHERE = {"path": "path parameter", "query": "query parameter", "body": "body field",
+          "header": "header", "cookie": "cookie"}
+
+
+def _field(loc: tuple[object, ...]) -> str:
+    text = ""
+    for part in loc[1:]:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
+
+
+def validation_words(exc: RequestValidationError) -> tuple[str, str | None]:
+    """The refusal in words (each field, the value sent, what is wrong) and the first field."""
+    problems: list[str] = []
+    fields: list[str] = []
+    for error in exc.errors():
+        loc = tuple(error.get("loc", ()))
+        field = _field(loc)
+        fields.append(field)
+        where = _WHERE.get(str(loc[0]), str(loc[0])) if loc else "request"
+        message = str(error.get("msg", "is not accepted"))
+        message = message[:1].lower() + message[1:]
+        value = error.get("input")
+        sent = ""
+        if isinstance(value, str | int | float) and error.get("type") != "missing":
+            shown = repr(value)
+            sent = f" {shown[:40] + '...' if len(shown) > 40 else shown}"
+        problems.append(f"{where} {field or '(the whole body)'}:{sent} {message}")
+    return "; ".join(problems) or "the request is not accepted", (fields[0] if fields
+                                                                  else None) or None
+
+
+async def _refused_input(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    words, field = validation_words(exc)
+    if _is_page(request):
+        templates = request.app.state.templates
+        return templates.TemplateResponse(request, "error.html",
+                                          {"status": 422, "message": words, "user": None},
+                                          status_code=422)
+    return JSONResponse({"detail": words, "field": field}, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _refused_input)
     for exc_type, status in _STATUS:
         app.add_exception_handler(exc_type, _handler(status))

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from api.deps import DbSession, Principal, require, settings_of
 from api.exchange_routes import recent_submissions, submit_ready, tasks_for
+from api.params import BeforeId
 from claims.db.tables import ClaimRecord
 from claims.lifecycle import ClaimStatus
 from clearinghouse import ExchangeError
@@ -35,7 +36,7 @@ def _back(message: str) -> RedirectResponse:
 
 @router.get("/submissions", response_class=HTMLResponse)
 def submissions_page(request: Request, session: DbSession, user: Reader,
-                     before_id: int | None = None) -> HTMLResponse:
+                     before_id: BeforeId = None) -> HTMLResponse:
     ready = session.scalar(select(func.count()).select_from(ClaimRecord)
                            .where(ClaimRecord.status == ClaimStatus.READY)) or 0
     submissions = recent_submissions(session, 50, before_id)

@@ -8,17 +8,19 @@ a broker the Celery workers do it.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from celery import Celery
 from fastapi import APIRouter, Body, Query, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.deps import DbSession, Principal, require, settings_of
+from api.openapi import refusals
+from api.params import BeforeId, Id, IdPath
 from api.remittance_posting import posting_rules_for
+from api.schemas import Timestamp
 from claims.db.tables import Submission, SubmissionClaim
 from clearinghouse import submit_ready_claims, transport_from_settings
 from core import audit
@@ -38,7 +40,7 @@ Poller = Annotated[Principal, require(Permission.FILES_UPLOAD)]
 
 class SubmitIn(BaseModel):
     #: Only these claims (each must be ready); all ready claims when omitted.
-    claim_ids: list[int] | None = None
+    claim_ids: list[Id] | None = Field(None, max_length=10_000)
 
 
 class BatchOut(BaseModel):
@@ -59,8 +61,8 @@ class SubmissionOut(BaseModel):
     kind: str
     status: str
     created_by: str
-    created_at: dt.datetime
-    sent_at: dt.datetime | None
+    created_at: Timestamp
+    sent_at: Timestamp | None
     claim_count: int = 0
 
 
@@ -122,6 +124,7 @@ def recent_submissions(session: Session, limit: int = 50,
 
 
 @router.post("/submissions", response_model=list[BatchOut], status_code=201,
+             responses=refusals(404, 409),
              summary="Batch ready claims into 837 files and send them to the clearinghouse")
 def submit(request: Request, session: DbSession, user: Submitter,
            body: Annotated[SubmitIn | None, Body()] = None) -> list[BatchOut]:
@@ -132,13 +135,13 @@ def submit(request: Request, session: DbSession, user: Submitter,
             summary="Submissions, newest first")
 def list_submissions(session: DbSession, user: Reader,
                      limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                     before_id: int | None = None) -> list[SubmissionOut]:
+                     before_id: BeforeId = None) -> list[SubmissionOut]:
     return recent_submissions(session, limit, before_id)
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionDetailOut,
             summary="One submission with the claims it carried")
-def get_submission(submission_id: int, session: DbSession, user: Reader) -> SubmissionDetailOut:
+def get_submission(submission_id: IdPath, session: DbSession, user: Reader) -> SubmissionDetailOut:
     sub = session.scalar(select(Submission).options(selectinload(Submission.claims))
                          .where(Submission.id == submission_id))
     if sub is None:

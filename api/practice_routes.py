@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import DbSession, Principal, require
+from api.openapi import refusals
+from api.params import AfterId, IdPath
 from api.schemas import (
     PatientDetailOut,
     PatientIn,
@@ -35,14 +37,15 @@ AnyReader = Annotated[Principal, require(Permission.CLAIMS_READ)]
 @router.get("/patients", response_model=list[PatientOut], tags=["patients"],
             summary="Find patients by last name or account number")
 def list_patients(session: DbSession, user: PatientReader, search: str = "",
-                  after_id: int | None = None,
+                  after_id: AfterId = 0,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[Patient]:
     found = practice.list_patients(session, search=search, after_id=after_id, limit=limit)
     audit.record_many(session, user.actor, Action.LIST, "patient", ((p.id, p.id) for p in found))
     return list(found)
 
 
-@router.post("/patients", response_model=PatientOut, status_code=201, tags=["patients"])
+@router.post("/patients", response_model=PatientOut, status_code=201, tags=["patients"],
+             responses=refusals(409))
 def create_patient(body: PatientIn, session: DbSession, user: PatientWriter) -> Patient:
     patient = practice.create_patient(session, practice.PatientData(**body.model_dump()))
     audit.record(session, user.actor, Action.CREATE, "patient", patient.id,
@@ -51,14 +54,15 @@ def create_patient(body: PatientIn, session: DbSession, user: PatientWriter) -> 
 
 
 @router.get("/patients/{patient_id}", response_model=PatientDetailOut, tags=["patients"])
-def get_patient(patient_id: int, session: DbSession, user: PatientReader) -> Patient:
+def get_patient(patient_id: IdPath, session: DbSession, user: PatientReader) -> Patient:
     patient = practice.get_patient(session, patient_id)
     audit.record(session, user.actor, Action.READ, "patient", patient_id, patient_id=patient_id)
     return patient
 
 
-@router.put("/patients/{patient_id}", response_model=PatientOut, tags=["patients"])
-def update_patient(patient_id: int, body: PatientIn, session: DbSession,
+@router.put("/patients/{patient_id}", response_model=PatientOut, tags=["patients"],
+            responses=refusals(409))
+def update_patient(patient_id: IdPath, body: PatientIn, session: DbSession,
                    user: PatientWriter) -> Patient:
     patient = practice.update_patient(session, patient_id,
                                       practice.PatientData(**body.model_dump()))
@@ -69,7 +73,7 @@ def update_patient(patient_id: int, body: PatientIn, session: DbSession,
 
 @router.post("/patients/{patient_id}/policies", response_model=PolicyOut, status_code=201,
              tags=["patients"], summary="Add an insurance policy to a patient")
-def add_policy(patient_id: int, body: PolicyIn, session: DbSession,
+def add_policy(patient_id: IdPath, body: PolicyIn, session: DbSession,
                user: PatientWriter) -> Policy:
     policy = practice.add_policy(session, patient_id, practice.PolicyData(**body.model_dump()))
     audit.record(session, user.actor, Action.CREATE, "policy", policy.id, patient_id=patient_id)
@@ -81,13 +85,14 @@ def list_payers(session: DbSession, user: AnyReader) -> list[Payer]:
     return list(practice.list_payers(session))
 
 
-@router.post("/payers", response_model=PayerOut, status_code=201, tags=["payers"])
+@router.post("/payers", response_model=PayerOut, status_code=201, tags=["payers"],
+             responses=refusals(409))
 def create_payer(body: PayerIn, session: DbSession, user: ReferenceWriter) -> Payer:
     return practice.create_payer(session, practice.PayerData(**body.model_dump()))
 
 
 @router.get("/payers/{payer_id}", response_model=PayerOut, tags=["payers"])
-def get_payer(payer_id: int, session: DbSession, user: AnyReader) -> Payer:
+def get_payer(payer_id: IdPath, session: DbSession, user: AnyReader) -> Payer:
     return practice.get_payer(session, payer_id)
 
 
@@ -96,11 +101,12 @@ def list_providers(session: DbSession, user: AnyReader) -> list[Provider]:
     return list(practice.list_providers(session))
 
 
-@router.post("/providers", response_model=ProviderOut, status_code=201, tags=["providers"])
+@router.post("/providers", response_model=ProviderOut, status_code=201, tags=["providers"],
+             responses=refusals(409))
 def create_provider(body: ProviderIn, session: DbSession, user: ReferenceWriter) -> Provider:
     return practice.create_provider(session, practice.ProviderData(**body.model_dump()))
 
 
 @router.get("/providers/{provider_id}", response_model=ProviderOut, tags=["providers"])
-def get_provider(provider_id: int, session: DbSession, user: AnyReader) -> Provider:
+def get_provider(provider_id: IdPath, session: DbSession, user: AnyReader) -> Provider:
     return practice.get_provider(session, provider_id)

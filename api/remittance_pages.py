@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from api.deps import DbSession, Principal, require, settings_of
+from api.params import AfterId, BeforeId, IdPath
 from api.remittance_listing import (
     denial_queue,
     list_remittances,
@@ -107,7 +108,7 @@ def _remittances(request: Request, session: DbSession, user: Principal,
 
 @router.get("/remittances", response_class=HTMLResponse)
 def remittances_page(request: Request, session: DbSession, user: Poster,
-                     before_id: int | None = None) -> HTMLResponse:
+                     before_id: BeforeId = None) -> HTMLResponse:
     return _remittances(request, session, user, before_id)
 
 
@@ -130,7 +131,7 @@ def upload_action(request: Request, session: DbSession, user: Poster, file: Uplo
 
 
 @router.get("/remittances/{remittance_id}", response_class=HTMLResponse)
-def remittance_page(remittance_id: int, request: Request, session: DbSession,
+def remittance_page(remittance_id: IdPath, request: Request, session: DbSession,
                     user: Poster) -> HTMLResponse:
     found = remittance_detail(session, remittance_id)
     if found is None:
@@ -144,7 +145,7 @@ def remittance_page(remittance_id: int, request: Request, session: DbSession,
 
 
 @router.post("/remittances/{remittance_id}/release")
-def release_remittance_action(remittance_id: int, session: DbSession, user: Poster,
+def release_remittance_action(remittance_id: IdPath, session: DbSession, user: Poster,
                               note: Annotated[str, Form()] = "") -> Response:
     with domain_errors():
         result = release_remittance(session, remittance_id, user=user.username,
@@ -160,7 +161,8 @@ def deposit_action(session: DbSession, user: Poster, trace_number: Annotated[str
         money = Decimal(amount.replace(",", "").strip())
     except InvalidOperation:
         money = Decimal("NaN")
-    if not money.is_finite():    # Decimal reads "NaN" and "Infinity" too
+    # Decimal reads "NaN" and "Infinity" too; an amount column holds 10 digits before the point
+    if not money.is_finite() or money.adjusted() > 9:
         raise ValueError(f"amount: {amount!r} is not an amount of money")
     when = _date(deposit_date, "deposit date")
     if not trace_number.strip() or when is None:
@@ -175,7 +177,7 @@ def deposit_action(session: DbSession, user: Poster, trace_number: Annotated[str
 
 @router.get("/payments", response_class=HTMLResponse)
 def payments_page(request: Request, session: DbSession, user: Poster,
-                  after_id: int = 0) -> HTMLResponse:
+                  after_id: AfterId = 0) -> HTMLResponse:
     held_remits, _ = list_remittances(session, status="held", limit=200)
     unmatched = unmatched_payments(session, after_id=after_id, limit=100)
     audit.record_many(session, user.actor, Action.LIST, "claim_payment",
@@ -187,7 +189,7 @@ def payments_page(request: Request, session: DbSession, user: Poster,
 
 
 @router.post("/payments/{claim_payment_id}/release")
-def release_payment_action(claim_payment_id: int, session: DbSession, user: Poster,
+def release_payment_action(claim_payment_id: IdPath, session: DbSession, user: Poster,
                            note: Annotated[str, Form()] = "") -> Response:
     with domain_errors():
         result = release_claim_payment(session, claim_payment_id, user=user.username,
@@ -196,7 +198,7 @@ def release_payment_action(claim_payment_id: int, session: DbSession, user: Post
 
 
 @router.post("/payments/{claim_payment_id}/assign")
-def assign_action(claim_payment_id: int, request: Request, session: DbSession, user: Poster,
+def assign_action(claim_payment_id: IdPath, request: Request, session: DbSession, user: Poster,
                   claim: Annotated[str, Form()], note: Annotated[str, Form()] = "") -> Response:
     pcn = claim.strip()
     claim_id = session.scalar(select(ClaimRecord.id).where(
@@ -233,7 +235,7 @@ def denials_page(request: Request, session: DbSession, user: DenialWorker,
 
 
 @router.post("/denials/{denial_id}/resolve")
-def resolve_action(denial_id: int, session: DbSession, user: DenialWorker,
+def resolve_action(denial_id: IdPath, session: DbSession, user: DenialWorker,
                    status: Annotated[str, Form()], note: Annotated[str, Form()] = "") -> Response:
     try:
         wanted = DenialStatus(status)
@@ -247,12 +249,12 @@ def resolve_action(denial_id: int, session: DbSession, user: DenialWorker,
 
 
 @router.get("/denials/{denial_id}/appeal-letter.pdf", response_class=Response)
-def appeal_letter_page(denial_id: int, session: DbSession, user: DenialWorker) -> Response:
+def appeal_letter_page(denial_id: IdPath, session: DbSession, user: DenialWorker) -> Response:
     return appeal_letter(session, user, denial_id)
 
 
 @router.post("/secondary/{claim_payment_id}", response_class=Response)
-def secondary_action(claim_payment_id: int, session: DbSession,
+def secondary_action(claim_payment_id: IdPath, session: DbSession,
                      user: DenialWorker) -> Response:
     """The secondary claim as claim JSON to review and build (``claimhouse claims build``)."""
     payment = session.get(ClaimPaymentRecord, claim_payment_id)
@@ -275,9 +277,12 @@ def secondary_action(claim_payment_id: int, session: DbSession,
 def balances_page(request: Request, session: DbSession, user: PatientReader,
                   small_balance: str = "") -> HTMLResponse:
     try:
-        small = Decimal(small_balance or "0")
+        small = Decimal(small_balance.replace(",", "").strip() or "0")
     except InvalidOperation:
-        raise ValueError(f"small balance: {small_balance!r} is not an amount") from None
+        small = Decimal("NaN")
+    if not small.is_finite() or small < 0 or small.adjusted() > 9:
+        raise ValueError(f"small balance: {small_balance!r} is not an amount (dollars and "
+                         "cents, at least 0)")
     found = patient_balances(session, small_balance=small)
     audit.record_many(session, user.actor, Action.READ, "patient_balance",
                       ((p.patient_id, p.patient_id) for p in found))

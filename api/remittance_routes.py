@@ -8,7 +8,6 @@ that shows a patient's name or money is written to the audit log, patient by pat
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Annotated
@@ -17,6 +16,8 @@ from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import DbSession, Principal, require, settings_of
+from api.openapi import refusals
+from api.params import AfterId, Amount, BeforeId, FilterDate, IdPath, OptionalId
 from api.remittance_listing import (
     denial_queue,
     list_remittances,
@@ -39,6 +40,7 @@ from api.remittance_schemas import (
     ClaimPaymentOut,
     DenialOut,
     DenialQueueOut,
+    DenialStatus,
     DepositIn,
     DepositOut,
     HeldPaymentOut,
@@ -66,6 +68,10 @@ from core.errors import Conflict, NotFound
 from core.roles import Permission
 from core.tables import StoredFile
 from remittance import (
+    Action as DenialAction,
+)
+from remittance import (
+    DenialCategory,
     ReleaseResult,
     RemittanceSummary,
     appeal_letter_pdf,
@@ -127,7 +133,7 @@ def preview(file: UploadFile, request: Request, session: DbSession,
                       remittances=[PreviewRemittanceOut.model_validate(r) for r in remits])
 
 
-@router.post("/post", response_model=PostOut,
+@router.post("/post", response_model=PostOut, responses=refusals(409),
              summary="Store an 835 and post it (the same file or payment twice posts once)")
 def post(file: UploadFile, request: Request, session: DbSession, user: Poster) -> PostOut:
     content, name = _read_upload(file)
@@ -144,7 +150,7 @@ def post(file: UploadFile, request: Request, session: DbSession, user: Poster) -
 @router.get("/remittances", response_model=RemittancePageOut,
             summary="Received payments, newest first, with their balance verdict")
 def remittances(session: DbSession, user: Poster, status: str | None = None,
-                before_id: int | None = None,
+                before_id: BeforeId = None,
                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> RemittancePageOut:
     rows, next_before = list_remittances(session, status=status, before_id=before_id,
                                          limit=limit)
@@ -154,7 +160,7 @@ def remittances(session: DbSession, user: Poster, status: str | None = None,
 
 @router.get("/remittances/{remittance_id}", response_model=RemittanceDetailOut,
             summary="One remittance with its claim payments and what became of each")
-def remittance(remittance_id: int, session: DbSession, user: Poster) -> RemittanceDetailOut:
+def remittance(remittance_id: IdPath, session: DbSession, user: Poster) -> RemittanceDetailOut:
     found = remittance_detail(session, remittance_id)
     if found is None:
         raise NotFound(f"no remittance with id {remittance_id}")
@@ -168,8 +174,9 @@ def remittance(remittance_id: int, session: DbSession, user: Poster) -> Remittan
 
 
 @router.post("/remittances/{remittance_id}/release", response_model=AppliedOut,
+             responses=refusals(409),
              summary="Post an out-of-balance remittance after review (a note is required)")
-def release_whole(remittance_id: int, body: ReleaseIn, session: DbSession,
+def release_whole(remittance_id: IdPath, body: ReleaseIn, session: DbSession,
                   user: Poster) -> AppliedOut:
     _must_exist(session, RemittanceRecord, remittance_id, "remittance")
     with domain_errors():
@@ -180,14 +187,15 @@ def release_whole(remittance_id: int, body: ReleaseIn, session: DbSession,
 @router.get("/held", response_model=list[HeldPaymentOut],
             summary="Claim payments waiting for a person, and why")
 def held(session: DbSession, user: Poster,
-         remittance_id: int | None = None) -> list[HeldPaymentOut]:
+         remittance_id: OptionalId = None) -> list[HeldPaymentOut]:
     return [HeldPaymentOut.model_validate(h)
             for h in held_payments(session, remittance_id=remittance_id)]
 
 
 @router.post("/claim-payments/{claim_payment_id}/release", response_model=AppliedOut,
+             responses=refusals(409),
              summary="Post a claim payment a posting rule held, as planned")
-def release_one(claim_payment_id: int, body: ReleaseIn, session: DbSession,
+def release_one(claim_payment_id: IdPath, body: ReleaseIn, session: DbSession,
                 user: Poster) -> AppliedOut:
     _must_exist(session, ClaimPaymentRecord, claim_payment_id, "claim payment")
     with domain_errors():
@@ -197,7 +205,7 @@ def release_one(claim_payment_id: int, body: ReleaseIn, session: DbSession,
 
 @router.get("/unmatched", response_model=list[UnmatchedOut],
             summary="Claim payments that match no claim of ours")
-def unmatched(session: DbSession, user: Poster, after_id: int = 0,
+def unmatched(session: DbSession, user: Poster, after_id: AfterId = 0,
               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[UnmatchedOut]:
     items = unmatched_payments(session, after_id=after_id, limit=limit)
     # The payer's patient name and member id are patient data, even with no patient of ours.
@@ -233,8 +241,9 @@ def assign_payment(request: Request, session: DbSession, user: Principal,
 
 
 @router.post("/claim-payments/{claim_payment_id}/assign", response_model=AppliedOut,
+             responses=refusals(409),
              summary="Post an unmatched claim payment to the claim it belongs to")
-def assign(claim_payment_id: int, body: AssignIn, request: Request, session: DbSession,
+def assign(claim_payment_id: IdPath, body: AssignIn, request: Request, session: DbSession,
            user: Poster) -> AppliedOut:
     return applied_out(assign_payment(request, session, user, claim_payment_id,
                                       body.claim_id, body.note))
@@ -242,11 +251,12 @@ def assign(claim_payment_id: int, body: AssignIn, request: Request, session: DbS
 
 @router.get("/denials", response_model=DenialQueueOut,
             summary="The denial work queue, soonest appeal deadline first")
-def denials(session: DbSession, user: DenialWorker, category: str | None = None,
-            action: str | None = None, payer: str | None = None,
-            due_by: dt.date | None = None, status: str = "open",
+def denials(session: DbSession, user: DenialWorker, category: DenialCategory | None = None,
+            action: DenialAction | None = None, payer: str | None = None,
+            due_by: FilterDate = None, status: DenialStatus = DenialStatus.OPEN,
             limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> DenialQueueOut:
-    queue = denial_queue(session, status=status, category=category, action=action,
+    queue = denial_queue(session, status=str(status), category=category and str(category),
+                         action=action and str(action),
                          payer=payer, due_by=due_by, limit=limit)
     patients = patients_of_claims(session, (i.claim_id for i in queue.items))
     audit.record_many(session, user.actor, Action.LIST, "denial",
@@ -259,8 +269,9 @@ def denials(session: DbSession, user: DenialWorker, category: str | None = None,
 
 
 @router.post("/denials/{denial_id}/resolve", status_code=204, response_class=Response,
+             responses=refusals(409),
              summary="Record what was done: appealed, resubmitted, written off, resolved")
-def resolve(denial_id: int, body: ResolveIn, session: DbSession,
+def resolve(denial_id: IdPath, body: ResolveIn, session: DbSession,
             user: DenialWorker) -> Response:
     _must_exist(session, DenialRecord, denial_id, "denial")
     with domain_errors():
@@ -286,7 +297,7 @@ def appeal_letter(session: DbSession, user: Principal, denial_id: int) -> Respon
 
 @router.get("/denials/{denial_id}/appeal-letter.pdf", response_class=Response,
             summary="The appeal letter for a denial, as a PDF to print and sign")
-def appeal_letter_route(denial_id: int, session: DbSession, user: DenialWorker) -> Response:
+def appeal_letter_route(denial_id: IdPath, session: DbSession, user: DenialWorker) -> Response:
     return appeal_letter(session, user, denial_id)
 
 
@@ -302,8 +313,9 @@ def awaiting_secondary(session: DbSession, user: DenialWorker,
 
 
 @router.post("/secondary/{claim_payment_id}", response_model=SecondaryClaimOut,
+             responses=refusals(409),
              summary="Build the secondary claim from the posted primary payment")
-def build_secondary(claim_payment_id: int, request: Request, session: DbSession,
+def build_secondary(claim_payment_id: IdPath, request: Request, session: DbSession,
                     user: DenialWorker) -> SecondaryClaimOut:
     payment = session.get(ClaimPaymentRecord, claim_payment_id)
     if payment is None:
@@ -321,8 +333,8 @@ def build_secondary(claim_payment_id: int, request: Request, session: DbSession,
 
 @router.get("/patient-balances", response_model=BalancesOut,
             summary="What patients owe after insurance, ready for statements (audited)")
-def balances(session: DbSession, user: PatientReader, patient_id: int | None = None,
-             small_balance: Annotated[Decimal, Query(ge=0)] = Decimal("0")) -> BalancesOut:
+def balances(session: DbSession, user: PatientReader, patient_id: OptionalId = None,
+             small_balance: Annotated[Amount, Query(ge=0)] = Decimal("0")) -> BalancesOut:
     found = patient_balances(session, patient_id=patient_id, small_balance=small_balance)
     audit.record_many(session, user.actor, Action.READ, "patient_balance",
                       ((p.patient_id, p.patient_id) for p in found))

@@ -10,6 +10,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from api.params import Amount, Id
+from api.schemas import Timestamp
+
 __all__ = [
     "AppliedOut", "AssignIn", "BalancesOut", "CategoryTotalOut", "ClaimPaymentOut", "ClaimBalanceOut",
     "DenialOut", "DenialQueueOut", "DenialStatus", "DepositIn", "DepositOut", "HeldPaymentOut",
@@ -83,7 +86,7 @@ class RemittanceOut(_Read):
     problems: list[str]
     claim_count: int
     outcomes: dict[str, int]
-    imported_at: dt.datetime
+    imported_at: Timestamp
     imported_by: str
     released_by: str | None
     release_note: str
@@ -155,7 +158,7 @@ class UnmatchedOut(_Read):
 
 
 class AssignIn(BaseModel):
-    claim_id: int
+    claim_id: Id
     note: str = Field("", max_length=2000)
 
 
@@ -206,7 +209,7 @@ class ResolveIn(BaseModel):
 class DepositIn(BaseModel):
     trace_number: str = Field(min_length=1, max_length=50,
                               description="TRN02: the EFT trace or the check number")
-    amount: Decimal = Field(max_digits=12, decimal_places=2)
+    amount: Amount
     deposit_date: dt.date
     bank_reference: str = Field("", max_length=80)
 

@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from api.params import Amount, Id
 from claims.lifecycle import ClaimEvent
 from core.roles import Role
+
+
+def _with_zone(value: dt.datetime) -> dt.datetime:
+    # Stored times are UTC; SQLite hands them back without their zone.
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+#: A point in time on the wire: ISO 8601 with its UTC offset (``2026-12-02T08:30:00Z``).
+Timestamp = Annotated[dt.datetime, AfterValidator(_with_zone)]
 
 
 class _Read(BaseModel):
@@ -20,7 +30,7 @@ class _Read(BaseModel):
 class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
-    expires_at: dt.datetime
+    expires_at: Timestamp
 
 
 class UserOut(_Read):
@@ -29,20 +39,24 @@ class UserOut(_Read):
     full_name: str
     role: str
     active: bool
-    last_login_at: dt.datetime | None = None
+    last_login_at: Timestamp | None = None
 
 
 class UserIn(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=200)
     role: Role
-    full_name: str = ""
+    full_name: str = Field("", max_length=200)
+
+
+class SessionsEnded(BaseModel):
+    ended: int = Field(description="how many live logins were ended")
 
 
 class UserPatch(BaseModel):
     role: Role | None = None
     active: bool | None = None
-    full_name: str | None = None
+    full_name: str | None = Field(None, max_length=200)
 
 
 class PatientIn(BaseModel):
@@ -51,23 +65,23 @@ class PatientIn(BaseModel):
     first_name: str = Field(min_length=1, max_length=35)
     birth_date: dt.date
     sex: str = Field("U", pattern="^[FMU]$")
-    middle_name: str = ""
-    address_line1: str = ""
-    address_line2: str = ""
-    city: str = ""
+    middle_name: str = Field("", max_length=25)
+    address_line1: str = Field("", max_length=55)
+    address_line2: str = Field("", max_length=55)
+    city: str = Field("", max_length=30)
     state: str = Field("", max_length=2)
     postal_code: str = Field("", max_length=15)
-    phone: str = ""
+    phone: str = Field("", max_length=20)
 
 
 class PolicyIn(BaseModel):
-    payer_id: int
+    payer_id: Id
     member_id: str = Field(min_length=1, max_length=80)
     priority: str = Field("P", pattern="^[PST]$")
-    group_number: str = ""
-    relationship_code: str = "18"
-    subscriber_last_name: str = ""
-    subscriber_first_name: str = ""
+    group_number: str = Field("", max_length=50)
+    relationship_code: str = Field("18", max_length=2)
+    subscriber_last_name: str = Field("", max_length=60)
+    subscriber_first_name: str = Field("", max_length=35)
     subscriber_birth_date: dt.date | None = None
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
@@ -77,12 +91,12 @@ class PayerIn(BaseModel):
     payer_id: str = Field(min_length=1, max_length=80)
     name: str = Field(min_length=1, max_length=60)
     filing_indicator: str = Field("CI", max_length=2)
-    address_line1: str = ""
-    city: str = ""
+    address_line1: str = Field("", max_length=55)
+    city: str = Field("", max_length=30)
     state: str = Field("", max_length=2)
-    postal_code: str = ""
-    timely_filing_days: int = Field(365, ge=1)
-    appeal_days: int = Field(120, ge=1)
+    postal_code: str = Field("", max_length=15)
+    timely_filing_days: int = Field(365, ge=1, le=3650)
+    appeal_days: int = Field(120, ge=1, le=3650)
     appeal_address: str = ""
 
 
@@ -90,13 +104,13 @@ class ProviderIn(BaseModel):
     npi: str = Field(pattern=r"^\d{10}$")
     name: str = Field(min_length=1, max_length=60)
     entity_type: str = Field("2", pattern="^[12]$")
-    first_name: str = ""
-    taxonomy_code: str = ""
-    tax_id: str = ""
-    address_line1: str = ""
-    city: str = ""
+    first_name: str = Field("", max_length=35)
+    taxonomy_code: str = Field("", max_length=10)
+    tax_id: str = Field("", max_length=9)
+    address_line1: str = Field("", max_length=55)
+    city: str = Field("", max_length=30)
     state: str = Field("", max_length=2)
-    postal_code: str = ""
+    postal_code: str = Field("", max_length=15)
 
 
 class PolicyOut(_Read, PolicyIn):
@@ -133,7 +147,7 @@ class ClaimSummaryOut(_Read):
     payer_name: str
     total_charge: Decimal
     service_date_from: dt.date
-    updated_at: dt.datetime
+    updated_at: Timestamp
 
 
 class ClaimPageOut(BaseModel):
@@ -165,7 +179,7 @@ class StatusChangeOut(_Read):
     actor: str
     reason: str
     stored_file_id: int | None
-    at: dt.datetime
+    at: Timestamp
 
 
 class AcknowledgmentOut(_Read):
@@ -178,7 +192,7 @@ class AcknowledgmentOut(_Read):
     codes: str
     message: str
     payer_claim_number: str | None
-    received_at: dt.datetime
+    received_at: Timestamp
 
 
 class SubmissionOut(_Read):
@@ -186,8 +200,8 @@ class SubmissionOut(_Read):
     interchange_control_number: str
     group_control_number: str
     status: str
-    created_at: dt.datetime
-    sent_at: dt.datetime | None
+    created_at: Timestamp
+    sent_at: Timestamp | None
 
 
 class FindingOut(BaseModel):
@@ -215,9 +229,9 @@ class ClaimOut(_Read):
     payer_claim_number: str | None
     document: dict[str, Any]
     scrub_findings: list[FindingOut] | None
-    scrubbed_at: dt.datetime | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    scrubbed_at: Timestamp | None
+    created_at: Timestamp
+    updated_at: Timestamp
     lines: list[LineOut]
 
 
@@ -248,9 +262,9 @@ class StoredFileOut(_Read):
     kind: str
     source_name: str
     size: int
-    received_at: dt.datetime
+    received_at: Timestamp
     status: str
-    processed_at: dt.datetime | None
+    processed_at: Timestamp | None
     error: str | None
 
 
@@ -263,7 +277,7 @@ class StoredFileCreated(StoredFileOut):
 
 class AuditEntryOut(_Read):
     id: int
-    at: dt.datetime
+    at: Timestamp
     actor: str
     action: str
     entity_type: str
@@ -275,25 +289,34 @@ class AuditEntryOut(_Read):
 
 class LineDraftIn(BaseModel):
     procedure_code: str = Field(min_length=1, max_length=48)
-    charge: Decimal = Field(gt=0, max_digits=10, decimal_places=2)
+    charge: Amount = Field(gt=0)
     service_date: dt.date
-    units: Decimal = Field(Decimal(1), gt=0)
+    units: Decimal = Field(Decimal(1), gt=0, max_digits=8, decimal_places=3,
+                           allow_inf_nan=False)
     modifiers: list[str] = Field(default_factory=list, max_length=4)
-    diagnosis_pointers: list[int] = Field(default_factory=lambda: [1], min_length=1,
-                                          max_length=4)
+    diagnosis_pointers: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=lambda: [1], min_length=1, max_length=4)
 
 
 class ClaimDraftIn(BaseModel):
     """A new professional claim from stored records: the claim editor's form."""
 
     patient_control_number: str = Field(min_length=1, max_length=38)
-    patient_id: int
-    policy_id: int
-    billing_provider_id: int
-    rendering_provider_id: int | None = None
+    patient_id: Id
+    policy_id: Id
+    billing_provider_id: Id
+    rendering_provider_id: Id | None = None
     diagnoses: list[str] = Field(min_length=1, max_length=12)
     lines: list[LineDraftIn] = Field(min_length=1, max_length=50)
     place_of_service: str = Field("11", pattern=r"^\d{2}$")
     frequency: str = Field("1", pattern="^[178]$")
     payer_claim_number: str = ""
     prior_authorization: str = ""
+
+
+class ErrorOut(BaseModel):
+    """Every refusal (401, 403, 404, 409, 413, 422, 429) has this shape."""
+
+    detail: str = Field(description="what is wrong, in words")
+    #: The request field at fault when there is one: ``before_id``, ``lines[0].charge``...
+    field: str | None = None

@@ -6,17 +6,24 @@ Entry points (the command line, the web app, the Celery worker) build it once wi
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEFAULT_SECRET", "Settings", "load_settings"]
+__all__ = ["MIN_SECRET_KEY_BYTES", "Settings", "load_settings"]
 
-DEFAULT_SECRET = "dev-only-change-me"
+#: HS256 keys shorter than the hash output (RFC 7518 section 3.2) are refused.
+MIN_SECRET_KEY_BYTES = 32
+
+_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CLAIMHOUSE_", frozen=True, extra="ignore")
+    # hide_input_in_errors: a refused value (a secret key, a password) never reaches a log.
+    model_config = SettingsConfigDict(env_prefix="CLAIMHOUSE_", frozen=True, extra="ignore",
+                                      hide_input_in_errors=True)
 
     #: SQLAlchemy URL. The embedded default is a SQLite file in the data directory.
     database_url: str = ""
@@ -28,10 +35,22 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./claimhouse-data")
     #: Keep stored X12 files on disk here instead of in the database (large volumes).
     archive_dir: Path | None = None
-    #: Secret for signing login tokens. Must be set in production; on the embedded default
-    #: the commands keep a random one in ``<data_dir>/secret_key`` instead.
-    secret_key: str = DEFAULT_SECRET
+    #: Secret for signing login tokens, at least 32 bytes. There is no built-in value: on the
+    #: embedded SQLite default the entry points keep a random one in ``<data_dir>/secret_key``
+    #: (core.secret_key); with any other database it must be set.
+    secret_key: str = ""
+    #: Absolute lifetime of a login, in minutes: after it the user signs in again.
     token_minutes: int = 480
+    #: A login ends after this many minutes without a request.
+    session_idle_minutes: int = 15
+    #: Failed logins tolerated within ``login_lockout_minutes`` per username and per client
+    #: address before further attempts are refused for a while (429).
+    login_failures_per_user: int = 5
+    login_failures_per_address: int = 20
+    login_lockout_minutes: int = 15
+    #: Comma-separated addresses or networks of reverse proxies whose X-Forwarded-Proto and
+    #: X-Forwarded-For are believed (TLS ends at the proxy). Empty: no proxy is trusted.
+    trusted_proxies: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
     #: Submitter / receiver identities used on outbound envelopes (ISA06/ISA08, GS02/GS03).
@@ -69,6 +88,9 @@ class Settings(BaseSettings):
     #: The office's posting rules (JSON, see remittance.rules); empty uses the defaults.
     posting_rules_path: Path | None = None
     log_level: str = "INFO"
+    #: The largest request body an upload route accepts (an X12 file or an 835), in bytes;
+    #: checked while the body arrives (api/limits.py), so nothing larger is ever stored.
+    max_upload_bytes: int = 200 * 1024 * 1024
     #: Worker threads per API server process, and its database pool size (api/asgi.py).
     api_threads: int = 8
 
@@ -78,13 +100,57 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'claimhouse.db').resolve()}"
 
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        size = len(value.encode())
+        if value and size < MIN_SECRET_KEY_BYTES:
+            raise ValueError(f"CLAIMHOUSE_SECRET_KEY is {size} bytes long; a token-signing key "
+                             f"needs at least {MIN_SECRET_KEY_BYTES} random bytes (for example "
+                             "the output of `python -c 'import secrets; "
+                             "print(secrets.token_urlsafe(48))'`)")
+        return value
+
+    @field_validator("token_minutes", "session_idle_minutes", "login_failures_per_user",
+                     "login_failures_per_address", "login_lockout_minutes",
+                     "max_upload_bytes")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(f"must be at least 1, not {value}")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_list(cls, value: str) -> str:
+        _networks(value)
+        return value
+
     @property
-    def has_default_secret(self) -> bool:
-        return self.secret_key == DEFAULT_SECRET
+    def trusted_proxy_networks(self) -> tuple[_Network, ...]:
+        return _networks(self.trusted_proxies)
+
+    @property
+    def is_embedded(self) -> bool:
+        """The embedded default: a SQLite file, one office, no separate database server."""
+        return self.effective_database_url.startswith("sqlite")
 
     @property
     def tasks_in_process(self) -> bool:
         return not self.broker_url
+
+
+def _networks(text: str) -> tuple[_Network, ...]:
+    networks = []
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(f"CLAIMHOUSE_TRUSTED_PROXIES: {entry!r} is not an IP address or "
+                             "network (e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+    return tuple(networks)
 
 
 def load_settings(**overrides: object) -> Settings:
