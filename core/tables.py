@@ -22,9 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.audit_chain import install_append_only_triggers
 from core.db import Base
 
-__all__ = ["AuditEntry", "StoredFile", "User", "utcnow"]
+__all__ = ["AuditEntry", "LoginFailure", "LoginSession", "StoredFile", "User", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -53,6 +54,11 @@ class AuditEntry(Base):
     ``patient_id`` is set whenever the action touched one patient's data, so "who looked at
     this patient" is one indexed query. It is deliberately not a foreign key: the audit log
     outlives the rows it mentions and core does not depend on the claims tables.
+
+    Append-only and hash-chained (:mod:`core.audit_chain`): ``seq`` is the entry's position
+    (1, 2, 3 ... without gaps), ``chain_hash`` covers the previous entry's hash and this
+    entry's content, and triggers refuse UPDATE and DELETE. ``detail`` says more where the
+    action needs it (why a request was refused, what range an export covered).
     """
 
     __tablename__ = "audit_log"
@@ -68,11 +74,18 @@ class AuditEntry(Base):
     patient_id: Mapped[int | None] = mapped_column(Integer)
     route: Mapped[str | None] = mapped_column(String(200))
     client: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(200))
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    chain_hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_audit_log_patient_at", "patient_id", "at"),
         Index("ix_audit_log_actor_at", "actor", "at"),
+        Index("ix_audit_log_seq", "seq", unique=True),
     )
+
+
+install_append_only_triggers(AuditEntry.__table__)  # type: ignore[arg-type]
 
 
 class StoredFile(Base):
@@ -104,4 +117,40 @@ class StoredFile(Base):
     __table_args__ = (
         Index("ix_stored_files_status_direction", "status", "direction"),
         Index("ix_stored_files_received_at", "received_at"),
+    )
+
+
+class LoginSession(Base):
+    """One sign-in. The login token carries a random session id; only its SHA-256 is kept
+    here, so a copy of the table signs nobody in. A session ends at logout, password change,
+    deactivation or an administrator's word (``ended_at``), after ``expires_at`` (absolute
+    lifetime) or after too long without a request (``last_seen_at``)."""
+
+    __tablename__ = "login_sessions"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+    client: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginFailure(Base):
+    """A failed sign-in, counted per username and per client address to throttle guessing.
+    The username is kept as typed (normalised), whether or not such a user exists."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    username: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "at"),
+        Index("ix_login_failures_client_at", "client", "at"),
     )
