@@ -5,8 +5,9 @@ Keys (x12-domain §7.4): a TA1 names our interchange (TA101 = ISA13); a 999 name
 (AK102 = GS06) and each transaction set in it (AK202 = ST02); a 277CA names each claim by its
 patient control number (2200D TRN02 = CLM01) and each line by its line item control number
 (2220D REF*FJ = REF*6R). Every verdict is kept as an :class:`~claims.db.tables.Acknowledgment`
-row; status changes go through :mod:`claims.lifecycle`, so each has who (``"999"``, ``"277CA"``),
-when and why.
+row; status changes go through :mod:`claims.lifecycle`, so each has who (``actor``: the person
+who uploaded or processed the file, or the exchange that fetched it, never the file kind), when,
+why and which file.
 
 Responses arrive in order but none is guaranteed (§7.1): a 277CA may land on a claim whose 999
 never came, and a late 999 may arrive after the payer accepted the claim. A verdict that the
@@ -118,7 +119,7 @@ def _submissions(session: Session, column: object, number: int,
 
 
 def apply_ta1(session: Session, ack: InterchangeVerdict, *, stored_file_id: int,
-              actor: str = "TA1") -> AppliedAcknowledgment:
+              actor: str) -> AppliedAcknowledgment:
     """A TA1 rejection (TA104 R) rejects every claim of the interchange; A and E only record."""
     tally = _Tally()
     submissions = _submissions(session, Submission.interchange_control_number,
@@ -153,7 +154,7 @@ def _claims_of(session: Session, links: Iterable[SubmissionClaim]) -> list[Claim
 
 
 def apply_999(session: Session, sets: Sequence[SetVerdict], *, stored_file_id: int,
-              actor: str = "999") -> AppliedAcknowledgment:
+              actor: str) -> AppliedAcknowledgment:
     """Each acknowledged set moves its claims to clearinghouse accepted or rejected."""
     tally = _Tally()
     touched: dict[int, Submission] = {}
@@ -233,7 +234,7 @@ def _settle_submission(session: Session, submission: Submission) -> None:
 
 
 def apply_277ca(session: Session, claims: Sequence[ClaimVerdict], *, stored_file_id: int,
-                actor: str = "277CA") -> AppliedAcknowledgment:
+                actor: str) -> AppliedAcknowledgment:
     """Each claim is accepted into or rejected from adjudication; each named line likewise."""
     tally = _Tally()
     found = _claims_by_number(session, [ack.patient_control_number for ack in claims])

@@ -7,6 +7,7 @@ by ST01 (999, TA1, 277CA onto claims; 835 to remittance posting) and applied exa
 The units of work that the worker tasks and commands run are in :mod:`clearinghouse.cycle`.
 """
 
+from clearinghouse.acting import FileActor
 from clearinghouse.cycle import PollResult, poll_mailbox, process_stored_file, send_unsent
 from clearinghouse.errors import (
     BatchError,
@@ -19,6 +20,7 @@ from clearinghouse.errors import (
 from clearinghouse.inbound import (
     DUPLICATE,
     UNHANDLED,
+    WAITING,
     ProcessOutcome,
     Received,
     process_file,
@@ -44,9 +46,11 @@ from clearinghouse.transports import (
 __all__ = [
     "DUPLICATE",
     "UNHANDLED",
+    "WAITING",
     "Batch",
     "BatchError",
     "ExchangeError",
+    "FileActor",
     "FolderTransport",
     "MemoryTransport",
     "PollResult",

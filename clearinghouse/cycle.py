@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse import inbound, outbound
+from clearinghouse.acting import FileActor
 from clearinghouse.errors import RemoteFileMissing
 from clearinghouse.transports import Transport
 from core.db import session_scope
@@ -80,15 +81,18 @@ def process_stored_file(factory: sessionmaker[Session], file_id: int, *,
                         archive_dir: Path | None = None,
                         is_transient: Callable[[BaseException], bool] = _never,
                         posting_rules: PostingRules | None = None,
+                        actor: FileActor | None = None,
                         ) -> inbound.ProcessOutcome:
     """Apply one stored file; a permanent failure is recorded on the file, not raised.
 
-    Errors ``is_transient`` says yes to propagate untouched, for the caller to retry.
+    ``actor`` is who applies it (see :func:`inbound.process_file`: by default its uploader,
+    or the exchange for a mailbox file). Errors ``is_transient`` says yes to propagate
+    untouched, for the caller to retry.
     """
     try:
         with session_scope(factory) as session:
             return inbound.process_file(session, file_id, archive_dir=archive_dir,
-                                        posting_rules=posting_rules)
+                                        posting_rules=posting_rules, actor=actor)
     except Exception as exc:
         if is_transient(exc):
             raise

@@ -62,6 +62,8 @@ class FileStatus(StrEnum):
     PROCESSED = "processed"   # inbound: its effects are committed
     FAILED = "failed"         # inbound: processing raised; ``error`` says why
     SENT = "sent"             # outbound: the transport confirmed delivery
+    #: inbound: stored, but whoever brought it may not apply it; ``error`` says who may
+    WAITING = "waiting"
 
 
 def sha256_hex(content: bytes) -> str:
@@ -186,10 +188,13 @@ def pending_files(session: Session, direction: str = Direction.IN,
 
 def claim_for_processing(session: Session, file_id: int) -> StoredFile | None:
     """Lock the file row for this transaction and return it, or None when it is already
-    processed (a re-delivered task) or another worker holds it (PostgreSQL SKIP LOCKED)."""
+    processed (a re-delivered task) or another worker holds it (PostgreSQL SKIP LOCKED).
+    A file waiting for someone with the right to apply it is returned too: the caller
+    checks who is acting."""
     stmt = (select(StoredFile).options(undefer(StoredFile.content))
             .where(StoredFile.id == file_id,
-                   StoredFile.status.in_((FileStatus.RECEIVED, FileStatus.FAILED)))
+                   StoredFile.status.in_((FileStatus.RECEIVED, FileStatus.FAILED,
+                                          FileStatus.WAITING)))
             .with_for_update(skip_locked=True))
     row = session.scalar(stmt)
     if row is not None:

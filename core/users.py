@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from core.errors import AuthenticationFailed, Conflict, NotFound
 from core.passwords import check_password_rules, hash_password, needs_rehash, verify_password
 from core.roles import Role
+from core.sessions import EndReason, end_user_sessions
 from core.tables import User, utcnow
 
 __all__ = ["authenticate", "create_user", "get_user", "list_users", "set_password",
@@ -72,9 +73,12 @@ def list_users(session: Session) -> Sequence[User]:
 def update_user(session: Session, user_id: int, *, role: str | None = None,
                 active: bool | None = None, full_name: str | None = None) -> User:
     user = get_user(session, user_id)
+    _keep_an_admin(session, user, role=None if role is None else Role(role), active=active)
     if role is not None:
         user.role = str(Role(role))
     if active is not None:
+        if user.active and not active:
+            end_user_sessions(session, user_id, reason=EndReason.DEACTIVATED)
         user.active = active
     if full_name is not None:
         user.full_name = full_name
@@ -82,7 +86,29 @@ def update_user(session: Session, user_id: int, *, role: str | None = None,
     return user
 
 
+def _keep_an_admin(session: Session, user: User, *, role: Role | None,
+                   active: bool | None) -> None:
+    """Refuse a change that would leave no active admin (nobody could manage users again).
+
+    The active admins' rows are locked first (PostgreSQL), so two admins demoting each other
+    at once are taken one after the other and the second sees the first's change."""
+    is_admin = user.active and user.role == Role.ADMIN
+    stays_admin = ((role if role is not None else user.role) == Role.ADMIN
+                   and (active if active is not None else user.active))
+    if not is_admin or stays_admin:
+        return
+    admins = session.scalars(select(User.id).where(User.role == str(Role.ADMIN),
+                                                   User.active.is_(True))
+                             .order_by(User.id).with_for_update()).all()
+    if not any(admin_id != user.id for admin_id in admins):
+        change = "deactivating" if active is False else "removing the admin role of"
+        raise Conflict(f"user {user.username} is the last active admin: {change} them would "
+                       "leave nobody who can manage users; make another user admin first")
+
+
 def set_password(session: Session, user_id: int, password: str) -> None:
+    """Set a new password and end every login of the user made with the old one."""
     check_password_rules(password)
     get_user(session, user_id).password_hash = hash_password(password)
+    end_user_sessions(session, user_id, reason=EndReason.PASSWORD_CHANGED)
     session.flush()

@@ -13,8 +13,8 @@ CONTENT = (b"ISA*00*          *00*          *ZZ*CLEARINGHOUSE  *ZZ*CLAIMHOUSE   
 
 
 def test_upload_twice(client, as_role, session_factory) -> None:
-    poster = as_role("poster")
-    first = client.post("/api/files", headers=poster, files={"file": ("a.999", CONTENT)})
+    biller = as_role("biller")     # a 999 is applied by someone who may submit claims
+    first = client.post("/api/files", headers=biller, files={"file": ("a.999", CONTENT)})
     assert first.status_code == 200, first.text
     body = first.json()
     assert (body["created"], body["kind"], body["direction"]) == (True, "999", "in")
@@ -22,19 +22,19 @@ def test_upload_twice(client, as_role, session_factory) -> None:
     # a group we never sent, which the exchange records instead of failing.
     assert body["status"] == "processed", body["processing"]
     assert body["processing"].startswith("processed")
-    second = client.post("/api/files", headers=poster,
+    second = client.post("/api/files", headers=biller,
                          files={"file": ("copy-of-a.999", CONTENT)})
     assert (second.json()["created"], second.json()["id"]) == (False, body["id"])
     assert second.json()["processing"] == "already processed"
     assert second.json()["source_name"] == "upload:a.999"
-    listed = client.get("/api/files", headers=poster).json()
+    listed = client.get("/api/files", headers=biller).json()
     assert [f["id"] for f in listed] == [body["id"]]
 
-    content = client.get(f"/api/files/{body['id']}/content", headers=poster)
+    content = client.get(f"/api/files/{body['id']}/content", headers=biller)
     assert content.content == CONTENT
     with session_factory() as s:
         exports = s.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
-    assert [(e.actor, e.entity_id) for e in exports] == [("poster", str(body["id"]))]
+    assert [(e.actor, e.entity_id) for e in exports] == [("biller", str(body["id"]))]
 
 
 def test_empty_upload_refused(client, as_role) -> None:

@@ -7,7 +7,8 @@ def test_public_api_is_pinned():
     assert clearinghouse.__all__ == sorted(clearinghouse.__all__, key=lambda n: (
         not n.isupper(), not n[0].isupper(), n))
     assert set(clearinghouse.__all__) == {
-        "DUPLICATE", "UNHANDLED", "Batch", "BatchError", "ExchangeError", "FolderTransport",
+        "DUPLICATE", "UNHANDLED", "WAITING", "Batch", "BatchError", "ExchangeError",
+        "FileActor", "FolderTransport",
         "MemoryTransport", "PollResult", "ProcessOutcome", "Received", "RemoteFile",
         "RemoteFileMissing", "SftpTransport", "Transport", "TransportAuthError",
         "TransportError", "TransportUnavailable", "allocate_control_numbers", "poll_mailbox",

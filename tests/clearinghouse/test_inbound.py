@@ -86,8 +86,8 @@ def test_a_crash_between_storing_and_processing_is_processed_once_on_restart(
         factory, submitted, monkeypatch):
     got = receive(factory, sample_text("batch_accepted.999"))
 
-    def crash(session, stored, text, rules):
-        inbound._999(session, stored, text, rules)     # effects made, then the crash
+    def crash(session, stored, text, actor, rules):
+        inbound._999(session, stored, text, actor, rules)    # effects made, then the crash
         raise KeyboardInterrupt("power cut")
 
     monkeypatch.setitem(inbound._HANDLERS, "999", crash)
