@@ -1,7 +1,7 @@
 """The ASGI entry point for servers: ``uvicorn --factory api.asgi:app_from_environment``.
 
-Reads the settings from CLAIMHOUSE_* environment variables, sets up PHI-safe logging and builds
-the app. ``claimhouse serve`` and ``claimhouse demo`` start uvicorn on this factory.
+Reads the settings from CLAIMHOUSE_* environment variables, sets up PHI-safe logging, finds the
+token-signing key (core.secret_key: there is no built-in one) and builds the app. ``claimhouse serve`` and ``claimhouse demo`` start uvicorn on this factory.
 
 Sizing for a server process (bench/load_api.py measures it): sync routes run on anyio's worker
 threads, and each thread holds at most one database connection, so the process gets
@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from api.app import create_app
 from core.db import make_engine
 from core.log_config import configure_logging
+from core.secret_key import with_secret_key
 from core.settings import Settings, load_settings
 
 __all__ = ["app_from_environment"]
@@ -59,10 +60,9 @@ def _with_thread_limit(app: FastAPI, threads: int) -> None:
 def app_from_environment() -> FastAPI:
     settings = load_settings()
     configure_logging(settings.log_level)
-    if settings.has_default_secret and settings.database_url:
-        # Anyone who knows the default could sign themselves an admin token.
-        raise RuntimeError("set CLAIMHOUSE_SECRET_KEY to a long random value before serving "
-                           "a production database")
+    # CLAIMHOUSE_SECRET_KEY, or on the embedded default the key kept in the data directory;
+    # with a server database and no key this refuses to start (MissingSecretKey).
+    settings = with_secret_key(settings)
     app = create_app(settings, engine=_engine_for(settings))
     _with_thread_limit(app, settings.api_threads)
     return app

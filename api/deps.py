@@ -12,14 +12,15 @@ import anyio
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from api.security import SAFE_METHODS, session_csrf_token, verify_csrf
+from core import sessions
 from core.audit import Actor
 from core.errors import AuthenticationFailed, PermissionDenied
 from core.roles import Permission, has_permission
 from core.settings import Settings
-from core.tables import User
+from core.tables import utcnow
 from core.tokens import decode_token
 
 __all__ = ["COOKIE_NAME", "CurrentUser", "DbSession", "Principal", "require",
@@ -38,6 +39,8 @@ class Principal:
     full_name: str
     role: str
     actor: Actor
+    #: The login session the request rides on (logout ends it).
+    session_id: str = ""
 
     def can(self, permission: Permission) -> bool:
         return has_permission(self.role, permission)
@@ -84,26 +87,48 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 # scope="function": commit before the response goes out, so a 2xx means it is stored.
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
-# Only what a request needs to know about its user: no ORM object, no identity map.
-_USER_ROW = select(User.username, User.full_name, User.role, User.active).where(
-    User.id == bindparam("user_id"))
+
+async def cookie_csrf(request: Request,
+                      bearer: Annotated[str | None, Depends(_bearer)]) -> None:
+    """An unsafe request signed in by the cookie alone must carry its session's CSRF token
+    and come from our own origin (api.security); bearer-token calls need neither."""
+    token = request.cookies.get(COOKIE_NAME)
+    if bearer or not token or request.method in SAFE_METHODS:
+        return
+    secret = settings_of(request).secret_key
+    claims = decode_token(token, secret=secret)     # CPU only: fine on the event loop
+    await verify_csrf(request, session_csrf_token(secret, claims.session_id))
 
 
-def current_user(request: Request, session: DbSession,
-                 bearer: Annotated[str | None, Depends(_bearer)]) -> Principal:
-    """The user named by the bearer token or, for browser pages, the login cookie. The user
-    row is re-read on every request so deactivation and role changes apply at once."""
+def current_user(request: Request, _slot: DbSession,
+                 bearer: Annotated[str | None, Depends(_bearer)],
+                 _csrf: Annotated[None, Depends(cookie_csrf)]) -> Principal:
+    """The user named by the bearer token or, for browser pages, the login cookie.
+
+    The login session and the user row are re-read on every request, so logout,
+    deactivation and role changes apply at once. Both the read and the refresh of the
+    session's last-seen time (at most once a minute) run in short transactions of their own,
+    before the request's transaction begins: on SQLite a request that has read and then
+    writes (an audit entry) fails if another write committed in between (core.sessions)."""
     token = bearer or request.cookies.get(COOKIE_NAME)
     if not token:
         raise AuthenticationFailed("log in first: this page needs a signed-in user")
-    claims = decode_token(token, secret=settings_of(request).secret_key)
-    row = session.execute(_USER_ROW, {"user_id": claims.user_id}).first()
-    if row is None or not row.active:
-        raise AuthenticationFailed("this user no longer has access")
+    settings = settings_of(request)
+    claims = decode_token(token, secret=settings.secret_key)
+    now = utcnow()
+    factory = request.app.state.session_factory
+    with factory() as lookup:
+        live = sessions.check_session(lookup, claims.session_id, user_id=claims.user_id,
+                                      idle_minutes=settings.session_idle_minutes, now=now)
+    if live.needs_touch:
+        with factory.begin() as touch:
+            sessions.touch_session(touch, claims.session_id, now=now)
+    request.state.csrf_token = session_csrf_token(settings.secret_key, claims.session_id)
     client = request.client.host if request.client else None
-    actor = Actor(username=row.username, user_id=claims.user_id, route=request.url.path,
+    actor = Actor(username=live.username, user_id=live.user_id, route=request.url.path,
                   client=client)
-    return Principal(claims.user_id, row.username, row.full_name, row.role, actor)
+    return Principal(live.user_id, live.username, live.full_name, live.role, actor,
+                     claims.session_id)
 
 
 CurrentUser = Annotated[Principal, Depends(current_user, scope="function")]

@@ -3,6 +3,7 @@
     AuthenticationFailed -> 401      PermissionDenied -> 403      NotFound -> 404
     Conflict, IllegalTransition -> 409      ClaimInputError, ValueError -> 422
     RequestValidationError (a parameter or body the route's types refuse) -> 422
+    a body that cannot be parsed at all (FastAPI's 400) -> 422; other HTTP errors keep their status
     LoginThrottled -> 429 with Retry-After
 
 Every JSON refusal is ``{"detail": words, "field": the request field or null}``
@@ -14,6 +15,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
 from claims.json_fields import ClaimInputError
 from claims.lifecycle import IllegalTransition
@@ -101,7 +103,28 @@ async def _refused_input(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": words, "field": field}, status_code=422)
 
 
+#: What FastAPI says when a body is not JSON or form data at all (bad bytes, bad encoding).
+_UNPARSABLE = "There was an error parsing the body"
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    status, words, field = exc.status_code, str(exc.detail), None
+    if status == 400 and exc.detail == _UNPARSABLE:
+        status, field = 422, "body"
+        words = ("the body cannot be read: it is not well-formed JSON or form data in UTF-8 "
+                 f"({request.headers.get('content-type') or 'no Content-Type'})")
+    if _is_page(request):
+        templates = request.app.state.templates
+        return templates.TemplateResponse(request, "error.html",
+                                          {"status": status, "message": words, "user": None},
+                                          status_code=status, headers=exc.headers)
+    return JSONResponse({"detail": words, "field": field}, status_code=status,
+                        headers=exc.headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _refused_input)
+    app.add_exception_handler(HTTPException, _http_error)
     for exc_type, status in _STATUS:
         app.add_exception_handler(exc_type, _handler(status))

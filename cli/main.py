@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 __all__ = ["main", "build_parser"]
 
 # Each module defines register(subparsers) and sets a ``handler`` default on its parsers.
@@ -44,10 +46,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(handler(args) or 0)
+    except ValidationError as exc:
+        _print_settings_errors(exc)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _print_settings_errors(exc: ValidationError) -> None:
+    """A CLAIMHOUSE_* variable the settings refused, in words (never its value)."""
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if not message.startswith("CLAIMHOUSE_"):
+            name = "_".join(str(part) for part in error["loc"]).upper()
+            message = f"CLAIMHOUSE_{name}: {message}"
+        print(f"claimhouse: {message}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from core.db import make_engine, make_session_factory, session_scope
 from core.errors import Conflict
 from core.log_config import configure_logging
 from core.roles import Role
+from core.secret_key import MissingSecretKey, with_secret_key
 from core.settings import Settings, load_settings
 from core.tables import User
 from edi.x12.segment import Segment
@@ -64,25 +65,19 @@ def _prepare_database(settings: Settings, *, create: bool) -> str:
 
 def _secret_key(settings: Settings) -> str:
     """The token-signing secret: CLAIMHOUSE_SECRET_KEY, or on the embedded default a random
-    one kept (owner-only) in the data directory so logins survive restarts."""
-    if not settings.has_default_secret:
-        return settings.secret_key
-    if settings.database_url:
-        raise SystemExit("claimhouse: set CLAIMHOUSE_SECRET_KEY to a long random value before "
-                         "serving a production database")
-    path = settings.data_dir / "secret_key"
-    if not path.exists():
-        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds PHI
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    one kept (owner-only) in the data directory so logins survive restarts. Refuses in words
+    to serve a server database without one (there is no built-in key)."""
+    try:
+        return with_secret_key(settings).secret_key
+    except (MissingSecretKey, OSError) as exc:
+        raise SystemExit(f"claimhouse: {exc}") from None
 
 
 def _run_server(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
-    # The server builds its own settings from the environment (api.asgi).
+    # The server builds its own settings from the environment (api.asgi); checked here
+    # first so a missing key is refused in words before uvicorn starts.
     os.environ["CLAIMHOUSE_SECRET_KEY"] = _secret_key(settings)
     print(f"Serving Claimhouse on http://{host}:{port}/  (API docs: /api/docs)", flush=True)
     uvicorn.run(_APP_FACTORY, factory=True, host=host, port=port, log_config=None,

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from api import create_app
 from cli.main import main
 from cli.service_commands import _redated
+from core.secret_key import with_secret_key
 from core.settings import load_settings
 from edi.parsers.remit835 import read_835
 from edi.validation import validate
@@ -42,7 +43,7 @@ def test_demo_sets_up_a_working_practice(tmp_path: Path, monkeypatch: pytest.Mon
     passwords = dict(re.findall(r"^\s+(\w+)\s+\w+\s+(\S+)$", out, re.MULTILINE))
     assert set(passwords) == {"admin", "biller", "poster", "supervisor"}
 
-    settings = load_settings(data_dir=tmp_path, database_url="")
+    settings = with_secret_key(load_settings(data_dir=tmp_path, database_url=""))
     with TestClient(create_app(settings)) as client:
         token = client.post("/api/auth/token", data={
             "username": "biller", "password": passwords["biller"]}).json()["access_token"]

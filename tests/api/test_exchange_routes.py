@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from api_support import PASSWORD
+from api_support import browser_login
 from claim_docs import claim_doc
 from sqlalchemy import select
 
@@ -98,7 +98,7 @@ def test_poll_applies_a_ta1_from_the_mailbox(client, as_role, tmp_path) -> None:
 def test_the_submissions_screen_sends_ready_claims_and_checks_the_mailbox(
         client, as_role, tmp_path) -> None:
     _ready_claim(client, as_role("biller"), "EXA-4")
-    client.post("/login", data={"username": "biller", "password": PASSWORD})
+    browser_login(client, "biller")
     page = client.get("/submissions")
     assert page.status_code == 200 and "Send 1 ready claim(s)" in page.text
 
@@ -116,8 +116,8 @@ def test_the_screen_says_why_nothing_was_sent(client, as_role, app) -> None:
     app.state.settings = app.state.settings.model_copy(
         update={"submitter_phone": "", "submitter_email": ""})
     _ready_claim(client, as_role("biller"), "EXA-5")
-    client.post("/login", data={"username": "poster", "password": PASSWORD})
+    browser_login(client, "poster")
     assert client.post("/submissions/send", follow_redirects=False).status_code == 403
-    client.post("/login", data={"username": "biller", "password": PASSWORD})
+    browser_login(client, "biller")
     refused = client.post("/submissions/send")
     assert "Nothing sent" in refused.text and "CLAIMHOUSE_SUBMITTER_PHONE" in refused.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api_support import PASSWORD
+from api_support import browser_login
 from claim_docs import claim_doc
 from sqlalchemy import select
 
@@ -12,8 +12,7 @@ from core.tables import AuditEntry
 
 
 def _login(client, username: str = "biller") -> None:  # type: ignore[no-untyped-def]
-    response = client.post("/login", data={"username": username, "password": PASSWORD},
-                           follow_redirects=False)
+    response = browser_login(client, username)
     assert (response.status_code, response.headers["location"]) == (303, "/claims")
     assert "httponly" in response.headers["set-cookie"].lower()
     assert "samesite=strict" in response.headers["set-cookie"].lower()
@@ -21,7 +20,7 @@ def _login(client, username: str = "biller") -> None:  # type: ignore[no-untyped
 
 def test_login_page_and_wrong_password(client) -> None:
     assert "<form" in client.get("/login").text
-    wrong = client.post("/login", data={"username": "biller", "password": "nope-nope-1"})
+    wrong = browser_login(client, "biller", "nope-nope-1")
     assert wrong.status_code == 401 and "wrong username or password" in wrong.text
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from api_support import PASSWORD
+from api_support import browser_login
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "remittance"))
@@ -26,9 +26,7 @@ def practice(session_factory) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def login(client, username: str) -> None:  # type: ignore[no-untyped-def]
-    response = client.post("/login", data={"username": username, "password": PASSWORD},
-                           follow_redirects=False)
-    assert response.status_code == 303
+    assert browser_login(client, username).status_code == 303
 
 
 def upload(client, name: str, action: str):  # type: ignore[no-untyped-def]

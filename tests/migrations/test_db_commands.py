@@ -23,14 +23,25 @@ def test_db_upgrade_then_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert main(["db", "current"]) == 0
 
 
-def test_serve_refuses_the_default_secret_on_a_production_database(
+def test_serve_refuses_a_server_database_without_a_key(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    url = f"sqlite:///{tmp_path / 'prod.db'}"
-    migrations.upgrade(url)
-    monkeypatch.setenv("CLAIMHOUSE_DATABASE_URL", url)
+    monkeypatch.setenv("CLAIMHOUSE_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/x")
     monkeypatch.delenv("CLAIMHOUSE_SECRET_KEY", raising=False)
-    with pytest.raises(SystemExit, match="CLAIMHOUSE_SECRET_KEY"):
+    import cli.service_commands
+
+    # The database is never reached: the missing key is refused first, in words.
+    monkeypatch.setattr(cli.service_commands, "_prepare_database", lambda *a, **k: "")
+    with pytest.raises(SystemExit, match="claimhouse: CLAIMHOUSE_SECRET_KEY is not set"):
         main(["serve", "--port", "1"])
+
+
+def test_serve_refuses_a_short_key_in_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CLAIMHOUSE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CLAIMHOUSE_SECRET_KEY", "dev-only-change-me")
+    assert main(["serve", "--port", "1"]) == 2
+    assert "CLAIMHOUSE_SECRET_KEY is 18 bytes long" in capsys.readouterr().err
 
 
 def test_embedded_default_keeps_a_private_random_secret(tmp_path: Path) -> None:
