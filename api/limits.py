@@ -1,4 +1,4 @@
-"""Request body limits, enforced while the body arrives.
+"""Request body limits, enforced while the body arrives, and text no column can hold.
 
 Routes that take a file (an X12 upload, an 835 to preview or post) accept up to
 ``Settings.max_upload_bytes``; every other request body (JSON, login and page forms) up to
@@ -10,6 +10,10 @@ parts to disk past 1 MiB, so memory stays bounded too).
 
 Which routes take files is read from the app's own routes (a body parameter declared as a
 file), not from a list kept by hand.
+
+A NUL character in the URL or in a JSON or form body is refused with 422 the same way:
+PostgreSQL cannot store one in a text column, and it would otherwise surface as a database
+error (500) wherever the value reaches a query.
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ __all__ = ["OTHER_BODY_BYTES", "BodyLimit", "install_body_limit"]
 OTHER_BODY_BYTES = 1024 * 1024
 
 
-class _TooLarge(Exception):
-    """Raised inside ``receive`` once the body passes the limit; never leaves the middleware."""
+class _Refused(Exception):
+    """Raised inside ``receive`` once the body is refused; never leaves the middleware."""
 
 
 def _in_words(size: int) -> str:
@@ -42,8 +46,30 @@ def _in_words(size: int) -> str:
     return f"{size} bytes"
 
 
+#: A NUL character as each kind of body spells it. PostgreSQL text cannot hold one, and no
+#: field of ours means one; a multipart body is not searched (file contents are bytes).
+_NUL_SPELLINGS = {"application/json": (b"\\u0000", b"\x00"),
+                  "application/x-www-form-urlencoded": (b"%00", b"\x00")}
+
+
+def _nul_spellings(scope: Scope) -> tuple[bytes, ...]:
+    kind = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+    return _NUL_SPELLINGS.get(kind, ())
+
+
+def _nul_in_url(scope: Scope) -> str | None:
+    raw_path = scope.get("raw_path") or scope["path"].encode()
+    if b"%00" in raw_path or "\x00" in scope["path"]:
+        return "the path"
+    query = scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query:
+        return "the query string"
+    return None
+
+
 class BodyLimit:
-    """Pure ASGI middleware: 413 as soon as a request body is known to be over its limit."""
+    """Pure ASGI middleware: 413 as soon as a request body is known to be over its limit, and
+    422 for a NUL character in the URL or in a JSON or form body."""
 
     def __init__(self, app: ASGIApp, *, upload_bytes: int,
                  other_bytes: int = OTHER_BODY_BYTES) -> None:
@@ -65,36 +91,50 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit, what = self._limit_for(scope)
+        too_large = (413, f"{what} is limited to {_in_words(limit)} and this one is larger; "
+                          "nothing was stored", "body")
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await self._refuse(scope, send, what, limit)
+            await _refuse(scope, send, *too_large)
+            return
+        if (where := _nul_in_url(scope)) is not None:
+            await _refuse(scope, send, 422, f"{where} holds a NUL character (%00), which no "
+                                            "field accepts", None)
             return
 
+        spellings = _nul_spellings(scope)
         received = 0
-        exceeded = False
-        replaced = False    # our 413 went out in place of the app's answer
+        tail = b""          # the end of the previous chunk: a spelling may straddle two
+        refusal: tuple[int, str, str | None] | None = None
+        replaced = False    # our refusal went out in place of the app's answer
         started = False     # the app's own answer started going out
 
         async def counted() -> Message:
-            nonlocal received, exceeded
-            if exceeded:
-                raise _TooLarge
+            nonlocal received, refusal, tail
+            if refusal is not None:
+                raise _Refused
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
                 if received > limit:
-                    exceeded = True
-                    raise _TooLarge
+                    refusal = too_large
+                elif spellings and any(n in tail + chunk for n in spellings):
+                    refusal = (422, "the body holds a NUL character (\\u0000 or %00), which no "
+                                    "field accepts; nothing was stored", "body")
+                tail = chunk[-8:]
+                if refusal is not None:
+                    raise _Refused
             return message
 
         async def guarded(message: Message) -> None:
             nonlocal replaced, started
-            if exceeded and not started:
+            if refusal is not None and not started:
                 # The app answered its failed body read (FastAPI turns it into a 400):
                 # the client is told the real reason instead.
                 if not replaced:
                     replaced = True
-                    await self._refuse(scope, send, what, limit)
+                    await _refuse(scope, send, *refusal)
                 return
             if message["type"] == "http.response.start":
                 started = True
@@ -102,33 +142,29 @@ class BodyLimit:
 
         try:
             await self.app(scope, counted, guarded)
-        except _TooLarge:
-            if started:
-                raise
-            if not replaced:
-                await self._refuse(scope, send, what, limit)
         except Exception:
-            if not exceeded or started:
+            if refusal is None or started:
                 raise
             if not replaced:
-                await self._refuse(scope, send, what, limit)
+                await _refuse(scope, send, *refusal)
 
-    async def _refuse(self, scope: Scope, send: Send, what: str, limit: int) -> None:
-        message = (f"{what} is limited to {_in_words(limit)} and this one is larger; nothing "
-                   "was stored")
-        request = Request(scope)
-        if scope["path"].startswith("/api"):
-            response = JSONResponse({"detail": message, "field": "body"}, status_code=413,
-                                    headers={"Connection": "close"})
-        else:
-            response = request.app.state.templates.TemplateResponse(
-                request, "error.html", {"status": 413, "message": message, "user": None},
-                status_code=413, headers={"Connection": "close"})
 
-        async def no_body() -> Message:
-            return {"type": "http.disconnect"}
+async def _refuse(scope: Scope, send: Send, status: int, message: str,
+                  field: str | None) -> None:
+    request = Request(scope)
+    headers = {"Connection": "close"}   # the rest of the body is never read
+    if scope["path"].startswith("/api"):
+        response = JSONResponse({"detail": message, "field": field}, status_code=status,
+                                headers=headers)
+    else:
+        response = request.app.state.templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message, "user": None},
+            status_code=status, headers=headers)
 
-        await response(scope, no_body, send)
+    async def no_body() -> Message:
+        return {"type": "http.disconnect"}
+
+    await response(scope, no_body, send)
 
 
 def install_body_limit(app: FastAPI, upload_bytes: int) -> None:

@@ -90,8 +90,12 @@ def declare_refusals(app: FastAPI, document: dict[str, Any]) -> None:
             for status in _derived(route):
                 answers.setdefault(str(status), {"description": _MEANING[status]})
             for status, answer in answers.items():
-                if status.isdigit() and int(status) >= 400 and "content" not in answer:
+                if status.isdigit() and int(status) >= 400 and (
+                        "content" not in answer or "HTTPValidationError" in str(answer)):
+                    # FastAPI's own 422 shape is a list; ours answers it in words (api.errors).
                     answer["content"] = _ERROR_REF
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
 
 
 def _document(app: FastAPI) -> dict[str, Any]:

@@ -184,3 +184,23 @@ def test_the_limit_is_a_setting() -> None:
     assert load_settings(secret_key="k" * 32).max_upload_bytes == 200 * 1024 * 1024
     with pytest.raises(ValueError, match="at least 1"):
         load_settings(secret_key="k" * 32, max_upload_bytes=0)
+
+
+def test_a_nul_character_is_refused_in_words(
+        client, as_role, session_factory) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL text cannot hold NUL: refused at the door, not a database error later."""
+    admin = as_role("admin")
+    query = client.get("/api/patients", params={"search": "a\x00b"}, headers=admin)
+    assert query.status_code == 422 and "query string holds a NUL" in query.json()["detail"]
+    body = client.post("/api/payers", headers=admin,
+                       json={"payer_id": "P\x00", "name": "Acme"})
+    assert body.status_code == 422 and body.json()["field"] == "body"
+    form = client.post("/api/auth/token", data={"username": "ad\x00min", "password": "x"})
+    assert form.status_code == 422 and "NUL" in form.json()["detail"]
+    split = b'{"payer_id": "P\\u0' + b'000", "name": "Acme"}'
+    status, _ = anyio.run(_call, client.app, "/api/payers",
+                          {**admin, "Content-Type": "application/json"},
+                          iter([split[:17], split[17:]]))
+    assert status == 422
+    page = client.get("/claims/1%00", headers=admin)
+    assert page.status_code == 422 and "text/html" in page.headers["content-type"]
