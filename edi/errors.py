@@ -8,6 +8,8 @@ value instead, unless the caller asked for strict reading.
      +-- InterchangeError      the ISA/IEA envelope is unusable (TA1 level); carries a TA105 note
      +-- GrammarError          no transaction definition fits, or a definition is malformed
      +-- StrictModeError       a defect was found while reading strictly; carries the defect
+     +-- WrongTransactionError the file holds transaction sets, none of the kind the reader
+                               reads (also a ValueError, as readers raised before)
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from edi.x12.defects import Defect
 
-__all__ = ["X12Error", "InterchangeError", "GrammarError", "StrictModeError"]
+__all__ = ["X12Error", "InterchangeError", "GrammarError", "StrictModeError",
+           "WrongTransactionError"]
 
 
 class X12Error(Exception):
@@ -50,3 +53,8 @@ class StrictModeError(X12Error):
     def __init__(self, defect: Defect) -> None:
         self.defect = defect
         super().__init__(str(defect))
+
+
+class WrongTransactionError(X12Error, ValueError):
+    """The text holds transaction sets, but none the reader was asked to read (an 837 given
+    to the 999 reader); the message names the file and the sets found."""

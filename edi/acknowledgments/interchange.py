@@ -25,7 +25,7 @@ _NOTES = frozenset(c.value for c in InterchangeNote)
 def _digits(raw: str, width: int, fmt: str = "") -> str:
     """``raw`` when it is ``width`` digits (and a real date or time for ``fmt``), else ""."""
     raw = raw.strip()
-    if len(raw) != width or not raw.isdigit():
+    if len(raw) != width or not (raw.isascii() and raw.isdigit()):
         return ""
     if fmt:
         try:

@@ -21,8 +21,10 @@ from edi.acknowledgments.codes import (
     TransactionError,
     describe,
 )
+from edi.errors import WrongTransactionError
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.envelope import InterchangeHeader, header_from_isa
+from edi.x12.numbers import NumberFormatError, read_integer
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import parse_segments
 
@@ -145,14 +147,16 @@ class Acknowledgment999:
     defects: tuple[Defect, ...] = ()
 
 
-def _int(seg: Segment, n: int, defects: list[Defect]) -> int:
-    raw = seg.get(n)
+def _int(seg: Segment, n: int, defects: list[Defect], component: int = 0) -> int:
+    raw = seg.component(n, component) if component else seg.get(n)
     try:
-        return int(raw)
-    except ValueError:
+        return read_integer(raw)
+    except NumberFormatError as exc:
+        where = f"{seg.tag}{n:02d}" + (f"-{component}" if component else "")
         defects.append(Defect(Severity.ERROR, DefectLevel.ELEMENT, "6",
-                              X12Path(segment=seg.tag, element=n, file_position=seg.position),
-                              f"{seg.tag}{n:02d} should be a count, found {raw!r}"))
+                              X12Path(segment=seg.tag, element=n, component=component,
+                                      file_position=seg.position),
+                              f"{where} should be a number: {exc}"))
         return 0
 
 
@@ -198,8 +202,9 @@ class _Reader:
         elif tag == "CTX":
             self.context(seg)
         elif tag == "IK4":
-            pos = [int(p) if p.isascii() and p.isdigit() else 0
-                   for p in seg.components(1) + ("", "", "")]
+            # IK401: element position, component position, repetition (the last two optional).
+            pos = [_int(seg, 1, self.defects, c) if seg.component(1, c) else 0
+                   for c in (1, 2, 3)]
             self.elements.append(ElementNote(pos[0], pos[1], pos[2], seg.get(2), seg.get(3),
                                              seg.get(4)))
         elif tag == "IK5":
@@ -243,8 +248,9 @@ class _Reader:
 def read_999(text: str, source: str | None = None) -> tuple[Acknowledgment999, ...]:
     """Every 999 in ``text`` (any number of interchanges, groups and sets).
 
-    Raises :class:`ValueError` naming the file when its transaction sets are not 999s (an
-    837 or a 277CA passed by mistake); sets of other kinds next to 999s are skipped.
+    Raises :class:`~edi.errors.WrongTransactionError` (a ``ValueError``) naming the file when
+    its transaction sets are not 999s (an 837 or a 277CA passed by mistake); sets of other
+    kinds next to 999s are skipped.
     """
     reader = _Reader()
     others: list[str] = []
@@ -261,6 +267,6 @@ def read_999(text: str, source: str | None = None) -> tuple[Acknowledgment999, .
         reader.feed(seg)
     if others and not reader.results:
         where = f"{source}: " if source else ""
-        raise ValueError(f"{where}transaction set(s) {', '.join(sorted(set(others)))} "
+        raise WrongTransactionError(f"{where}transaction set(s) {', '.join(sorted(set(others)))} "
                          "are not 999 acknowledgments")
     return tuple(reader.results)

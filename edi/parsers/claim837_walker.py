@@ -8,7 +8,7 @@ lines (2400 LX with the SV1/SV2, 2410 LIN/CTP, 2420 NM1, 2430 SVD/CAS/DTP).
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from edi.parsers.claim837_values import (
     CasAdjustment,
@@ -22,6 +22,7 @@ from edi.parsers.claim837_values import (
 )
 from edi.parsers.remit835_values import ccyymmdd
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
+from edi.x12.numbers import NumberFormatError, read_decimal
 from edi.x12.segment import Segment
 
 __all__ = ["TransactionWalker"]
@@ -83,12 +84,9 @@ class TransactionWalker:
                 return Decimal(0)
             return None
         try:
-            value = Decimal(text)
-            if value.is_finite():
-                return value
-        except InvalidOperation:
-            pass
-        self.defect(f"{seg.tag}{n:02d} should be a number but reads {text!r}", n)
+            return read_decimal(text)
+        except NumberFormatError as exc:
+            self.defect(f"{seg.tag}{n:02d} should be a number: {exc}", n)
         return Decimal(0) if required else None
 
     def cas(self, seg: Segment) -> list[CasAdjustment]:

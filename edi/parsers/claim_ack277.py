@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from edi.acknowledgments.status_categories import Outcome, category_meaning, outcome_of, worst
+from edi.errors import WrongTransactionError
 from edi.parsers.remit835_values import ccyymmdd
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
+from edi.x12.numbers import NumberFormatError, read_count, read_decimal
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import parse_segments
 
@@ -195,13 +197,10 @@ class _Reader:
         if not raw:
             return None
         try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite():      # "NaN" and "Infinity" read as Decimals
-            self.problem(seg, n, "6", f"{seg.tag}{n:02d} should be an amount, found {raw!r}")
+            return read_decimal(raw)
+        except NumberFormatError as exc:
+            self.problem(seg, n, "6", f"{seg.tag}{n:02d} should be an amount: {exc}")
             return None
-        return value
 
     def date(self, seg: Segment, n: int, raw: str | None = None) -> dt.date | None:
         raw = seg.get(n) if raw is None else raw
@@ -294,9 +293,9 @@ class _Reader:
             self.dtp(seg)
         elif tag == "QTY" and self.level == "21":
             try:
-                self.counts[seg.get(1)] = int(Decimal(seg.get(2)))
-            except (InvalidOperation, ValueError, OverflowError):     # also NaN, Infinity
-                self.problem(seg, 2, "6", f"QTY02 should be a count, found {seg.get(2)!r}")
+                self.counts[seg.get(1)] = read_count(seg.get(2))
+            except NumberFormatError as exc:
+                self.problem(seg, 2, "6", f"QTY02 should be a count: {exc}")
 
     def name(self, seg: Segment) -> None:
         person = " ".join(p for p in (seg.get(4), seg.get(5)) if p)
@@ -352,12 +351,12 @@ class _Reader:
 def read_277ca(text: str, source: str | None = None) -> tuple[ClaimAcknowledgmentBatch, ...]:
     """Every 277CA (or 277) transaction set in ``text``, claim by claim.
 
-    Raises :class:`ValueError` naming the file when the text holds transaction sets but none
-    is a 277 (a 999 or an 835 passed by mistake).
+    Raises :class:`~edi.errors.WrongTransactionError` (a ``ValueError``) naming the file when
+    the text holds transaction sets but none is a 277 (a 999 or an 835 passed by mistake).
     """
     reader = _Reader(source)
     for seg in parse_segments(text, source):
         reader.feed(seg)
     if reader.skipped and not reader.batches:
-        raise ValueError("; ".join(d.message for d in reader.skipped))
+        raise WrongTransactionError("; ".join(d.message for d in reader.skipped))
     return tuple(reader.batches)

@@ -57,15 +57,25 @@ __all__ = [
 ]
 
 
-def _bare_delimiters(text: str) -> Delimiters:
-    """Delimiters of a bare ST..SE (no ISA), as some payer portals hand them out."""
+def _bare_delimiters(text: str, source: str) -> Delimiters:
+    """Delimiters of a bare ST..SE (no ISA), as some payer portals hand them out.
+
+    Raises :class:`InterchangeError` when they cannot be told apart (``ST~835~0001~`` uses
+    one character for both the element separator and the segment terminator).
+    """
     element = text[2]
     rest = text[3:].split(element, 2)
     after = rest[1] if len(rest) > 1 else ""
     terminator = next((ch for ch in after if not ch.isalnum()), "~")
     component = ">" if ">" in text and ":" not in text else ":"
     repetition = next(ch for ch in "^|{" if ch not in (element, terminator, component))
-    return Delimiters(element, component, repetition, terminator)
+    try:
+        return Delimiters(element, component, repetition, terminator)
+    except ValueError as exc:
+        raise InterchangeError(
+            f"ST: the bare transaction set's delimiters cannot be told apart (element "
+            f"separator {element!r}, segment terminator {terminator!r})", note_code="026",
+            source=source) from exc
 
 
 def _segments(text: str, source: str) -> tuple[list[Segment], list[Defect]]:
@@ -81,7 +91,7 @@ def _segments(text: str, source: str) -> tuple[list[Segment], list[Defect]]:
                                 "line breaks stand before each segment terminator; read as '~'"))
         return parse_segments(body, source), notes
     if body.startswith("ST") and len(body) > 3 and not body[2].isalnum():
-        delims = _bare_delimiters(body)
+        delims = _bare_delimiters(body, source)
         segments = []
         for i, piece in enumerate(p.strip() for p in body.split(delims.segment)):
             if piece:

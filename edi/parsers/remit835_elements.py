@@ -9,7 +9,7 @@ so every defect it records names the X12 path a billing person can look up in th
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from edi.parsers.remit835_values import (
     GROUP_CODES,
@@ -21,6 +21,7 @@ from edi.parsers.remit835_values import (
     ccyymmdd,
 )
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
+from edi.x12.numbers import NumberFormatError, read_decimal
 from edi.x12.segment import Segment
 
 __all__ = [
@@ -74,16 +75,13 @@ class ElementReader:
         text = elements[n - 1] if n <= len(elements) else ""
         if not text:
             return None
-        try:
-            value = Decimal(text)       # tolerates surrounding blanks
-        except InvalidOperation:
-            if not text.strip():
-                return None
-            value = None
-        if value is None or not value.is_finite():
-            self.defect(f"{seg.tag}{n:02d} should be {what} but reads {text!r}", n, "6")
+        if not text.strip():
             return None
-        return value
+        try:
+            return read_decimal(text)
+        except NumberFormatError as exc:
+            self.defect(f"{seg.tag}{n:02d} should be {what}: {exc}", n, "6")
+            return None
 
     def date(self, seg: Segment, n: int) -> dt.date | None:
         text = seg.get(n)

@@ -29,6 +29,7 @@ from edi.parsers.remit835_values import (
     TraceNumber,
 )
 from edi.x12.defects import DefectLevel
+from edi.x12.numbers import NumberFormatError, read_integer
 from edi.x12.segment import Segment
 
 __all__ = ["EnvelopeIds", "read_transaction"]
@@ -97,9 +98,9 @@ def read_transaction(segments: list[Segment], envelope: EnvelopeIds,
             loops.close_claim()
             r.loop, r.seg = "TRAILER", seg
             try:
-                declared = int(seg.get(1))
-            except ValueError:
-                r.defect(f"SE01 segment count {seg.get(1)!r} is not a number", 1, "6")
+                declared = read_integer(seg.get(1))
+            except NumberFormatError as exc:
+                r.defect(f"SE01 segment count should be a number: {exc}", 1, "6")
             if declared and declared != len(segments):
                 r.defect(f"SE01 says {declared} segments but the set has {len(segments)}",
                          1, "4", level=DefectLevel.TRANSACTION)

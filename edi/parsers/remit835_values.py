@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from edi.x12.defects import Defect
+from edi.x12.numbers import NumberFormatError, read_decimal, read_integer
 from edi.x12.segment import Segment
 
 __all__ = [
@@ -281,13 +282,16 @@ class HeaderGroup:
     @property
     def claim_count(self) -> int | None:     # TS304
         text = self._ts3(4)
-        return int(text) if text.isascii() and text.isdigit() else None
+        try:
+            return read_integer(text) if text else None
+        except NumberFormatError:
+            return None
 
     @property
     def total_charge(self) -> Decimal | None:    # TS305
         try:
-            return Decimal(self._ts3(5)) if self._ts3(5) else None
-        except InvalidOperation:
+            return read_decimal(self._ts3(5)) if self._ts3(5) else None
+        except NumberFormatError:
             return None
 
 
@@ -355,7 +359,7 @@ class RemittanceFile:
 
 def ccyymmdd(text: str) -> dt.date | None:
     """A CCYYMMDD date element (DTM02, BPR16, TS303, PLB02), or None when it does not read."""
-    if len(text) == 8 and text.isdigit():
+    if len(text) == 8 and text.isascii() and text.isdigit():
         try:
             return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
         except ValueError:

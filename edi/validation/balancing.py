@@ -24,10 +24,11 @@ cents are exact; unreadable amounts are left to the element checks.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 from edi.x12.delimiters import Delimiters
+from edi.x12.numbers import NumberFormatError, read_decimal
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import segment_of
 
@@ -66,10 +67,9 @@ def _read_amount(text: str) -> Decimal | None:
     if not text:
         return None
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        return read_decimal(text)
+    except NumberFormatError:       # the element check reports it; it balances as absent
         return None
-    return value if value.is_finite() and "e" not in text.lower() else None
 
 
 #: Amounts read so far (Decimals are immutable; charges and payments repeat across claims).

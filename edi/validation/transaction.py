@@ -25,6 +25,7 @@ from edi.validation.plans import CLAIM_LOOPS, StepPlan, checkers_of, plan_of
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.delimiters import Delimiters
 from edi.x12.grammar import SegmentDef, TransactionDef
+from edi.x12.numbers import NumberFormatError, read_integer
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import segment_of
 from edi.x12.walker import Step, Walker
@@ -359,9 +360,10 @@ class SetChecker:
         if own != expected:
             self._error(IK3, "8", self._path(step, seg, 1),
                         f"HL01 hierarchical ID {own!r} is out of sequence; expected {expected}")
-        # isascii(): str.isdigit() also passes superscripts, which int() refuses.
-        self.hl_next = (int(own) + 1) if own.isascii() and own.isdigit() \
-            else self.hl_next + 1
+        try:
+            self.hl_next = read_integer(own) + 1
+        except NumberFormatError:           # reported above as out of sequence
+            self.hl_next += 1
         pending = self.hl_pending
         if pending is not None and parent != pending[0]:
             # A warning: TR3 samples (271 rejections) promise children they never send.

@@ -79,7 +79,7 @@ def _safe_header(isa: Segment) -> InterchangeHeader:
     """The ISA as a header; an ISA too broken to describe gets placeholder values."""
     try:
         return header_from_isa(isa)
-    except ValueError:
+    except (ValueError, InterchangeError):
         g = isa.get
         return InterchangeHeader(g(5).strip()[:2], g(6).strip()[:15], g(7).strip()[:2],
                                  g(8).strip()[:15], 1, dt.date(1900, 1, 1), dt.time(0, 0))

@@ -26,9 +26,10 @@ TOO_SHORT = "4"
 TOO_LONG = "5"
 PATTERN_MISMATCH = "I12"
 
-_NUMERIC = re.compile(r"-?\d+")
-_DECIMAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
-_DIGITS = re.compile(r"\d+")
+# X12.6 numbers are written in ASCII digits only (re's \d would take any script's digits).
+_NUMERIC = re.compile(r"-?[0-9]+")
+_DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def is_valid_date(text: str) -> bool:

@@ -11,7 +11,9 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from edi.errors import InterchangeError
 from edi.x12.delimiters import DEFAULT_DELIMITERS, Delimiters
+from edi.x12.numbers import NumberFormatError, read_integer
 from edi.x12.segment import Segment, make_segment
 
 __all__ = [
@@ -164,12 +166,26 @@ def _parse_time(text: str) -> dt.time:
         return dt.time(0, 0)
 
 
+def _shown(text: str) -> str:
+    text = text.strip()
+    return repr(text) if len(text) <= 30 else f"{text[:30]!r}..."
+
+
 def header_from_isa(isa: Segment) -> InterchangeHeader:
-    """Read an ISA segment into an :class:`InterchangeHeader` (lenient on dates and times)."""
+    """Read an ISA segment into an :class:`InterchangeHeader` (lenient on dates and times).
+
+    Raises :class:`~edi.errors.InterchangeError` (TA105 006 or 008) when ISA06 or ISA08 is
+    longer than its fixed 15 characters, which only an ISA not padded to width can carry.
+    """
     g = isa.get
+    for n, note in ((6, "006"), (8, "008")):
+        if len(g(n).strip()) > 15:
+            raise InterchangeError(
+                f"ISA{n:02d}: the {'sender' if n == 6 else 'receiver'} id {_shown(g(n))} is "
+                f"{len(g(n).strip())} characters long; it holds at most 15", note_code=note)
     try:
-        control = int(g(13))
-    except ValueError:
+        control = read_integer(g(13), max_digits=9)
+    except NumberFormatError:
         control = 0
     return InterchangeHeader(
         sender_qualifier=g(5).strip(), sender_id=g(6).strip(),
@@ -185,8 +201,8 @@ def group_from_gs(gs: Segment) -> GroupHeader:
     """Read a GS segment into a :class:`GroupHeader` (lenient on numbers, dates, times)."""
     g = gs.get
     try:
-        control = int(g(6))
-    except ValueError:
+        control = read_integer(g(6), max_digits=9)
+    except NumberFormatError:
         control = 0
     return GroupHeader(functional_id=g(1), sender_code=g(2), receiver_code=g(3),
                        control_number=control, version=g(8), date=_parse_date(g(4), "%Y%m%d"),

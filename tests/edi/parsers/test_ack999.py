@@ -10,6 +10,7 @@ import pytest
 
 from edi.acknowledgments import AckControl, build_999, describe
 from edi.acknowledgments.codes import ElementError, SegmentError
+from edi.errors import InterchangeError, WrongTransactionError
 from edi.parsers.ack999 import read_999
 from edi.x12 import serialize
 
@@ -106,3 +107,31 @@ def test_ik401_that_is_not_ascii_digits_reads_as_position_0(samples_dir: Path) -
     (ack,) = read_999(text.replace("IK4*3:2*", "IK4*\u00b2:2*"))
     (element,) = ack.group.sets[0].segments[0].elements
     assert (element.position, element.component, element.data_element) == (0, 2, "1369")
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "1E3", "\u00b3"])
+def test_absurd_ik401_position_is_a_defect(samples_dir: Path, value: str) -> None:
+    text = (samples_dir / "x12" / "implementation_ack.999").read_text()
+    assert "IK4*3:2*" in text
+    (ack,) = read_999(text.replace("IK4*3:2*", f"IK4*{value}:2*", 1))
+    (defect,) = ack.defects
+    assert str(defect.path) == "IK401-1" and "should be a number" in defect.message
+
+
+def _unpadded(text: str, sender: str) -> str:
+    isa, rest = text.split("~", 1)
+    fields = [f.strip() for f in isa.split("*")]
+    fields[6] = sender
+    return "*".join(fields) + "~" + rest
+
+
+def test_unpadded_isa_with_overlong_sender_is_an_interchange_error(samples_dir: Path) -> None:
+    text = (samples_dir / "x12" / "implementation_ack.999").read_text()
+    with pytest.raises(InterchangeError, match="ISA06: the sender id 'A234567890123456' is 16"):
+        read_999(_unpadded(text, "A234567890123456"))
+
+
+def test_other_sets_are_a_wrong_transaction_error(samples_dir: Path) -> None:
+    text = (samples_dir / "x12" / "claim_acknowledgment.277").read_text()
+    with pytest.raises(WrongTransactionError, match="not 999"):
+        read_999(text)

@@ -101,7 +101,7 @@ def test_bad_amount_is_a_defect_with_its_path():
     result = read_837(SAMPLE.replace("SV1*HC:99213:25*100*", "SV1*HC:99213:25*1O0*"), "s.837")
     (defect,) = result.defects
     assert defect.path.loop == "2400" and defect.path.segment == "SV1"
-    assert defect.path.element == 2 and "reads '1O0'" in defect.message
+    assert defect.path.element == 2 and "'1O0' is not a number" in defect.message
     assert result.claims[0].lines[0].charge == Decimal(0)
 
 

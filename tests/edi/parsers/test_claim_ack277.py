@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -123,3 +125,34 @@ def test_a_file_that_is_not_a_277_is_named(samples_dir: Path) -> None:
     text = (samples_dir / "x12" / "implementation_ack.999").read_text()
     with pytest.raises(ValueError, match="ack.999: transaction set '999' is not a 277"):
         read_277ca(text, "ack.999")
+
+
+def test_exponent_count_is_a_defect_not_a_hang(samples_dir: Path) -> None:
+    # QTY*90*1E999999999 once made int(Decimal(...)) compute a billion-digit integer. Read in
+    # a child process so that a regression fails on the time limit instead of hanging.
+    script = (
+        "import sys; from edi.parsers.claim_ack277 import read_277ca\n"
+        "text = open(sys.argv[1]).read().replace('QTY*90*1~', 'QTY*90*1E999999999~', 1)\n"
+        "(batch,) = read_277ca(text)\n"
+        "print('|'.join(d.message for d in batch.defects))\n")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(samples_dir / "x12" / "claim_acknowledgment.277")],
+        capture_output=True, text=True, timeout=30, cwd=Path(__file__).resolve().parents[3])
+    assert done.returncode == 0, done.stderr
+    assert "QTY02 should be a count: '1E999999999' is written with an exponent" in done.stdout
+
+
+@pytest.mark.parametrize("value", ["1E5", "NaN", "-2", "2.5", "9" * 5000, "\uff13"])
+def test_absurd_counts_and_amounts_name_the_element(samples_dir: Path, value: str) -> None:
+    text = (samples_dir / "x12" / "claim_acknowledgment.277").read_text()
+    assert "QTY*90*1~" in text and "STC*" in text
+    (batch,) = read_277ca(text.replace("QTY*90*1~", f"QTY*90*{value}~", 1))
+    (defect,) = [d for d in batch.defects if d.path.segment == "QTY"]
+    assert defect.path.element == 2 and defect.message.startswith("QTY02 should be a count: ")
+    assert len(defect.message) < 200
+
+
+def test_huge_hl_id_is_read(samples_dir: Path) -> None:
+    text = (samples_dir / "x12" / "claim_acknowledgment.277").read_text()
+    batches = read_277ca(text.replace("HL*1*", "HL*" + "9" * 5000 + "*", 1))
+    assert batches

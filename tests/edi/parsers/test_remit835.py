@@ -118,7 +118,7 @@ def test_reversal_amounts_are_negative() -> None:
     (MINIMAL + "SVC*HC:99213*100*100~CAS*CR*45*0~", "2110/CAS01", "is not CO, OA, PI or PR"),
     (MINIMAL + "SVC*HC:99213*100~", "2110/SVC03", "is missing"),
     (MINIMAL + "SVC*HC*100*100~", "2110/SVC01", "no procedure"),
-    (MINIMAL + "SVC*HC:99213*100*100**1X~", "2110/SVC05", "SVC05 should be a number but"),
+    (MINIMAL + "SVC*HC:99213*100*100**1X~", "2110/SVC05", "SVC05 should be a number: '1X' is not a number"),
 ])
 def test_bad_values_become_defects_with_paths(body: str, path: str, words: str) -> None:
     if body.startswith("BPR") and "TRN" not in body:
@@ -348,3 +348,17 @@ def test_a_payee_inside_the_claims_is_reported_not_swapped_in() -> None:
     assert remit.payee.name == "CLINIC"
     assert [s.tag for s in remit.claims[0].other] == ["N1"]
     assert "outside the 1000A/1000B loops" in remit.defects[0].message
+
+
+@pytest.mark.parametrize("value", ["1E9999999", "1E5", "NaN", "-Infinity", "9" * 5000, "\u00b9"])
+def test_absurd_claim_charge_is_a_defect_naming_clp03(value: str) -> None:
+    # CLP03=1E9999999 once raised decimal.Overflow while the claim was balanced.
+    era = read_835(wrap(MINIMAL.replace("CLP*A1*1*100*", f"CLP*A1*1*{value}*")))
+    found = [d for d in era.all_defects if str(d.path) == "2100/CLP03"]
+    assert found and found[0].message.startswith("CLP03 should be an amount: ")
+    assert len(found[0].message) < 200
+
+
+def test_bare_set_with_one_delimiter_for_everything_is_an_interchange_error() -> None:
+    with pytest.raises(InterchangeError, match="cannot be told apart"):
+        read_835("ST~835~0001~")

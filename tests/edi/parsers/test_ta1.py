@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from edi.errors import InterchangeError
 from edi.parsers.ta1 import read_ta1
 
 TEMPLATE = ("ISA*00*          *00*          *ZZ*HARBORHEALTH   *ZZ*CLAIMHOUSE     *260305*1405*^*"
@@ -53,3 +54,10 @@ def test_sample_round_trips(samples_dir: Path) -> None:
 
     text = (samples_dir / "x12" / "interchange_ack.ta1").read_text(encoding="utf-8")
     assert serialize(parse_segments(text), line_breaks=True) == text
+
+
+def test_unpadded_isa_with_overlong_receiver_is_an_interchange_error() -> None:
+    text = TEMPLATE.format(ta1="000000905*260305*1400*A*000").replace(
+        "*ZZ*CLAIMHOUSE     *", "*ZZ*CLAIMHOUSE-RECEIVER*")
+    with pytest.raises(InterchangeError, match="ISA08: the receiver id .* is 19 characters"):
+        read_ta1(text)

@@ -82,6 +82,19 @@ def test_hl01_that_is_not_ascii_digits_is_a_defect(claim_837p):
     assert any(d.path.segment == "HL" and d.path.element == 1 for d in errors(report))
 
 
+@pytest.mark.parametrize("hl01", ["9" * 5000, "1E3", "-1"])
+def test_absurd_hl01_is_a_defect_not_a_crash(claim_837p, hl01):
+    # A 5000-digit HL01 once raised ValueError (int() refuses over 4300 digits).
+    report = validate_text(text_837p(replace(claim_837p, "HL*2*", f"HL*{hl01}*1*22*0")))
+    found = [x for x in errors(report) if x.path.segment == "HL" and x.path.element == 1]
+    assert any("out of sequence" in d.message for d in found)
+
+
+def test_bare_set_without_an_isa_is_an_interchange_defect():
+    report = validate_text("ST~835~0001~")
+    assert report.defects and all(d.level is DefectLevel.INTERCHANGE for d in report.defects)
+
+
 def test_missing_required_segment(claim_837p):
     report = validate_text(text_837p(replace(claim_837p, "N4*SPRINGFIELD*IL*627010000", None)))
     d = only(report, DefectLevel.SEGMENT, "3")
