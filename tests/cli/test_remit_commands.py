@@ -107,3 +107,53 @@ def test_read_without_a_claims_database_still_previews(tmp_path: Path, capsys) -
     out = capsys.readouterr().out
     assert out.startswith("note: no claims to match against")
     assert "4 claim payment(s): 0 to post, 0 held, 4 unmatched" in out
+
+
+def test_two_processes_posting_at_once_on_sqlite_post_once(database: str, tmp_path: Path
+                                                           ) -> None:
+    # SQLite serializes writers: the process that read before the other committed is told
+    # "database is locked" at its first write, and posts again in a fresh transaction, where
+    # it finds the payment posted. Two ERAs with different TRN02 carry the same claim payments.
+    from race_support import cli_worker, era_variant, run_pair, write_file
+
+    rounds = 12
+    args = {side: [["remit", "post", write_file(
+        tmp_path, f"r{n}{side}.835", era_variant(f"LITE{n}{side}", f"L{n}ICN")),
+        "--database-url", database] for n in range(rounds)] for side in "AB"}
+    results = run_pair(cli_worker, ("A", args["A"]), ("B", args["B"]), rounds)
+    for name, number, code, _out, err, _ in results:
+        assert (code, err) == (0, ""), (name, number, code, err)
+    for n in range(rounds):
+        outs = [r[3] for r in results if r[1] == n]
+        assert sum("claims: 4 posted" in o for o in outs) == 1, outs
+        assert sum("claims: 4 duplicate" in o for o in outs) == 1, outs
+    engine = make_engine(database)
+    with Session(engine) as session:
+        posted = session.execute(select(func.count()).select_from(
+            select(remittance.tables.ClaimPaymentRecord.id)
+            .where(remittance.tables.ClaimPaymentRecord.outcome == "posted").subquery())
+        ).scalar_one()
+    engine.dispose()
+    assert posted == 4 * rounds
+
+
+def test_a_database_that_stays_busy_is_refused_in_words(database: str, monkeypatch,
+                                                        capsys) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import cli.remit_commands as remit_commands
+
+    calls = []
+
+    def busy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        raise OperationalError("INSERT", None, Exception("database is locked"))
+
+    monkeypatch.setattr(remit_commands, "_post_once", busy)
+    monkeypatch.setattr(remit_commands.time, "sleep", lambda _s: None)
+    code = main(["remit", "post", str(SAMPLES / "era_basic.835"), "--database-url", database])
+    assert code == 1 and len(calls) == remit_commands._BUSY_ATTEMPTS
+    err = capsys.readouterr().err
+    assert "era_basic.835: the database stayed busy with other changes (6 attempts); " \
+           "nothing was posted, try again" in err
+    assert "Traceback" not in err
