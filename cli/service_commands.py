@@ -76,9 +76,10 @@ def _secret_key(settings: Settings) -> str:
 def _run_server(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
-    # The server builds its own settings from the environment (api.asgi); checked here
-    # first so a missing key is refused in words before uvicorn starts.
-    os.environ["CLAIMHOUSE_SECRET_KEY"] = _secret_key(settings)
+    # The server builds its own settings from the environment and finds the same key
+    # (api.asgi); checked here first so a missing key is refused in words before uvicorn
+    # starts. The kept key stays in its file, out of the process environment.
+    _secret_key(settings)
     print(f"Serving Claimhouse on http://{host}:{port}/  (API docs: /api/docs)", flush=True)
     uvicorn.run(_APP_FACTORY, factory=True, host=host, port=port, log_config=None,
                 access_log=True, proxy_headers=False)
