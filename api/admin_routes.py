@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.deps import DbSession, Principal, require, settings_of
-from api.params import BeforeId, IdPath, OptionalId
+from api.params import BeforeId, FilterDate, IdPath, OptionalId
 from api.remittance_posting import posting_rules_for
 from api.schemas import (
     AuditEntryOut,
@@ -21,7 +21,8 @@ from api.schemas import (
     UserPatch,
 )
 from clearinghouse import FileActor, ProcessOutcome, process_stored_file
-from core import archive, audit, sessions, users
+from clearinghouse.file_patients import patients_in_file
+from core import archive, audit, audit_export, sessions, users
 from core.audit import Action
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.roles import Permission
@@ -72,10 +73,35 @@ def end_user_sessions(user_id: IdPath, session: DbSession, user: Admin) -> Sessi
 @router.get("/audit", response_model=list[AuditEntryOut], tags=["audit"],
             summary="The access log, newest first (who looked at which patient)")
 def audit_log(session: DbSession, user: Auditor, patient_id: OptionalId = None,
-              actor: str | None = None, before_id: BeforeId = None,
+              actor: Annotated[str | None, Query(max_length=64)] = None,
+              before_id: BeforeId = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[AuditEntry]:
-    return list(audit.list_entries(session, patient_id=patient_id, actor=actor,
-                                   before_id=before_id, limit=limit))
+    entries = list(audit.list_entries(session, patient_id=patient_id, actor=actor,
+                                      before_id=before_id, limit=limit))
+    # Reading the access log is itself access to it.
+    audit.record(session, user.actor, Action.LIST, "audit_log", patient_id=patient_id,
+                 detail=audit_export.describe_query(patient_id, actor=actor,
+                                                    count=len(entries)))
+    return entries
+
+
+@router.get("/audit/export", tags=["audit"], response_class=Response,
+            summary="Every access-log entry for a patient and/or a date range, oldest first",
+            responses={200: {"content": {"text/csv": {}, "application/json": {}},
+                             "description": "The entries as CSV or a JSON array"}})
+def audit_export_route(session: DbSession, user: Auditor, patient_id: OptionalId = None,
+                       from_date: Annotated[FilterDate, Query(alias="from")] = None,
+                       to_date: Annotated[FilterDate, Query(alias="to")] = None,
+                       format: audit_export.ExportFormat = audit_export.ExportFormat.CSV,
+                       ) -> Response:
+    """Give a patient (``patient_id``), a date range (``from`` and ``to``, inclusive, UTC
+    days) or both. The export is itself written to the log."""
+    query = audit_export.ExportQuery.of(patient_id, from_date, to_date)
+    entries = audit_export.collect(session, query)
+    audit.record(session, user.actor, Action.EXPORT, "audit_log", patient_id=patient_id,
+                 detail=query.describe(len(entries), format))
+    return Response(audit_export.render(entries, format),
+                    media_type=audit_export.media_type(format))
 
 
 @router.get("/files", response_model=list[StoredFileOut], tags=["files"],
@@ -111,7 +137,14 @@ def file_content(file_id: IdPath, request: Request, session: DbSession,
                  user: FileReader) -> Response:
     stored = _stored(session, file_id)
     content = archive.file_content(session, stored, settings_of(request).archive_dir)
-    audit.record(session, user.actor, Action.EXPORT, "stored_file", file_id)
+    # One entry per patient whose data the bytes carry, so "who saw this patient" finds it.
+    found = patients_in_file(session, file_id, archive.decode_x12(content))
+    audit.record_many(session, user.actor, Action.EXPORT, "stored_file",
+                      ((file_id, patient_id) for patient_id in found.patient_ids))
+    if found.unnamed_claims or not found.patient_ids:
+        audit.record(session, user.actor, Action.EXPORT, "stored_file", file_id,
+                     detail=f"{found.unnamed_claims} claim(s) in the file match no patient "
+                            f"of ours; {len(found.patient_ids)} patient(s) named")
     return Response(content, media_type="application/edi-x12")
 
 

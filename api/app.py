@@ -25,6 +25,7 @@ from api import (
 from api.errors import install_error_handlers
 from api.limits import install_body_limit
 from api.openapi import install_openapi
+from api.refusals import install_refusal_audit
 from api.security import install_security
 from core.db import make_engine, make_session_factory
 from core.settings import Settings
@@ -67,6 +68,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     templates.env.filters["words"] = lambda v: str(v).replace("_", " ")
     app.state.templates = templates
     install_body_limit(app, settings.max_upload_bytes)    # inside the security headers
+    install_refusal_audit(app)                  # inside the proxy rule: the real address
     install_security(app)
     install_error_handlers(app)
     for module in (auth_routes, claim_routes, exchange_routes, practice_routes, admin_routes,

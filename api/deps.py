@@ -127,6 +127,7 @@ def current_user(request: Request, _slot: DbSession,
     client = request.client.host if request.client else None
     actor = Actor(username=live.username, user_id=live.user_id, route=request.url.path,
                   client=client)
+    request.state.actor = actor     # who, should the request be refused (api.refusals)
     return Principal(live.user_id, live.username, live.full_name, live.role, actor,
                      claims.session_id)
 

@@ -42,6 +42,7 @@ def _is_page(request: Request) -> bool:
 
 def _handler(status: int):  # type: ignore[no-untyped-def]
     async def handle(request: Request, exc: Exception) -> Response:
+        request.state.refused = (status, str(exc))      # for the audit log (api.refusals)
         if _is_page(request):
             if status == 401:
                 return RedirectResponse("/login", status_code=303)
@@ -110,6 +111,7 @@ _UNPARSABLE = "There was an error parsing the body"
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     status, words, field = exc.status_code, str(exc.detail), None
+    request.state.refused = (status, words)             # for the audit log (api.refusals)
     if status == 400 and exc.detail == _UNPARSABLE:
         status, field = 422, "body"
         words = ("the body cannot be read: it is not well-formed JSON or form data in UTF-8 "

@@ -277,6 +277,8 @@ class StoredFileCreated(StoredFileOut):
 
 class AuditEntryOut(_Read):
     id: int
+    #: The entry's place in the hash chain (1, 2, 3 ...), and the chain hash up to it.
+    seq: int
     at: Timestamp
     actor: str
     action: str
@@ -285,6 +287,9 @@ class AuditEntryOut(_Read):
     patient_id: int | None
     route: str | None
     client: str | None
+    #: Why a request was refused, what an export covered.
+    detail: str | None
+    chain_hash: str
 
 
 class LineDraftIn(BaseModel):
