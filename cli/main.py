@@ -18,6 +18,7 @@ _COMMAND_MODULES = (
     "cli.service_commands",   # serve, demo, db, worker, exchange
     "cli.remit_commands",     # remit read, remit post
     "cli.exchange_commands",  # exchange submit/poll/rejections, worker
+    "cli.audit_commands",     # audit verify, audit export
 )
 
 
