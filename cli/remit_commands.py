@@ -7,8 +7,9 @@ the file CLAIMHOUSE_POSTING_RULES_PATH names.
 
 Posting the same payment from two places at once posts it once: the loser prints that it
 was a duplicate (remittance.posting_keys). On SQLite, where one writer works at a time, a post
-that read before another one committed is refused as "database is locked"; it is tried again
-in a fresh transaction a few times, and then refused in words.
+takes the write lock when its transaction begins and waits its turn (the busy timeout); if the
+database stays busy longer it is tried again in a fresh transaction a few times, and then
+refused in words.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import time
 from pathlib import Path
 
 from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.archive import decode_x12, mark_processed, sha256_hex, store_file
-from core.db import make_engine, make_session_factory, session_scope
+from core.db import SQLITE_BEGIN_OPTION, make_engine, make_session_factory, session_scope
 from core.settings import load_settings
 from remittance import (
     ImportResult,
@@ -75,13 +77,14 @@ def _rules(path: str | None) -> PostingRules:
     return load_posting_rules(path or load_settings().posting_rules_path)
 
 
-def _factory(url: str | None):  # type: ignore[no-untyped-def]
+def _engine(url: str | None) -> Engine:
     engine = make_engine(url or load_settings().effective_database_url)
     missing = {"claims", "remittances", "postings"} - set(inspect(engine).get_table_names())
     if missing:
+        engine.dispose()
         raise RemittanceError(f"the database has no {', '.join(sorted(missing))} table(s); "
                               "run `claimhouse db upgrade` first")
-    return make_session_factory(engine)
+    return engine
 
 
 def _print(plans: list[RemittancePlan], problems: tuple[str, ...]) -> None:
@@ -97,17 +100,20 @@ def _read(args: argparse.Namespace) -> int:
         _content, text = _read_file(args.file)
         rules = _rules(args.rules)
         try:
-            factory = _factory(args.database_url)
+            engine = _engine(args.database_url)
         except (RemittanceError, SQLAlchemyError) as exc:
             # A preview is still useful without our claims: show the money, match nothing.
             print(f"note: no claims to match against ({exc}); every claim shows as unmatched")
             plans, problems = plan_era(None, text, source=args.file, rules=rules)
             _print(plans, problems)
             return 0
-        with session_scope(factory) as session:
-            plans, problems = plan_era(session, text, source=args.file, rules=rules)
-            _print(plans, problems)
-            session.rollback()   # a preview writes nothing
+        try:
+            with session_scope(make_session_factory(engine)) as session:
+                plans, problems = plan_era(session, text, source=args.file, rules=rules)
+                _print(plans, problems)
+                session.rollback()   # a preview writes nothing
+        finally:
+            engine.dispose()
     except (OSError, RemittanceError, SQLAlchemyError) as exc:
         return _fail(str(exc))
     return 0
@@ -116,6 +122,9 @@ def _read(args: argparse.Namespace) -> int:
 def _post_once(factory: sessionmaker[Session], content: bytes, text: str,
                args: argparse.Namespace, rules: PostingRules) -> ImportResult:
     with session_scope(factory) as session:
+        # SQLite: take the write lock at BEGIN and wait for it, rather than read first and be
+        # refused at the first write because another post committed meanwhile.
+        session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         stored, _ = store_file(session, content, direction="in", source_name=args.file,
                                kind="835", archive_dir=load_settings().archive_dir)
         result = import_era(session, text, source=args.file, file_sha256=sha256_hex(content),
@@ -127,20 +136,25 @@ def _post_once(factory: sessionmaker[Session], content: bytes, text: str,
 def _post(args: argparse.Namespace) -> int:
     try:
         content, text = _read_file(args.file)
-        factory = _factory(args.database_url)
         rules = _rules(args.rules)
-        for attempt in range(1, _BUSY_ATTEMPTS + 1):
-            try:
-                result = _post_once(factory, content, text, args, rules)
-                break
-            except OperationalError as exc:
-                if not _database_busy(exc):
-                    raise
-                if attempt == _BUSY_ATTEMPTS:
-                    return _fail(f"{args.file}: the database stayed busy with other changes "
-                                 f"({attempt} attempts); nothing was posted, try again")
-                # Everything was rolled back; a fresh transaction sees what the other wrote.
-                time.sleep(random.uniform(0.05, 0.2) * attempt)
+        engine = _engine(args.database_url)
+        try:
+            factory = make_session_factory(engine)
+            for attempt in range(1, _BUSY_ATTEMPTS + 1):
+                try:
+                    result = _post_once(factory, content, text, args, rules)
+                    break
+                except OperationalError as exc:
+                    if not _database_busy(exc):
+                        raise
+                    if attempt == _BUSY_ATTEMPTS:
+                        return _fail(f"{args.file}: the database stayed busy with other "
+                                     f"changes ({attempt} attempts); nothing was posted, "
+                                     "try again")
+                    # All was rolled back; a fresh transaction sees what the other wrote.
+                    time.sleep(random.uniform(0.05, 0.2) * attempt)
+        finally:
+            engine.dispose()
     except (OSError, RemittanceError) as exc:
         return _fail(str(exc))
     except SQLAlchemyError as exc:
