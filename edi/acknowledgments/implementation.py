@@ -11,7 +11,7 @@ sender always sees why a set was rejected.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -257,9 +257,11 @@ def reply_delimiters(interchange: InterchangeResult, control: AckControl) -> Del
     """The caller's delimiters, else the sender's own unless they were unusable."""
     if control.delimiters is not None:
         return control.delimiters
-    if any(d.code in _DELIMITER_NOTES for d in interchange.defects):
-        return DEFAULT_DELIMITERS
     own = interchange.isa.delimiters
+    if any(d.code in _DELIMITER_NOTES for d in interchange.defects) or not (
+            own.element + own.component + own.repetition + own.segment).isascii():
+        # Unusable, or outside ASCII (read leniently from an ISA not padded to width).
+        return DEFAULT_DELIMITERS
     if interchange.isa.get(12).strip() != "00501" or not own.repetition.isprintable():
         # Before 00501 ISA11 was not a separator; our 00501 reply needs a visible one.
         used = (own.element, own.component, own.segment)
@@ -268,10 +270,29 @@ def reply_delimiters(interchange: InterchangeResult, control: AckControl) -> Del
     return own
 
 
-def reply_header(interchange: InterchangeResult, control: AckControl) -> InterchangeHeader:
-    """The ISA of a reply: sender and receiver swapped, ISA14 0, our control number."""
+def _printable(text: str, reserved: Set[str] = frozenset()) -> str:
+    """``text`` without what a reply cannot carry: characters outside printable ASCII and
+    ``reserved`` (the reply's delimiters). Copied values come from the file acknowledged."""
+    if text.isascii() and text.isprintable() and not reserved.intersection(text):
+        return text
+    return "".join(c for c in text if c.isascii() and c.isprintable() and c not in reserved)
+
+
+def _reserved(delimiters: Delimiters) -> frozenset[str]:
+    return frozenset((delimiters.element, delimiters.component, delimiters.repetition,
+                      delimiters.segment))
+
+
+def reply_header(interchange: InterchangeResult, control: AckControl,
+                 delimiters: Delimiters = DEFAULT_DELIMITERS) -> InterchangeHeader:
+    """The ISA of a reply: sender and receiver swapped, ISA14 0, our control number.
+
+    The ids are copied without characters the reply (written with ``delimiters``) cannot
+    carry.
+    """
     received = interchange.header
     when = control.when
+    reserved = _reserved(delimiters)
 
     def qualifier(q: str) -> str:
         # A qualifier the sender got wrong is answered under ZZ (mutually defined).
@@ -279,9 +300,9 @@ def reply_header(interchange: InterchangeResult, control: AckControl) -> Interch
 
     return InterchangeHeader(
         sender_qualifier=qualifier(received.receiver_qualifier),
-        sender_id=received.receiver_id or "UNKNOWN",
+        sender_id=_printable(received.receiver_id, reserved) or "UNKNOWN",
         receiver_qualifier=qualifier(received.sender_qualifier),
-        receiver_id=received.sender_id or "UNKNOWN",
+        receiver_id=_printable(received.sender_id, reserved) or "UNKNOWN",
         control_number=control.interchange_control, date=when.date(),
         time=when.time().replace(second=0, microsecond=0),
         usage=control.usage or (received.usage if received.usage in ("P", "T", "I") else "P"),
@@ -299,26 +320,40 @@ def build_999(interchange: InterchangeResult, control: AckControl,
     if not groups:
         return None
     when = control.when
-    header = reply_header(interchange, control)
+    delimiters = reply_delimiters(interchange, control)
+    header = reply_header(interchange, control, delimiters)
+    reserved = _reserved(delimiters)
     first = groups[0].header
-    gs = GroupHeader(functional_id="FA", sender_code=first.receiver_code,
-                     receiver_code=first.sender_code, control_number=control.group_control,
+    gs = GroupHeader(functional_id="FA", sender_code=_printable(first.receiver_code, reserved),
+                     receiver_code=_printable(first.sender_code, reserved),
+                     control_number=control.group_control,
                      version=VERSION_999, date=when.date(),
                      time=when.time().replace(second=0, microsecond=0))
     sets = tuple(acknowledge_group(g, f"{control.first_set_control + i:04d}", context)
                  for i, g in enumerate(groups))
-    delimiters = reply_delimiters(interchange, control)
     sets = tuple(_safe_for(ts, delimiters) for ts in sets)
     return list(wrap_interchange(Interchange(header, (FunctionalGroup(gs, sets),), delimiters)))
 
 
 def _safe_for(ts: TransactionSet, delimiters: Delimiters) -> TransactionSet:
-    """Drop IK404 copies that hold one of the reply's delimiters (IK404 is situational)."""
-    reserved = {delimiters.element, delimiters.component, delimiters.repetition,
-                delimiters.segment}
+    """Make the values copied from the file acknowledged fit the reply.
+
+    An IK404 copy holding a delimiter of the reply, or a character outside printable ASCII,
+    is dropped (IK404 is situational); from other copied values (AK1, AK2, IK3, CTX) such
+    characters are left out.
+    """
     body = []
     for seg in ts.body:
-        if seg.tag == "IK4" and len(seg.elements) > 3 and reserved & set(seg.elements[3]):
+        own = seg.delimiters
+        # The body's own separators are translated into the reply's when it is written.
+        reserved = _reserved(delimiters) | {own.component, own.repetition}
+        if seg.tag == "IK4" and len(seg.elements) > 3 \
+                and _printable(seg.elements[3], reserved) != seg.elements[3]:
             seg = make_segment("IK4", *seg.elements[:3])
+        elements = tuple(own.component.join(_printable(c, reserved)
+                                            for c in e.split(own.component))
+                         for e in seg.elements)
+        if elements != seg.elements:
+            seg = Segment(seg.tag, elements, own, seg.position)
         body.append(seg)
     return TransactionSet(ts.set_id, ts.control_number, tuple(body), ts.implementation)

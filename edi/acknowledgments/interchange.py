@@ -57,14 +57,14 @@ def build_ta1(interchange: InterchangeResult, control: AckControl) -> list[Segme
     """A whole interchange (ISA, TA1, IEA) acknowledging ``interchange``."""
     received = interchange.header
     isa = interchange.isa
-    header = reply_header(interchange, control)
+    delimiters = reply_delimiters(interchange, control)
+    header = reply_header(interchange, control, delimiters)
     verdict, note = ta1_verdict(interchange)
     # TA101-TA103 repeat ISA13, ISA09 and ISA10 as received, so the sender can match them.
     # Values that are not of the right shape are sent as read by the lenient header reader.
     control_number = _digits(isa.get(13), 9) or f"{received.control_number:09d}"
     date = _digits(isa.get(9), 6, "%y%m%d") or received.date.strftime("%y%m%d")
     time = _digits(isa.get(10), 4, "%H%M") or received.time.strftime("%H%M")
-    delimiters = reply_delimiters(interchange, control)
     ta1 = make_segment("TA1", control_number, date, time, verdict.value, note.value,
                        delimiters=delimiters)
     isa_out, iea = wrap_interchange(Interchange(header, (), delimiters))

@@ -180,3 +180,34 @@ def test_reply_to_a_4010_interchange_gets_a_visible_repetition_separator() -> No
     assert isa.get(7) == "ZZ"                             # the sender's '02' is not a qualifier
     assert "TA1*000484889*040709*0000*" in ta1_text        # ISA10 '3339' is no time
     assert check(ta1_text).ok
+
+
+def test_replies_carry_only_printable_ascii_copied_from_the_file() -> None:
+    # A non-ASCII value in error is not echoed in IK404, and ids copied into the reply's
+    # envelope lose what X12 cannot carry; the reply reads back with our own readers.
+    from edi.parsers import read_999
+
+    text = ("ISA*00*          *00*          *ZZ*SEND\u00c9R         *ZZ*RECEIVER       *260301*"
+            "1015*^*00501*000000042*1*P*:~GS*HC*S\u00b2*R*20260301*1015*7*X*005010X222A1~"
+            "ST*837*0001*005010X222A1~BHT*0019*00*B\u0663*2026030\u00b9*1015*CH~SE*3*0001~"
+            "GE*1*7~IEA*1*000000042~")
+    acks = list(acknowledge(validate_text(text, "odd.837"), CONTROL))
+    assert [a.kind for a in acks] == ["TA1", "999"]
+    for ack in acks:
+        written = serialize(ack.segments)
+        assert written.isascii() and all(c.isprintable() for c in written)
+    isa = acks[1].segments[0]
+    assert isa.get(8).strip() == "SENDR" and acks[1].segments[1].get(3) == "S"
+    ik4s = [s for s in acks[1].segments if s.tag == "IK4"]
+    assert ik4s and all(len(s.elements) == 3 for s in ik4s if s.get(1) == "4")
+    (ack999,) = read_999(serialize(acks[1].segments))
+    assert ack999.group.sets[0].control_number == "0001"
+
+
+def test_reply_to_an_isa_with_a_non_ascii_separator_uses_our_delimiters() -> None:
+    text = ("ISA*00**00**ZZ*SENDER*ZZ*RECEIVER*260301*1015*\U0001f600*00501*000000042*1*P*:~"
+            "GS*HC*S*R*20260301*1015*7*X*005010X222A1~ST*837*0001*005010X222A1~SE*2*0001~"
+            "GE*1*7~IEA*1*000000042~")
+    acks = list(acknowledge(validate_text(text, "unpadded.837"), CONTROL))
+    assert acks and all(serialize(a.segments).isascii() for a in acks)
+    assert acks[0].segments[0].get(11) == "^"
