@@ -14,6 +14,11 @@ ours, and a record never claims a file was sent when it was not:
 
 A ready claim whose stored document no longer builds is left out of the batch and sent back to
 draft with the reason, so one bad claim never holds up the others.
+
+An ISA13 is never used twice towards the same receiver: the database keeps submissions unique
+on ISA13 + sender + receiver. A number the counter hands out that was used before (a counter
+restored from an old backup, or wrapped) is skipped; if the key still refuses the submission,
+the batch is refused in words and nothing of it is kept.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from claims.acknowledgments import SubmissionStatus
@@ -45,6 +51,9 @@ __all__ = ["Batch", "MAX_CLAIMS_PER_BATCH", "send_submission", "submit_ready_cla
 
 #: Clearinghouses commonly cap a file at 5,000 claims; larger runs become several batches.
 MAX_CLAIMS_PER_BATCH = 5000
+
+#: ISA13 numbers already used towards the receiver skipped before the batch is refused.
+_USED_NUMBERS_SKIPPED = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +137,7 @@ def _submitter(settings: Settings) -> Submitter:
 def _build_batch(session: Session, settings: Settings, kind: str,
                  members: list[tuple[ClaimRecord, object]], *, actor: str,
                  created: dt.datetime) -> Batch:
-    (isa13,) = allocate_control_numbers(session, "isa13")
+    isa13 = _unused_interchange_number(session, settings)
     (gs06,) = allocate_control_numbers(session, "gs06")
     submitter = _submitter(settings)
     receiver_name = settings.receiver_name.strip() or settings.receiver_id
@@ -152,8 +161,13 @@ def _build_batch(session: Session, settings: Settings, kind: str,
         group_control_number=f"{gs06:09d}", sender_id=settings.submitter_id,
         receiver_id=settings.receiver_id, kind=kind, status=str(SubmissionStatus.CREATED),
         created_by=actor, created_at=created)
-    session.add(submission)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(submission)
+    except IntegrityError as exc:
+        raise BatchError(f"interchange control number {isa13:09d} was already used towards "
+                         f"{settings.receiver_id}; the {kind} batch was not built (try again: "
+                         "the next number will be drawn)") from exc
     for record, _ in members:
         where = placements.get(record.patient_control_number)
         if where is None:
@@ -170,6 +184,21 @@ def _build_batch(session: Session, settings: Settings, kind: str,
     session.flush()
     return Batch(submission.id, stored.id, file_name, isa13, gs06, kind,
                  tuple(record.id for record, _ in members))
+
+
+def _unused_interchange_number(session: Session, settings: Settings) -> int:
+    """The next ISA13 from the counter that was never used towards this receiver."""
+    for _ in range(_USED_NUMBERS_SKIPPED):
+        (isa13,) = allocate_control_numbers(session, "isa13")
+        used = session.scalar(select(Submission.id).where(
+            Submission.interchange_control_number == f"{isa13:09d}",
+            Submission.sender_id == settings.submitter_id,
+            Submission.receiver_id == settings.receiver_id))
+        if used is None:
+            return isa13
+    raise BatchError(f"the last {_USED_NUMBERS_SKIPPED} interchange control numbers from the "
+                     f"counter were all used before towards {settings.receiver_id}: set the "
+                     "isa13 counter past the highest number sent")
 
 
 def _placements(text: str) -> dict[str, _Placement]:

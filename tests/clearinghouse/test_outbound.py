@@ -195,3 +195,36 @@ def test_the_batch_file_passes_our_validator(factory, settings):
         text = file_content(session, session.get(StoredFile, batch.file_id)).decode()
     report = validate_text(text, batch.file_name)
     assert report.ok, [str(d) for d in report.defects]
+
+
+def _old_submission(settings, number: str) -> Submission:
+    # Sent before the counter was restored from an older backup.
+    return Submission(interchange_control_number=number, group_control_number="1",
+                      sender_id=settings.submitter_id, receiver_id=settings.receiver_id)
+
+
+def test_an_interchange_number_used_before_is_skipped(factory, settings):
+    with factory() as session:
+        session.add(_old_submission(settings, "000000001"))
+        add_batch(session)
+        (batch,) = submit_ready_claims(session, settings)
+        assert batch.interchange_control_number == 2
+        assert session.get(Submission, batch.submission_id).interchange_control_number == \
+            "000000002"
+
+
+def test_a_submission_the_key_refuses_is_refused_in_words(factory, settings, monkeypatch):
+    import clearinghouse.outbound as outbound
+
+    with factory() as session:
+        session.add(_old_submission(settings, "000000007"))
+        add_batch(session)
+        session.commit()
+        # Another transaction took the number between the check and the insert.
+        monkeypatch.setattr(outbound, "_unused_interchange_number", lambda s, st: 7)
+        with pytest.raises(BatchError, match=f"interchange control number 000000007 was "
+                           f"already used towards {settings.receiver_id}; the professional "
+                           "batch was not built"):
+            submit_ready_claims(session, settings)
+        session.rollback()
+        assert len(session.scalars(select(Submission)).all()) == 1
