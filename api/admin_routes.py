@@ -9,8 +9,9 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.deps import DbSession, Principal, require, settings_of
+from api.file_processing import apply_stored_file, outcome_words, process_as
+from api.openapi import refusals
 from api.params import BeforeId, FilterDate, IdPath, OptionalId
-from api.remittance_posting import posting_rules_for
 from api.schemas import (
     AuditEntryOut,
     SessionsEnded,
@@ -20,11 +21,10 @@ from api.schemas import (
     UserOut,
     UserPatch,
 )
-from clearinghouse import FileActor, ProcessOutcome, process_stored_file
 from clearinghouse.file_patients import patients_in_file
 from core import archive, audit, audit_export, sessions, users
 from core.audit import Action
-from core.errors import Conflict, NotFound, PermissionDenied
+from core.errors import NotFound
 from core.roles import Permission
 from core.tables import AuditEntry, StoredFile, User
 
@@ -43,7 +43,8 @@ def list_users(session: DbSession, user: Admin) -> list[User]:
     return list(users.list_users(session))
 
 
-@router.post("/users", response_model=UserOut, status_code=201, tags=["users"])
+@router.post("/users", response_model=UserOut, status_code=201, tags=["users"],
+             responses=refusals(409))
 def create_user(body: UserIn, session: DbSession, user: Admin) -> User:
     created = users.create_user(session, username=body.username, password=body.password,
                                 role=body.role, full_name=body.full_name)
@@ -52,7 +53,7 @@ def create_user(body: UserIn, session: DbSession, user: Admin) -> User:
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, tags=["users"],
-              summary="Change a user's role, name, or deactivate them")
+              summary="Change a user's role, name, or deactivate them", responses=refusals(409))
 def update_user(user_id: IdPath, body: UserPatch, session: DbSession, user: Admin) -> User:
     changed = users.update_user(session, user_id, role=body.role, active=body.active,
                                 full_name=body.full_name)
@@ -168,34 +169,20 @@ def upload_file(file: UploadFile, request: Request, session: DbSession,
     # Applied with the uploader's rights and in their name: a file whose kinds need a
     # permission their role lacks (a biller's 835) is left waiting for someone who may.
     if stored.status == archive.FileStatus.WAITING and not created:
-        processing = _words(_apply(request, stored.id, user))   # this person may act on it
+        # Someone else's upload left waiting: this person may be one who may apply it.
+        processing = outcome_words(apply_stored_file(request, stored.id, user))
         session.refresh(stored)
     elif stored.status != archive.FileStatus.RECEIVED:
         processing = f"already {stored.status}"
     elif settings.tasks_in_process:
         # Bytes stored earlier and never processed (a crash) keep their own uploader.
-        processing = _words(_apply(request, stored.id, user if created else None))
+        processing = outcome_words(apply_stored_file(request, stored.id,
+                                                      user if created else None))
         session.refresh(stored)
     else:
         processing = "queued: the worker applies it with the uploader's rights"
     return StoredFileCreated.model_validate({**StoredFileOut.model_validate(stored).model_dump(),
                                              "created": created, "processing": processing})
-
-
-def _apply(request: Request, file_id: int, user: Principal | None) -> ProcessOutcome:
-    """Process a stored file in its own transaction, as ``user`` (None: as its uploader, or
-    the exchange for a mailbox file)."""
-    actor = None if user is None else FileActor.person(
-        user.username, user.role, user_id=user.user_id, route=user.actor.route,
-        client=user.actor.client)
-    settings = settings_of(request)
-    return process_stored_file(request.app.state.session_factory, file_id,
-                               archive_dir=settings.archive_dir,
-                               posting_rules=posting_rules_for(request.app), actor=actor)
-
-
-def _words(outcome: ProcessOutcome) -> str:
-    return f"{outcome.status}: {outcome.summary}" if outcome.summary else outcome.status
 
 
 @router.post("/files/{file_id}/process", response_model=StoredFileCreated, tags=["files"],
@@ -206,18 +193,7 @@ def process_file(file_id: IdPath, request: Request, session: DbSession,
                  user: FileReader) -> StoredFileCreated:
     """Apply a file left ``waiting`` (or ``received`` or ``failed``) in your own name. Taking
     an 835 needs payments:post; a 999, TA1 or 277CA needs claims:submit (core.roles)."""
-    stored = _stored(session, file_id)
-    if stored.direction != archive.Direction.IN:
-        raise Conflict(f"stored file {file_id} ({stored.source_name}) is an outbound file; "
-                       "there is nothing to apply")
-    session.commit()    # the file's row is locked by the processing transaction, not this one
-    outcome = _apply(request, file_id, user)
-    if outcome.status == archive.FileStatus.WAITING:
-        raise PermissionDenied(f"stored file {file_id} ({stored.source_name}) is still "
-                               f"{outcome.summary}")
-    if outcome.status == "skipped":
-        raise Conflict(f"stored file {file_id} ({stored.source_name}) is "
-                       f"{stored.status}, or someone is processing it right now")
-    session.refresh(stored)     # the processing transaction recorded the audit entry
+    stored, outcome = process_as(request, session, file_id, user)
     return StoredFileCreated.model_validate({**StoredFileOut.model_validate(stored).model_dump(),
-                                             "created": False, "processing": _words(outcome)})
+                                             "created": False,
+                                             "processing": outcome_words(outcome)})

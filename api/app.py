@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
@@ -17,6 +17,7 @@ from api import (
     claim_routes,
     exchange_pages,
     exchange_routes,
+    file_pages,
     pages,
     practice_routes,
     remittance_pages,
@@ -25,6 +26,7 @@ from api import (
 from api.errors import install_error_handlers
 from api.limits import install_body_limit
 from api.openapi import install_openapi
+from api.params import single_valued_query
 from api.refusals import install_refusal_audit
 from api.security import install_security
 from core.db import make_engine, make_session_factory
@@ -52,7 +54,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         raise ValueError("no token-signing key: set CLAIMHOUSE_SECRET_KEY, or start through "
                          "an entry point that keeps one (api.asgi, claimhouse serve)")
     app = FastAPI(title="Claimhouse", version="0.1.0", description=_DESCRIPTION,
-                  docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
+                  docs_url=None, openapi_url="/api/openapi.json", redoc_url=None,
+                  dependencies=[Depends(single_valued_query)])
     app.state.settings = settings
     if engine is None:
         url = settings.effective_database_url
@@ -72,7 +75,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     install_security(app)
     install_error_handlers(app)
     for module in (auth_routes, claim_routes, exchange_routes, practice_routes, admin_routes,
-                   pages, exchange_pages, remittance_routes, remittance_pages):
+                   pages, exchange_pages, file_pages, remittance_routes, remittance_pages):
         app.include_router(module.router)
     install_openapi(app)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")

@@ -3,7 +3,8 @@
     AuthenticationFailed -> 401      PermissionDenied -> 403      NotFound -> 404
     Conflict, IllegalTransition -> 409      ClaimInputError, ValueError -> 422
     RequestValidationError (a parameter or body the route's types refuse) -> 422
-    a body that cannot be parsed at all (FastAPI's 400) -> 422; other HTTP errors keep their status
+    a body that cannot be parsed at all (a 400 from FastAPI or Starlette) -> 422; other HTTP
+    errors keep their status
     LoginThrottled -> 429 with Retry-After
 
 Every JSON refusal is ``{"detail": words, "field": the request field or null}``
@@ -104,18 +105,17 @@ async def _refused_input(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": words, "field": field}, status_code=422)
 
 
-#: What FastAPI says when a body is not JSON or form data at all (bad bytes, bad encoding).
-_UNPARSABLE = "There was an error parsing the body"
-
-
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     status, words, field = exc.status_code, str(exc.detail), None
     request.state.refused = (status, words)             # for the audit log (api.refusals)
-    if status == 400 and exc.detail == _UNPARSABLE:
+    if status == 400:
+        # Only the framework raises 400 here: a body that is not JSON, form or multipart data
+        # as its Content-Type says ("Missing boundary in multipart.", bad bytes...).
         status, field = 422, "body"
-        words = ("the body cannot be read: it is not well-formed JSON or form data in UTF-8 "
-                 f"({request.headers.get('content-type') or 'no Content-Type'})")
+        kind = request.headers.get("content-type") or "no Content-Type"
+        words = (f"the body cannot be read as {kind}: {str(exc.detail).rstrip('.')}; "
+                 "nothing was stored")
     if _is_page(request):
         templates = request.app.state.templates
         return templates.TemplateResponse(request, "error.html",

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from api.deps import DbSession, Principal, require, settings_of
 from api.exchange_routes import recent_submissions, submit_ready, tasks_for
-from api.params import BeforeId
+from api.file_processing import waiting_files
+from api.params import PageBeforeId
 from claims.db.tables import ClaimRecord
 from claims.lifecycle import ClaimStatus
 from clearinghouse import ExchangeError
@@ -36,7 +37,7 @@ def _back(message: str) -> RedirectResponse:
 
 @router.get("/submissions", response_class=HTMLResponse)
 def submissions_page(request: Request, session: DbSession, user: Reader,
-                     before_id: BeforeId = None) -> HTMLResponse:
+                     before_id: PageBeforeId = None) -> HTMLResponse:
     ready = session.scalar(select(func.count()).select_from(ClaimRecord)
                            .where(ClaimRecord.status == ClaimStatus.READY)) or 0
     submissions = recent_submissions(session, 50, before_id)
@@ -44,6 +45,8 @@ def submissions_page(request: Request, session: DbSession, user: Reader,
         "user": user, "title": "Submissions", "ready": ready, "submissions": submissions,
         "can_submit": user.can(Permission.CLAIMS_SUBMIT),
         "can_poll": user.can(Permission.FILES_UPLOAD),
+        "can_apply": user.can(Permission.CLAIMS_SUBMIT),
+        "waiting": waiting_files(session, ("999", "TA1", "277")),
         "in_process": settings_of(request).tasks_in_process,
         "message": request.query_params.get("message", "")})
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from api.auth_routes import login
 from api.deps import COOKIE_NAME, DbSession, Principal, require, settings_of
-from api.params import BeforeId, IdPath, OptionalId
+from api.params import IdPath, PageBeforeId, PageId
 from api.scrubbing import scrubber_for
 from api.security import (
     LOGIN_CSRF_COOKIE,
@@ -144,8 +144,8 @@ def _date(text: str, field: str) -> dt.date | None:
 
 @router.get("/claims", response_class=HTMLResponse)
 def claims_page(request: Request, session: DbSession, user: Reader, queue: str = "",
-                status: str = "", payer_id: OptionalId = None, service_from: str = "",
-                service_to: str = "", before_id: BeforeId = None) -> HTMLResponse:
+                status: str = "", payer_id: PageId = None, service_from: str = "",
+                service_to: str = "", before_id: PageBeforeId = None) -> HTMLResponse:
     query = service.ClaimQuery(queue=queue or None, status=status or None,
                                payer_id=payer_id,
                                service_from=_date(service_from, "service from"),
@@ -163,7 +163,7 @@ def claims_page(request: Request, session: DbSession, user: Reader, queue: str =
 
 @router.get("/rejections", response_class=HTMLResponse)
 def rejections_page(request: Request, session: DbSession, user: Reader,
-                    before_id: BeforeId = None) -> HTMLResponse:
+                    before_id: PageBeforeId = None) -> HTMLResponse:
     page = service.list_claims(session, service.ClaimQuery(queue="rejections",
                                                            before_id=before_id, limit=50))
     ids = [c.id for c in page.items]
@@ -204,7 +204,7 @@ def claim_page(claim_id: IdPath, request: Request, session: DbSession,
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
 def patient_page(patient_id: IdPath, request: Request, session: DbSession,
                  user: Annotated[Principal, require(Permission.PATIENTS_READ)],
-                 before_id: BeforeId = None) -> HTMLResponse:
+                 before_id: PageBeforeId = None) -> HTMLResponse:
     patient = practice.get_patient(session, patient_id)
     page = service.list_claims(session, service.ClaimQuery(patient_id=patient_id,
                                                            before_id=before_id, limit=50))

@@ -20,7 +20,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from api.deps import DbSession, Principal, require, settings_of
-from api.params import AfterId, BeforeId, IdPath
+from api.file_processing import waiting_files
+from api.params import IdPath, PageAfterId, PageBeforeId
 from api.remittance_listing import (
     denial_queue,
     list_remittances,
@@ -103,12 +104,12 @@ def _remittances(request: Request, session: DbSession, user: Principal,
     rows, next_before = list_remittances(session, before_id=before_id, limit=50)
     return _render(request, "remittances.html", user, rows=rows, next_before=next_before,
                    unreconciled=unreconciled_remittances(session), title="Remittances",
-                   **extra)
+                   waiting=waiting_files(session, ("835",)), **extra)
 
 
 @router.get("/remittances", response_class=HTMLResponse)
 def remittances_page(request: Request, session: DbSession, user: Poster,
-                     before_id: BeforeId = None) -> HTMLResponse:
+                     before_id: PageBeforeId = None) -> HTMLResponse:
     return _remittances(request, session, user, before_id)
 
 
@@ -177,7 +178,7 @@ def deposit_action(session: DbSession, user: Poster, trace_number: Annotated[str
 
 @router.get("/payments", response_class=HTMLResponse)
 def payments_page(request: Request, session: DbSession, user: Poster,
-                  after_id: AfterId = 0) -> HTMLResponse:
+                  after_id: PageAfterId = 0) -> HTMLResponse:
     held_remits, _ = list_remittances(session, status="held", limit=200)
     unmatched = unmatched_payments(session, after_id=after_id, limit=100)
     audit.record_many(session, user.actor, Action.LIST, "claim_payment",
