@@ -117,6 +117,8 @@ PAGES: dict[tuple[str, str], Need] = {
     ("GET", "/denials/{denial_id}/appeal-letter.pdf"): P.DENIALS_WORK,
     ("POST", "/secondary/{claim_payment_id}"): P.DENIALS_WORK,
     ("GET", "/balances"): P.PATIENTS_READ,
+    # The button beside a waiting file: the file's kinds decide (test_file_pages.py).
+    ("POST", "/files/{file_id}/process"): P.FILES_READ,
 }
 
 #: Operations that end the caller's login: each call gets a login of its own.
