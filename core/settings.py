@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["MIN_SECRET_KEY_BYTES", "Settings", "load_settings"]
@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     broker_url: str = ""
     #: Celery result backend; defaults to the broker when that is Redis.
     result_backend: str = ""
+    #: Seconds a task may run before it is asked to stop (the file it was processing is
+    #: quarantined as failed, with that reason), and before its worker process is ended.
+    task_soft_time_limit: int = 300
+    task_time_limit: int = 360
+    #: A stored file whose processing was ended this many times without finishing (its
+    #: worker killed at the hard limit, or crashed) is quarantined instead of tried again.
+    max_file_attempts: int = 3
     #: Where the SQLite database, the file archive and the exchange folders live.
     data_dir: Path = Path("./claimhouse-data")
     #: Keep stored X12 files on disk here instead of in the database (large volumes).
@@ -113,11 +120,21 @@ class Settings(BaseSettings):
 
     @field_validator("token_minutes", "session_idle_minutes", "login_failures_per_user",
                      "login_failures_per_address", "login_lockout_minutes",
-                     "max_upload_bytes")
+                     "max_upload_bytes", "task_soft_time_limit", "task_time_limit",
+                     "max_file_attempts")
     @classmethod
     def _positive(cls, value: int) -> int:
         if value < 1:
             raise ValueError(f"must be at least 1, not {value}")
+        return value
+
+    @field_validator("task_time_limit")
+    @classmethod
+    def _after_soft_limit(cls, value: int, info: ValidationInfo) -> int:
+        soft = info.data.get("task_soft_time_limit")
+        if soft is not None and value <= soft:
+            raise ValueError(f"the hard time limit ({value} s) must be longer than the soft "
+                             f"one (CLAIMHOUSE_TASK_SOFT_TIME_LIMIT, {soft} s)")
         return value
 
     @field_validator("trusted_proxies")

@@ -41,6 +41,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_ignore_result": True,
         "task_always_eager": not broker,
         "task_eager_propagates": False,
+        # A task past its soft limit is asked to stop (SoftTimeLimitExceeded: the file it was
+        # processing is quarantined); past the hard limit its worker process is ended.
+        "task_soft_time_limit": settings.task_soft_time_limit,
+        "task_time_limit": settings.task_time_limit,
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,

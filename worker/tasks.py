@@ -5,6 +5,9 @@ a submission already sent is not sent again (our ISA13 is its key), a file alrea
 skipped (its SHA-256 and the sender's ISA13 are the keys), a claim no longer ready is left out
 of a batch. Only transient failures (the mailbox or the database unreachable, a timeout) are
 retried, with growing delays; everything else is recorded on the file or submission for a person.
+Every task runs under the soft and hard time limits of the settings (worker.app): a file whose
+processing passes the soft limit, raises, or was begun ``max_file_attempts`` times without
+finishing is quarantined (status failed, the reason in words) and the queue goes on.
 
     submit_batch(claim_ids=None)  ready claims -> one 837 per claim kind -> send_submission
     send_submission(id)           put the stored 837 on the transport, mark the submission sent
@@ -20,6 +23,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from celery import Celery, Task
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from clearinghouse import cycle, outbound
@@ -57,6 +61,17 @@ def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
     return isinstance(exc, TRANSIENT_ERRORS)
+
+
+def _reason_for(rt: Runtime) -> Callable[[BaseException], str]:
+    """The words recorded on a file whose processing failed, a time limit included."""
+    def reason(exc: BaseException) -> str:
+        if isinstance(exc, SoftTimeLimitExceeded):
+            return (f"processing took longer than the time limit of "
+                    f"{rt.settings.task_soft_time_limit} s and was stopped; the file is "
+                    "quarantined: process it again by hand once the cause is known")
+        return cycle.failure_reason(exc)
+    return reason
 
 
 def _run(task: Task, what: str, body: Callable[[Runtime], T]) -> T | None:
@@ -118,7 +133,9 @@ def register_tasks(app: Celery) -> dict[str, Task]:
             outcome = cycle.process_stored_file(rt.session_factory, file_id,
                                                 archive_dir=rt.settings.archive_dir,
                                                 is_transient=_is_transient,
-                                                posting_rules=rt.posting_rules)
+                                                posting_rules=rt.posting_rules,
+                                                describe=_reason_for(rt),
+                                                max_attempts=rt.settings.max_file_attempts)
             # Counts and codes only: summaries name claims, which stay out of the logs.
             log.info("stored file %s (%s): %s", file_id, ",".join(outcome.kinds), outcome.status)
             return outcome.status
