@@ -24,6 +24,7 @@ from core import archive
 from core.errors import Conflict
 from core.settings import Settings
 from remittance import (
+    PostingConflict,
     PostingRules,
     QueueError,
     RemittanceError,
@@ -59,11 +60,12 @@ def posting_rules_for(app: FastAPI) -> PostingRules:
 
 @contextmanager
 def domain_errors() -> Iterator[None]:
-    """Remittance errors as the API's: a queue item in the wrong state is a conflict (409);
-    an unreadable file, a bad rule or a claim that cannot be built is bad input (422)."""
+    """Remittance errors as the API's: a queue item in the wrong state, or a posting that kept
+    colliding with another of the same payment, is a conflict (409); an unreadable file, a
+    bad rule or a claim that cannot be built is bad input (422)."""
     try:
         yield
-    except QueueError as exc:
+    except (QueueError, PostingConflict) as exc:
         raise Conflict(str(exc)) from exc
     except ValueError:
         raise
