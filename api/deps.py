@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from api.security import SAFE_METHODS, session_csrf_token, verify_csrf
 from core import sessions
 from core.audit import Actor
+from core.db import SQLITE_BEGIN_OPTION
 from core.errors import AuthenticationFailed, PermissionDenied
 from core.roles import Permission, has_permission
 from core.settings import Settings
@@ -122,6 +123,7 @@ def current_user(request: Request, _slot: DbSession,
                                       idle_minutes=settings.session_idle_minutes, now=now)
     if live.needs_touch:
         with factory.begin() as touch:
+            touch.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
             sessions.touch_session(touch, claims.session_id, now=now)
     request.state.csrf_token = session_csrf_token(settings.secret_key, claims.session_id)
     client = request.client.host if request.client else None

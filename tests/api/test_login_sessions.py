@@ -211,3 +211,33 @@ def test_the_login_page_says_429_too(client) -> None:
     page = browser_login(client, "biller")
     assert page.status_code == 429 and "try again in 15 minutes" in page.text
     assert int(page.headers["retry-after"]) > 14 * 60
+
+
+def test_session_refreshes_never_fail_concurrent_audited_reads(client, as_role,
+                                                              session_factory) -> None:
+    """Eight readers at once, each request refreshing its login's last-seen time (aged past
+    the refresh interval before every round) while reading an audited claim: on SQLite the
+    refresh runs in its own write-first transaction, so no read fails on the write lock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from claim_docs import claim_doc
+
+    claim_id = client.post("/api/claims", headers=as_role("biller"),
+                           json=claim_doc("CONC-1")).json()["claim"]["id"]
+    tokens = [token_for(client, role) for role in ("biller", "poster", "supervisor", "admin")
+              for _ in range(2)]
+
+    def read(token: str) -> list[int]:
+        return [client.get(f"/api/claims/{claim_id}", headers=_bearer(token)).status_code,
+                _me(client, token).status_code]
+
+    for _ in range(12):
+        _age_sessions(session_factory, last_seen_at=timedelta(minutes=2))
+        with ThreadPoolExecutor(8) as pool:
+            codes = [code for pair in pool.map(read, tokens) for code in pair]
+        assert codes == [200] * 16
+    with session_factory() as s:
+        seen = s.scalars(select(LoginSession.last_seen_at)).all()
+    # The eight readers' logins were refreshed; the one that only created the claim was not.
+    assert sum(utcnow().replace(tzinfo=None) - t.replace(tzinfo=None) < timedelta(minutes=1)
+               for t in seen) == 8
