@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -248,4 +249,71 @@ def test_two_workers_process_a_resent_era_at_once(race_url: str) -> None:
     engine = make_engine(race_url)
     with engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM remittances")) == ROUNDS
+    engine.dispose()
+
+
+def _race_threads(*work):  # type: ignore[no-untyped-def]
+    """Run each callable in its own thread, started together; their results or errors."""
+    import threading
+
+    barrier = threading.Barrier(len(work))
+    outcomes: list[object] = [None] * len(work)
+
+    def run(index: int) -> None:
+        barrier.wait(timeout=30)
+        try:
+            outcomes[index] = work[index]()
+        except Exception as exc:  # noqa: BLE001  (the test inspects what each one got)
+            outcomes[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.postgres
+def test_releases_and_imports_of_the_same_payment_at_once_post_it_once(race_url: str) -> None:
+    from core.db import session_scope
+    from remittance import QueueError
+
+    engine = make_engine(race_url)
+    factory = make_session_factory(engine)
+
+    def short_era(n: int, side: str) -> str:
+        return era_variant(f"HELD{n}{side}", f"H{n}ICN").replace("BPR*I*237.25*",
+                                                                 "BPR*I*237.00*")
+
+    def import_(text_: str, name: str):  # type: ignore[no-untyped-def]
+        with session_scope(factory) as session:
+            return import_era(session, text_, source=name, file_sha256=name).remittances[0]
+
+    def release(remittance_id: int):  # type: ignore[no-untyped-def]
+        with session_scope(factory) as session:
+            return release_remittance(session, remittance_id, user="supervisor",
+                                      note="bank deposit confirmed")
+
+    rounds = 10
+    for n in range(rounds):
+        held = import_(short_era(n, "A"), f"held{n}.835")
+        if n % 2 == 0:
+            # Two people release the same held remittance at the same moment.
+            first, second = _race_threads(partial(release, held.remittance_id),
+                                          partial(release, held.remittance_id))
+            released = [o for o in (first, second) if not isinstance(o, Exception)]
+            refused = [o for o in (first, second) if isinstance(o, QueueError)]
+            assert len(released) == 1 and released[0].released == 4, (first, second)
+            assert len(refused) == 1 and "is released, not held" in str(refused[0])
+        else:
+            # A person releases it while the payer's corrected ERA is being imported.
+            fixed = era_variant(f"HELD{n}B", f"H{n}ICN")
+            outcome, imported = _race_threads(partial(release, held.remittance_id),
+                                              partial(import_, fixed, f"fixed{n}.835"))
+            assert not isinstance(outcome, Exception), outcome
+            assert not isinstance(imported, Exception), imported
+            assert outcome.released + imported.count("posted") == 4, (outcome, imported)
+    posted = _posted_per_key(race_url)
+    assert len(posted) == 4 * rounds and set(posted.values()) == {1}
     engine.dispose()
