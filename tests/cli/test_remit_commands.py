@@ -116,7 +116,7 @@ def test_two_processes_posting_at_once_on_sqlite_post_once(database: str, tmp_pa
     # it finds the payment posted. Two ERAs with different TRN02 carry the same claim payments.
     from race_support import cli_worker, era_variant, run_pair, write_file
 
-    rounds = 12
+    rounds = 8
     args = {side: [["remit", "post", write_file(
         tmp_path, f"r{n}{side}.835", era_variant(f"LITE{n}{side}", f"L{n}ICN")),
         "--database-url", database] for n in range(rounds)] for side in "AB"}

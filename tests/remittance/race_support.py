@@ -58,7 +58,7 @@ def cli_worker(name: str, rounds: Sequence[list[str]], barrier: Any, results: An
     from cli.main import main
 
     for number, args in enumerate(rounds):
-        barrier.wait(timeout=60)
+        barrier.wait(timeout=180)
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
             try:
@@ -82,7 +82,7 @@ def worker_worker(name: str, url: str, files: Sequence[tuple[str, bytes]], barri
     for number, (file_name, content) in enumerate(files):
         with session_scope(factory) as session:
             file_id = receive_file(session, content, name=file_name, source="mailbox").file_id
-        barrier.wait(timeout=60)
+        barrier.wait(timeout=180)
         try:
             outcome = process_stored_file(factory, file_id)
             status, summary = outcome.status, outcome.summary
@@ -102,9 +102,9 @@ def run_pair(target: Callable[..., None], first: tuple[Any, ...], second: tuple[
                for args in (first, second)]
     for worker in workers:
         worker.start()
-    collected = [results.get(timeout=120) for _ in range(2 * rounds)]
+    collected = [results.get(timeout=240) for _ in range(2 * rounds)]
     for worker in workers:
-        worker.join(timeout=60)
+        worker.join(timeout=120)
         assert worker.exitcode == 0, f"a racing process died (exit {worker.exitcode})"
     return sorted(collected, key=lambda r: (r[1], r[0]))
 
