@@ -44,6 +44,8 @@ T = TypeVar("T")
 
 #: PostgreSQL's deadlock and serialization failures: nothing was wrong, the order was.
 _RETRY_STATES = frozenset({"40P01", "40001"})
+_UNIQUE_VIOLATION = "23505"
+_SQLITE_UNIQUE = frozenset({"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"})
 
 
 def payment_key(patient_control_number: str, payer_claim_number: str) -> PaymentKey:
@@ -92,12 +94,18 @@ def next_turn(session: Session, key: PaymentKey) -> int:
 
 def is_conflict(exc: BaseException) -> bool:
     """A unique key refused a row another transaction wrote first, or PostgreSQL broke a
-    deadlock between two posters: planning again on what is committed now settles it."""
+    deadlock between two posters: planning again on what is committed now settles it. Any
+    other refusal (a foreign key, a check) is a fault to report, not to retry."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
     if isinstance(exc, IntegrityError):
-        return True
-    if isinstance(exc, DBAPIError):
-        return getattr(exc.orig, "sqlstate", None) in _RETRY_STATES
-    return False
+        state = getattr(orig, "sqlstate", None)
+        if state is not None:
+            return bool(state == _UNIQUE_VIOLATION)
+        return str(getattr(orig, "sqlite_errorname", "")) in _SQLITE_UNIQUE or \
+            "UNIQUE constraint failed" in str(orig)
+    return getattr(orig, "sqlstate", None) in _RETRY_STATES
 
 
 def retry_on_conflict(session: Session, work: Callable[[], T], *, what: str,

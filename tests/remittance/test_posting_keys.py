@@ -85,6 +85,34 @@ def test_the_database_refuses_a_second_posting_of_the_same_turn(
                         .values(outcome="posted"))
 
 
+def test_only_key_refusals_and_deadlocks_are_planned_again(
+        session: Session, practice: dict[str, int]) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    post(session, "era_basic.835")
+    resent = sample_text("era_basic.835").replace("EFT202604100001", "EFT-AGAIN")
+    post(session, "again.835", resent)
+    duplicate = session.scalar(select(ClaimPaymentRecord.id).where(
+        ClaimPaymentRecord.outcome == "duplicate"))
+    refusals = []
+    for values in ({"outcome": "posted", "posting_sequence": 0}, {"outcome": "posted"}):
+        try:
+            with session.begin_nested():
+                session.execute(update(ClaimPaymentRecord)
+                                .where(ClaimPaymentRecord.id == duplicate).values(**values))
+        except IntegrityError as exc:
+            refusals.append(exc)
+    unique, check = refusals
+    assert posting_keys.is_conflict(unique) and not posting_keys.is_conflict(check)
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    assert posting_keys.is_conflict(OperationalError("COPY", None, Deadlock()))
+    assert not posting_keys.is_conflict(OperationalError("x", None, Exception("disk full")))
+    assert not posting_keys.is_conflict(ValueError("not a database error"))
+
+
 def test_a_poster_that_read_a_stale_state_plans_again_and_finds_a_duplicate(
         session: Session, practice: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     # What a second process sees when it read the keys just before the first one committed:
