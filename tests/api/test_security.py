@@ -281,3 +281,16 @@ def test_a_login_through_the_json_api_is_not_a_cookie_login(client) -> None:
     # The token route answers JSON and sets no cookie, so it needs no CSRF token.
     assert token_for(client, "biller")
     assert COOKIE_NAME not in client.cookies
+
+
+def test_a_multipart_upload_form_carries_its_token_in_the_body(client) -> None:
+    _page_login(client, "poster")
+    token = csrf_field(client.get("/remittances").text)
+    era = (Path(__file__).resolve().parents[2] / "samples" / "remittance"
+           / "era_basic.835").read_bytes()
+    files = {"file": ("era_basic.835", era)}
+    refused = client.post("/remittances/upload", data={"action": "preview"}, files=files)
+    assert refused.status_code == 403 and "missing its security token" in refused.text
+    preview = client.post("/remittances/upload", files=files,
+                          data={"action": "preview", "csrf_token": token})
+    assert preview.status_code == 200 and "Preview of era_basic.835" in preview.text
