@@ -1,8 +1,10 @@
-"""Tables owned by core: users, the audit log and the stored-file archive.
+"""Tables owned by core: users, their login sessions and failed logins, the audit log and the
+stored-file archive.
 
 Other packages reference these by table name (``users.id``, ``stored_files.id``); the
-service functions that read and write them live in :mod:`core.users`, :mod:`core.audit` and
-:mod:`core.archive`. Columns are only ever added, never renamed: other packages build on them.
+service functions that read and write them live in :mod:`core.users`, :mod:`core.sessions`,
+:mod:`core.login_throttle`, :mod:`core.audit` and :mod:`core.archive`. Columns are only
+ever added, never renamed: other packages build on them.
 """
 
 from __future__ import annotations
