@@ -39,9 +39,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from core.errors import PermissionDenied
 
 __all__ = ["CONTENT_SECURITY_POLICY", "CSRF_FIELD", "CSRF_HEADER", "LOGIN_CSRF_COOKIE",
-           "SAFE_METHODS", "SecurityHeaders",
-           "install_security", "is_https", "login_csrf_token", "new_login_nonce",
-           "session_csrf_token", "verify_csrf"]
+           "SAFE_METHODS", "SecurityHeaders", "install_security", "is_https",
+           "login_csrf_token", "new_login_nonce", "session_csrf_token", "verify_csrf"]
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -91,6 +90,7 @@ def _check_origin(request: Request) -> None:
             return      # neither sent (not a browser, or a very old one): the token decides
         parts = urlsplit(referer)
         origin = f"{parts.scheme}://{parts.netloc}"
+    origin = origin[:100]       # echoed in the refusal: bounded
     own = _own_origin(request)
     if origin.lower() == own:
         return
@@ -107,7 +107,7 @@ async def _submitted_token(request: Request) -> str:
     header = request.headers.get(CSRF_HEADER)
     if header:
         return header
-    content_type = request.headers.get("content-type", "")
+    content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         # Starlette keeps the parsed form on the request: the route reads the same one.
         value = (await request.form()).get(CSRF_FIELD)
