@@ -1,7 +1,10 @@
 """The ASGI entry point for servers: ``uvicorn --factory api.asgi:app_from_environment``.
 
-Reads the settings from CLAIMHOUSE_* environment variables, sets up PHI-safe logging, finds the
-token-signing key (core.secret_key: there is no built-in one) and builds the app. ``claimhouse serve`` and ``claimhouse demo`` start uvicorn on this factory.
+Reads the settings from CLAIMHOUSE_* environment variables, sets up PHI-safe logging, finds
+the token-signing key (core.secret_key: there is no built-in one) and builds the app.
+``claimhouse serve`` and ``claimhouse demo`` start uvicorn on this factory with uvicorn's own
+proxy-header handling off; run uvicorn by hand with ``--no-proxy-headers`` too, since the app
+believes X-Forwarded-* only from CLAIMHOUSE_TRUSTED_PROXIES (api.security).
 
 Sizing for a server process (bench/load_api.py measures it): sync routes run on anyio's worker
 threads, and each thread holds at most one database connection, so the process gets
