@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse import inbound, outbound
@@ -96,8 +97,12 @@ def _begin_try(factory: sessionmaker[Session], file_id: int,
     """Count a try of a file not yet processed, committed before the try; or quarantine the
     file when ``max_attempts`` tries have begun and none finished."""
     with session_scope(factory) as session:
-        stored = session.get(StoredFile, file_id)
-        if stored is None or stored.status != FileStatus.RECEIVED:
+        # Skip a row another worker holds: it is being processed now, not stuck.
+        stored = session.scalar(
+            select(StoredFile).where(StoredFile.id == file_id,
+                                     StoredFile.status == FileStatus.RECEIVED)
+            .with_for_update(skip_locked=True))
+        if stored is None:
             return None
         begun = stored.attempts or 0
         if begun < max_attempts:

@@ -137,3 +137,78 @@ def test_submit_poll_process_through_a_real_worker(tmp_path, worker_env, celery_
     wait_for(lambda: not any((exchange / "inbound").iterdir()), "the second poll", log)
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(StoredFile)) == 3
+
+
+@pytest.fixture
+def slow_worker(request, worker_env, tmp_path) -> Iterator[Path]:
+    """A prefork worker (time limits need it) whose 999 handler never ends by itself."""
+    env = dict(worker_env, CLAIMHOUSE_TEST_SLOW_999=request.param,
+               CLAIMHOUSE_TASK_SOFT_TIME_LIMIT="3", CLAIMHOUSE_TASK_TIME_LIMIT="5",
+               PYTHONPATH=f"{ROOT}{os.pathsep}{Path(__file__).resolve().parent}")
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "slow_handler_app", "worker",
+         "--pool=prefork", "--concurrency=1", "-Q", QUEUE, "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "-n", f"slow-{uuid.uuid4().hex[:6]}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield log_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        log.close()
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+@pytest.mark.parametrize(("slow_worker", "reason"), [
+    ("soft", "processing took longer than the time limit of 3 s and was stopped"),
+    ("hard", "processing was begun 3 times and never finished"),
+], indirect=["slow_worker"])
+def test_a_file_past_its_time_limit_is_quarantined_and_the_next_processed(
+        tmp_path, worker_env, slow_worker, reason):
+    settings = exchange_settings(tmp_path, database_url=worker_env["CLAIMHOUSE_DATABASE_URL"],
+                                 broker_url=REDIS_URL, data_dir=tmp_path / "data")
+    factory = make_session_factory(make_engine(settings.database_url))
+    client = create_app(settings)
+    exchange = tmp_path / "data" / "exchange"
+    with factory() as session:
+        add_batch(session)
+        session.commit()
+    client.tasks["claimhouse.submit_batch"].delay()
+    wait_for(lambda: any((exchange / "outbound").glob("*.837")), "the 837", slow_worker)
+
+    (exchange / "inbound").mkdir(parents=True, exist_ok=True)
+    (exchange / "inbound" / "1-slow.999").write_text(sample_text("batch_accepted.999"))
+    (exchange / "inbound" / "2-good.277").write_text(sample_text("batch.277"))
+    client.tasks["claimhouse.poll_mailbox"].delay()
+
+    def files() -> dict[str, tuple[str, str | None]]:
+        with factory() as session:
+            rows = session.scalars(select(StoredFile).where(StoredFile.direction == "in"))
+            return {f.source_name.rsplit("/", 1)[-1]: (f.status, f.error) for f in rows}
+
+    def settled() -> bool:
+        found = files()
+        if reason.startswith("processing was begun") and \
+                found.get("1-slow.999", ("",))[0] == "received":
+            # A task ended at the hard limit is not redelivered: the file waits for the next
+            # poll (every five minutes in production), which this test sends sooner.
+            client.tasks["claimhouse.poll_mailbox"].delay()
+            time.sleep(2)
+        return found.get("1-slow.999", ("",))[0] == "failed" and \
+            found.get("2-good.277", ("",))[0] == "processed"
+
+    wait_for(settled, "the slow 999 quarantined and the 277 processed", slow_worker,
+             seconds=120)
+    status, error = files()["1-slow.999"]
+    assert error is not None and error.startswith(reason), error
+    with factory() as session:
+        assert claim_by_pcn(session, "EXB-1003").status == "payer_rejected"
