@@ -61,6 +61,21 @@ def _finish(session: Session, ok: bool) -> None:
         session.close()
 
 
+def _new_session(request: Request) -> Session:
+    """A session for the request. On SQLite a request that may write (any method but GET,
+    HEAD, OPTIONS) takes the write lock at BEGIN and waits its turn on the busy timeout: a
+    deferred transaction that read first would fail at its first write whenever someone else
+    (another person's change, or a reader's audit entry) wrote in between."""
+    app = request.app
+    if request.method in SAFE_METHODS or app.state.engine.dialect.name != "sqlite":
+        return app.state.session_factory()
+    writer = getattr(app.state, "immediate_engine", None)
+    if writer is None:
+        writer = app.state.immediate_engine = app.state.engine.execution_options(
+            **{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+    return app.state.session_factory(bind=writer)
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's unit of work: commit after the route returns, roll back on any error.
 
@@ -73,7 +88,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     # a thread. api/asgi.py sets the cap to the thread count; requests beyond it queue here.
     slots = getattr(request.app.state, "db_slots", None)
     async with slots or nullcontext():
-        session = request.app.state.session_factory()
+        session = _new_session(request)
         try:
             yield session
         except BaseException:

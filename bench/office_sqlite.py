@@ -5,6 +5,10 @@ errors, and reads that left no audit entry (both must be 0).
 Run by hand from the repository root (it creates a throwaway data directory):
 
     .venv/bin/python bench/office_sqlite.py [--people 2 4 8] [--requests 100] [--threads 8]
+        [--editors 0]
+
+With ``--editors N``, N of the people alternate reads with reading a patient and saving them
+(a read, then a change): changes must not fail either.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ def main() -> int:
     parser.add_argument("--people", type=int, nargs="+", default=[2, 4, 8])
     parser.add_argument("--requests", type=int, default=100, help="requests per person")
     parser.add_argument("--threads", type=int, default=8, help="CLAIMHOUSE_API_THREADS")
+    parser.add_argument("--editors", type=int, default=0,
+                        help="how many of the people also read and save patients")
     args = parser.parse_args()
     failed = False
     with tempfile.TemporaryDirectory(prefix="claimhouse-office-") as directory:
@@ -32,7 +38,8 @@ def main() -> int:
             print(f"SQLite, {args.threads} API threads, {len(office.claims)} claims stored; "
                   f"{args.requests} requests per person, back to back")
             for people in args.people:
-                outcome = browse(office, base, people, args.requests)
+                outcome = browse(office, base, people, args.requests,
+                                 editors=min(args.editors, people))
                 missing = outcome.unaudited()
                 print(f"{people} people: {outcome.requests} requests in "
                       f"{outcome.seconds:.1f} s = {outcome.rate:.0f} requests/s; "

@@ -172,8 +172,25 @@ def _entries(office: Office) -> Counter[tuple[str, str]]:
     return Counter({(actor, route): count for actor, route, count in rows})
 
 
-def browse(office: Office, base: str, people: int, requests_each: int) -> Outcome:
-    """``people`` people read at once, ``requests_each`` requests each, back to back."""
+_PATIENT_FIELDS = ("account_number", "last_name", "first_name", "birth_date", "sex",
+                   "middle_name", "address_line1", "address_line2", "city", "state",
+                   "postal_code", "phone")
+
+
+def _edit(client: httpx.Client, patient_id: int, n: int) -> httpx.Response:
+    """Read a patient, then save them with a new phone number (a read, then a change)."""
+    shown = client.get(f"/api/patients/{patient_id}")
+    if shown.status_code != 200:
+        return shown
+    body = {name: shown.json().get(name) or "" for name in _PATIENT_FIELDS}
+    body["phone"] = f"555{n:07d}"
+    return client.put(f"/api/patients/{patient_id}", json=body)
+
+
+def browse(office: Office, base: str, people: int, requests_each: int, *,
+           editors: int = 0) -> Outcome:
+    """``people`` people at once, ``requests_each`` requests each, back to back; the first
+    ``editors`` of them alternate reads with reading and saving a patient."""
     outcome = Outcome()
     headers = {person: _sign_in(base, person) for person in office.people[:people]}
     # One request per route first, alone, to learn how many entries each leaves (a patient's
@@ -193,12 +210,18 @@ def browse(office: Office, base: str, people: int, requests_each: int) -> Outcom
     def person_reads(person: str, offset: int) -> None:
         sent: Counter[tuple[str, str]] = Counter()
         errors: list[str] = []
+        edits = offset < editors
         with httpx.Client(base_url=base, headers=headers[person], timeout=60) as client:
             start.wait()
             for n in range(requests_each):
                 route = _routes(office, n + offset)
                 try:
-                    response = client.get(route)
+                    if edits and n % 2:
+                        patient_id = office.claims[n % _CLAIMS_READ][1]
+                        response = _edit(client, patient_id, n)
+                        route = f"/api/patients/{patient_id}"    # its read is audited too
+                    else:
+                        response = client.get(route)
                     if response.status_code != 200:
                         errors.append(f"{route}: {response.status_code} {response.text[:200]}")
                         continue
@@ -218,7 +241,7 @@ def browse(office: Office, base: str, people: int, requests_each: int) -> Outcom
     for worker in workers:
         worker.join()
     outcome.seconds = time.perf_counter() - began
-    outcome.requests = people * requests_each
+    outcome.requests = people * requests_each + editors * (requests_each // 2)  # save = 2
     final = _entries(office)
     for key in outcome.sent:
         outcome.audited[key] = final[key] - after[key]

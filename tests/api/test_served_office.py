@@ -1,6 +1,7 @@
 """The embedded default serves an office: the app served by uvicorn on SQLite with 8 API
 threads, 8 people reading audited pages and JSON routes at once, 0 errors, and every read has
-its audit entry (the chain unbroken)."""
+its audit entry (the chain unbroken); two of them saving patients meanwhile fail nothing
+either. The database files are the owner's alone."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def test_eight_people_reading_at_once_on_sqlite(tmp_path: Path) -> None:
     office = prepare(tmp_path / "office", PEOPLE)
     with serve(office, threads=8) as base:
         outcome = browse(office, base, PEOPLE, REQUESTS_EACH)
+        # Then two of them also save patients (read, then change) while six read.
+        editing = browse(office, base, PEOPLE, REQUESTS_EACH // 2, editors=2)
+    assert editing.errors == [] and editing.unaudited() == []
     assert outcome.errors == []
     assert sum(outcome.sent.values()) == PEOPLE * REQUESTS_EACH
     assert all(n >= 1 for n in outcome.per_request.values()), outcome.per_request
