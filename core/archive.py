@@ -107,7 +107,9 @@ def _write_archive(archive_dir: Path, digest: str, content: bytes) -> str:
     target = archive_dir / relative
     if target.is_file() and target.stat().st_size == len(content):
         return relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # X12 files carry patient data: folders and files are the owner's alone (mkstemp: 0600).
+    archive_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as handle:
