@@ -101,12 +101,14 @@ def _pending(session: Session) -> list[dict[str, Any]]:
     if pending is None:
         pending = session.info[_PENDING] = []
         event.listen(session, "before_commit", _write_pending)
-        event.listen(session, "after_soft_rollback", _discard_pending)
+        event.listen(session, "after_transaction_end", _discard_pending)
     return pending  # type: ignore[no-any-return]
 
 
-def _discard_pending(session: Session, previous_transaction: Any) -> None:
-    if previous_transaction.parent is None:      # the unit of work, not a savepoint
+def _discard_pending(session: Session, transaction: Any) -> None:
+    """A unit of work that ended without its commit writing them (a rollback, a close)
+    leaves no entries behind for the next one."""
+    if transaction.parent is None:      # the unit of work, not a savepoint
         session.info.get(_PENDING, []).clear()
 
 

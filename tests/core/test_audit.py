@@ -154,3 +154,14 @@ def test_two_threads_reading_at_once_both_keep_their_entries(db_engine) -> None:
     with factory() as session:
         assert len(list(audit.export_entries(session))) == 100
         assert audit.verify_chain(session).ok
+
+
+def test_entries_of_a_closed_unit_of_work_are_not_carried_over(session_factory) -> None:
+    session = session_factory()
+    session.execute(select(StoredFile.id)).all()
+    audit.record(session, Actor("kim"), Action.READ, "patient", 1, patient_id=1)
+    session.close()                                 # neither committed nor rolled back
+    session.commit()                                # the same session, a new unit of work
+    session.close()
+    with session_factory() as check:
+        assert list(audit.list_entries(check)) == []
