@@ -19,7 +19,6 @@ from api.deps import COOKIE_NAME, CurrentUser, DbSession, settings_of
 from api.schemas import TokenOut, UserOut
 from core import audit, sessions, users
 from core.audit import Action, Actor
-from core.db import SQLITE_BEGIN_OPTION
 from core.errors import AuthenticationFailed
 from core.login_throttle import (
     LoginThrottled,
@@ -68,17 +67,9 @@ def _count_failure(request: Request, username: str) -> None:
     """In its own commit: the failed request's transaction is rolled back."""
     client = _client(request)
     with request.app.state.session_factory.begin() as failure:
-        _writes_ahead(failure)
         record_failure(failure, username, client, _policy(settings_of(request)))
         audit.record(failure, Actor(normalise_username(username), route=request.url.path,
                                     client=client), Action.LOGIN_FAILED, "user")
-
-
-def _writes_ahead(session: DbSession) -> None:
-    """This unit of work reads, then writes (last login, the session row, the audit entry):
-    on SQLite take the write lock at BEGIN, waiting its turn, rather than fail at the first
-    write because another request wrote in between. No effect elsewhere."""
-    session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
 
 
 def start_login(request: Request, session: DbSession, user_id: int, username: str,
@@ -100,13 +91,15 @@ def login(request: Request, session: DbSession, username: str, password: str) ->
     :class:`~core.login_throttle.LoginThrottled` past the failure limit (whether or not the
     user exists) and :class:`AuthenticationFailed` on wrong credentials."""
     _refuse_if_throttled(request, username)
-    _writes_ahead(session)
     try:
-        user = users.authenticate(session, username, password)
+        # A short read of its own: the slow hash check holds no transaction of the request's
+        # (on SQLite a POST's transaction holds the write lock from BEGIN, api.deps).
+        with request.app.state.session_factory() as check:
+            user_id = users.check_credentials(check, username, password)
     except AuthenticationFailed:
-        session.rollback()      # let go of the write lock: the failure is its own commit
         _count_failure(request, username)
         raise
+    user = users.record_login(session, user_id, password)
     clear_failures(session, user.username)
     token, out = start_login(request, session, user.id, user.username, user.role)
     audit.record(session, Actor(user.username, user.id, request.url.path, _client(request)),
@@ -144,10 +137,9 @@ class PasswordChange(BaseModel):
 def change_password(body: PasswordChange, request: Request, session: DbSession,
                     user: CurrentUser) -> TokenOut:
     _refuse_if_throttled(request, user.username)
-    _writes_ahead(session)
-    if not verify_password(users.get_user(session, user.user_id).password_hash,
-                           body.current_password):
-        session.rollback()      # let go of the write lock: the failure is its own commit
+    with request.app.state.session_factory() as check:     # as for a login: no lock held
+        stored_hash = users.get_user(check, user.user_id).password_hash
+    if not verify_password(stored_hash, body.current_password):
         _count_failure(request, user.username)
         raise ValueError("current_password: this is not your current password")
     users.set_password(session, user.user_id, body.new_password)

@@ -14,8 +14,8 @@ from core.roles import Role
 from core.sessions import EndReason, end_user_sessions
 from core.tables import User, utcnow
 
-__all__ = ["authenticate", "create_user", "get_user", "list_users", "set_password",
-           "update_user"]
+__all__ = ["authenticate", "check_credentials", "create_user", "get_user", "list_users",
+           "record_login", "set_password", "update_user"]
 
 # Verifying against a fixed hash when the user does not exist keeps the response time the
 # same, so timing does not reveal which usernames exist.
@@ -43,20 +43,33 @@ def create_user(session: Session, *, username: str, password: str, role: str,
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """The active user with these credentials; :class:`AuthenticationFailed` otherwise (the
-    message never says which of the two was wrong)."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
+def check_credentials(session: Session, username: str, password: str) -> int:
+    """The id of the active user with these credentials; :class:`AuthenticationFailed`
+    otherwise (the message never says which of the two was wrong). Reads only, so the slow
+    hash check can run outside any write transaction."""
+    row = session.execute(select(User.id, User.password_hash, User.active).where(
+        User.username == username.strip().lower())).first()
+    if row is None:
         verify_password(_DUMMY_HASH, password)
         raise AuthenticationFailed("wrong username or password")
-    if not verify_password(user.password_hash, password) or not user.active:
+    if not verify_password(row.password_hash, password) or not row.active:
         raise AuthenticationFailed("wrong username or password")
+    return int(row.id)
+
+
+def record_login(session: Session, user_id: int, password: str) -> User:
+    """Note a successful login (and move the hash to the current cost if it is older)."""
+    user = get_user(session, user_id)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     session.flush()
     return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """:func:`check_credentials` and :func:`record_login` in one unit of work."""
+    return record_login(session, check_credentials(session, username, password), password)
 
 
 def get_user(session: Session, user_id: int) -> User:
