@@ -144,3 +144,14 @@ def test_two_admins_demoting_each_other_at_once_leave_one(session_factory) -> No
             for user in active:               # the next round starts with no admin left over
                 user.role = "supervisor"
     assert outcomes == [["demoted", "refused"]] * rounds
+
+
+def test_checking_credentials_only_reads(session) -> None:
+    user = users.create_user(session, username="reader", password="correct-horse-9",
+                             role="biller")
+    session.commit()
+    assert users.check_credentials(session, " READER ", "correct-horse-9") == user.id
+    assert not session.dirty and not session.new and user.last_login_at is None
+    with pytest.raises(AuthenticationFailed, match="wrong username or password"):
+        users.check_credentials(session, "reader", "wrong-horse-9")
+    assert users.record_login(session, user.id, "correct-horse-9").last_login_at is not None
