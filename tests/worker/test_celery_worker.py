@@ -35,6 +35,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("CLAIMHOUSE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+SLOW_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/14"
 
 
 @pytest.fixture
@@ -142,7 +143,13 @@ def test_submit_poll_process_through_a_real_worker(tmp_path, worker_env, celery_
 @pytest.fixture
 def slow_worker(request, worker_env, tmp_path) -> Iterator[Path]:
     """A prefork worker (time limits need it) whose 999 handler never ends by itself."""
+    import redis
+
+    # A database of its own: another worker on the shared test database must not take these
+    # tasks, nor its flush drop them.
+    redis.Redis.from_url(SLOW_REDIS_URL).flushdb()
     env = dict(worker_env, CLAIMHOUSE_TEST_SLOW_999=request.param,
+               CLAIMHOUSE_BROKER_URL=SLOW_REDIS_URL,
                CLAIMHOUSE_TASK_SOFT_TIME_LIMIT="3", CLAIMHOUSE_TASK_TIME_LIMIT="5",
                PYTHONPATH=f"{ROOT}{os.pathsep}{Path(__file__).resolve().parent}")
     log_path = tmp_path / "worker.log"
@@ -163,9 +170,7 @@ def slow_worker(request, worker_env, tmp_path) -> Iterator[Path]:
             process.kill()
             process.wait(5)
         log.close()
-        import redis
-
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        redis.Redis.from_url(SLOW_REDIS_URL).flushdb()
 
 
 @pytest.mark.parametrize(("slow_worker", "reason"), [
@@ -175,7 +180,7 @@ def slow_worker(request, worker_env, tmp_path) -> Iterator[Path]:
 def test_a_file_past_its_time_limit_is_quarantined_and_the_next_processed(
         tmp_path, worker_env, slow_worker, reason):
     settings = exchange_settings(tmp_path, database_url=worker_env["CLAIMHOUSE_DATABASE_URL"],
-                                 broker_url=REDIS_URL, data_dir=tmp_path / "data")
+                                 broker_url=SLOW_REDIS_URL, data_dir=tmp_path / "data")
     factory = make_session_factory(make_engine(settings.database_url))
     client = create_app(settings)
     exchange = tmp_path / "data" / "exchange"
