@@ -51,3 +51,16 @@ def test_is_valid_date(text, ok):
 ])
 def test_is_valid_time(text, ok):
     assert is_valid_time(text) is ok
+
+
+@pytest.mark.parametrize("value", ["9" * 70_000 + "X", "9" * 70_000 + ".5.", "-" + "9" * 70_000])
+def test_a_huge_number_element_is_judged_at_once(value):
+    # The R form once split a run of digits between two repeats in every possible way before
+    # failing: 18 s on one 70,000-digit element (found by bench/fuzz.py).
+    import time
+
+    started = time.perf_counter()
+    verdict = check("R", 1, 18, value)
+    assert verdict in (("6", "IK4"), ("5", "IK4"))
+    assert time.perf_counter() - started < 1
+    assert check("R", 1, 18, "\uff11\uff12") == ("6", "IK4")     # full-width digits
