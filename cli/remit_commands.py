@@ -10,24 +10,32 @@ was a duplicate (remittance.posting_keys). On SQLite, where one writer works at 
 takes the write lock when its transaction begins and waits its turn (the busy timeout); if the
 database stays busy longer it is tried again in a fresh transaction a few times, and then
 refused in words.
+
+Who posts is recorded on every change: ``--user NAME`` names a Claimhouse user, who must be
+active and allowed to post payments; without it the post is recorded as the operating-system
+account that ran the command (``cli:LOGIN``), which already holds the database itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import random
 import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.archive import decode_x12, mark_processed, sha256_hex, store_file
 from core.db import SQLITE_BEGIN_OPTION, make_engine, make_session_factory, session_scope
+from core.errors import PermissionDenied
+from core.roles import Permission, has_permission
 from core.settings import load_settings
+from core.tables import User
 from remittance import (
     ImportResult,
     PostingRules,
@@ -119,16 +127,33 @@ def _read(args: argparse.Namespace) -> int:
     return 0
 
 
+def _poster(session: Session, username: str) -> str:
+    """The name recorded on the postings: a user allowed to post, or the command's own account."""
+    if not username:
+        try:
+            return f"cli:{getpass.getuser()}"[:64]
+        except (KeyError, OSError):
+            return "cli"
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.active:
+        raise PermissionDenied(f"--user {username}: no active Claimhouse user by that name")
+    if not has_permission(user.role, Permission.PAYMENTS_POST):
+        raise PermissionDenied(f"--user {username}: the role {user.role} may not post payments "
+                               f"({Permission.PAYMENTS_POST.value})")
+    return user.username
+
+
 def _post_once(factory: sessionmaker[Session], content: bytes, text: str,
                args: argparse.Namespace, rules: PostingRules) -> ImportResult:
     with session_scope(factory) as session:
         # SQLite: take the write lock at BEGIN and wait for it, rather than read first and be
         # refused at the first write because another post committed meanwhile.
         session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        poster = _poster(session, args.user)
         stored, _ = store_file(session, content, direction="in", source_name=args.file,
                                kind="835", archive_dir=load_settings().archive_dir)
         result = import_era(session, text, source=args.file, file_sha256=sha256_hex(content),
-                            rules=rules, user=args.user, stored_file_id=stored.id)
+                            rules=rules, user=poster, stored_file_id=stored.id)
         mark_processed(session, stored)
     return result
 
@@ -157,6 +182,8 @@ def _post(args: argparse.Namespace) -> int:
             engine.dispose()
     except (OSError, RemittanceError) as exc:
         return _fail(str(exc))
+    except PermissionDenied as exc:
+        return _fail(f"{exc}; nothing was posted")
     except SQLAlchemyError as exc:
         return _fail(f"{args.file}: {_words(exc)}; nothing was posted")
     for problem in result.file_problems:
@@ -185,5 +212,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     read.set_defaults(handler=_read)
     post = sub.add_parser("post", parents=[common],
                           help="post the file (exit 3 when a payment is held for review)")
-    post.add_argument("--user", default="", help="who posts (recorded on every change)")
+    post.add_argument("--user", default="",
+                      help="the Claimhouse user who posts (active, allowed to post payments); "
+                           "recorded on every change. Default: cli:<your login>")
     post.set_defaults(handler=_post)

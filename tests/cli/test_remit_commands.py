@@ -14,8 +14,9 @@ import claims.db.tables  # noqa: F401
 import core.tables  # noqa: F401
 import remittance.tables  # noqa: F401
 from cli.main import main
+from core import users
 from core.db import Base, make_engine
-from remittance.tables import PostingRecord, RemittanceRecord
+from remittance.tables import ClaimPaymentRecord, PostingRecord, RemittanceRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples" / "remittance"
@@ -30,6 +31,9 @@ def database(tmp_path: Path) -> str:
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         load_practice(session)
+        for name, role in (("poster", "poster"), ("biller", "biller")):
+            users.create_user(session, username=name, password="a long password 1",
+                              role=role)
         session.commit()
     engine.dispose()
     return url
@@ -65,6 +69,44 @@ def test_post_posts_once(database: str, capsys) -> None:
     assert main(["remit", "post", path, "--database-url", database]) == 0
     assert "-> duplicate" in capsys.readouterr().out
     assert _count(database, PostingRecord) == postings
+
+
+def _posted_by(url: str) -> set[str]:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        names = set(session.scalars(select(RemittanceRecord.imported_by)))
+        names |= set(session.scalars(select(ClaimPaymentRecord.posted_by)
+                                     .where(ClaimPaymentRecord.outcome == "posted")))
+    engine.dispose()
+    return names
+
+
+def test_post_records_the_named_poster(database: str) -> None:
+    path = str(SAMPLES / "era_basic.835")
+    assert main(["remit", "post", path, "--database-url", database, "--user", "Poster"]) == 0
+    assert _posted_by(database) == {"poster"}
+
+
+def test_post_without_a_user_records_the_command_s_account(database: str,
+                                                           monkeypatch) -> None:
+    monkeypatch.setattr("getpass.getuser", lambda: "night-batch")
+    assert main(["remit", "post", str(SAMPLES / "era_basic.835"),
+                 "--database-url", database]) == 0
+    assert _posted_by(database) == {"cli:night-batch"}
+
+
+@pytest.mark.parametrize(("user", "words"), [
+    ("biller", "the role biller may not post payments (payments:post)"),
+    ("nobody", "no active Claimhouse user by that name"),
+])
+def test_post_refuses_a_user_who_may_not_post(database: str, capsys, user: str,
+                                              words: str) -> None:
+    code = main(["remit", "post", str(SAMPLES / "era_basic.835"), "--database-url", database,
+                 "--user", user])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert words in err and "nothing was posted" in err
+    assert _count(database, RemittanceRecord) == 0
 
 
 def test_post_exits_3_when_held(database: str, capsys) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import remittance.posting_keys as posting_keys
+from core import users
 from core.db import Base, make_engine, make_session_factory
 from remittance import import_era, release_claim_payment, release_remittance
 from remittance.posting_keys import PostingKeys, payment_key
@@ -187,6 +188,9 @@ def race_url(postgres_schema: str) -> str:  # noqa: F811
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         load_practice(session)
+        for side in "AB":   # the two posters of the command-line races
+            users.create_user(session, username=f"poster-{side.lower()}",
+                              password="a long password 1", role="poster")
         session.commit()
     engine.dispose()
     return f"{POSTGRES_URL}?options=-csearch_path%3D{postgres_schema}"
