@@ -100,9 +100,13 @@ def _owner_only_file(url: str) -> None:
         return
     path = Path(name)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    if path.stat().st_mode & 0o077:
-        os.chmod(path, 0o600)
+    # An existing database is never opened here: closing any descriptor on a file drops
+    # every POSIX lock this process holds on it, SQLite's included.
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
