@@ -91,7 +91,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's synchronous API keeps an event loop running in this thread while
+# it is open, which would break every later test that runs a loop of its own (asyncssh).
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         _missing(f"Chromium is not installed at {CHROMIUM}")
