@@ -24,6 +24,7 @@ import clearinghouse.tables  # noqa: F401
 import remittance.tables  # noqa: F401
 from claims.db.tables import ClaimLineRecord, ClaimRecord, Patient, Payer, Provider
 from claims.json_codec import claim_from_json
+from clearinghouse.transports import MemoryTransport
 from core.db import Base, make_engine, make_session_factory
 from core.settings import Settings, load_settings
 
@@ -44,6 +45,13 @@ def _root_conftest():  # type: ignore[no-untyped-def]
 require_service = _root_conftest().require_service
 EXCHANGE_SAMPLES = ROOT / "samples" / "exchange"
 BATCH = json.loads((EXCHANGE_SAMPLES / "batch.json").read_text())
+
+
+class SharedMailbox(MemoryTransport):
+    """One mailbox that survives the tasks' open/close."""
+
+    def close(self) -> None:
+        return None
 
 
 def sample_text(name: str) -> str:

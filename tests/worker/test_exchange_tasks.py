@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from exchange_support import add_batch, claim_by_pcn, exchange_settings, sample_text
+from exchange_support import (
+    SharedMailbox,
+    add_batch,
+    claim_by_pcn,
+    exchange_settings,
+    sample_text,
+)
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from claims.db.tables import Submission
 from clearinghouse.errors import TransportAuthError, TransportUnavailable
-from clearinghouse.transports import MemoryTransport
 from core.db import Base, make_engine, make_session_factory
 from core.tables import StoredFile
 from worker.app import create_app
 from worker.runtime import Runtime
 from worker.tasks import _is_transient
-
-
-class SharedMailbox(MemoryTransport):
-    """One mailbox that survives the tasks' open/close."""
-
-    def close(self) -> None:
-        return None
 
 
 @pytest.fixture

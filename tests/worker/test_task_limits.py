@@ -8,20 +8,20 @@ import time
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
-from exchange_support import add_batch, claim_by_pcn, exchange_settings, sample_text
+from exchange_support import (
+    SharedMailbox,
+    add_batch,
+    claim_by_pcn,
+    exchange_settings,
+    sample_text,
+)
 from sqlalchemy import select
 
 from clearinghouse import cycle, inbound
-from clearinghouse.transports import MemoryTransport
 from core.db import Base, make_engine, make_session_factory
 from core.tables import StoredFile
 from worker.app import celery_config, create_app
 from worker.runtime import Runtime
-
-
-class SharedMailbox(MemoryTransport):
-    def close(self) -> None:
-        return None
 
 
 @pytest.fixture
