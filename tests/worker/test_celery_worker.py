@@ -14,6 +14,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,12 +69,24 @@ def worker_env(tmp_path, database_url) -> dict[str, str]:
 
 @pytest.fixture
 def celery_worker(worker_env, tmp_path) -> Iterator[subprocess.Popen[bytes]]:
-    log = (tmp_path / "worker.log").open("wb")
+    with _worker_process(["-A", "worker.app", "worker", "--pool=solo"], "test", worker_env,
+                         tmp_path / "worker.log", REDIS_URL) as process:
+        yield process
+
+
+@contextmanager
+def _worker_process(args: list[str], name: str, env: dict[str, str], log_path: Path,
+                    redis_url: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker process on our queue, logging to ``log_path``; stopped, and its
+    Redis database emptied, at the end."""
+    import redis
+
+    log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "--pool=solo",
-         "-Q", QUEUE, "--loglevel=INFO", "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:6]}@%h"],
-        cwd=ROOT, env=worker_env, stdout=log, stderr=subprocess.STDOUT)
+        [sys.executable, "-m", "celery", *args, "-Q", QUEUE, "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         yield process
     finally:
@@ -84,9 +97,7 @@ def celery_worker(worker_env, tmp_path) -> Iterator[subprocess.Popen[bytes]]:
             process.kill()
             process.wait(5)
         log.close()
-        import redis
-
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        redis.Redis.from_url(redis_url).flushdb()
 
 
 def wait_for(condition: Callable[[], bool], what: str, log: Path, seconds: float = 30) -> None:
@@ -153,24 +164,9 @@ def slow_worker(request, worker_env, tmp_path) -> Iterator[Path]:
                CLAIMHOUSE_TASK_SOFT_TIME_LIMIT="3", CLAIMHOUSE_TASK_TIME_LIMIT="5",
                PYTHONPATH=f"{ROOT}{os.pathsep}{Path(__file__).resolve().parent}")
     log_path = tmp_path / "worker.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "slow_handler_app", "worker",
-         "--pool=prefork", "--concurrency=1", "-Q", QUEUE, "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"slow-{uuid.uuid4().hex[:6]}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
+    with _worker_process(["-A", "slow_handler_app", "worker", "--pool=prefork",
+                          "--concurrency=1"], "slow", env, log_path, SLOW_REDIS_URL):
         yield log_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        log.close()
-        redis.Redis.from_url(SLOW_REDIS_URL).flushdb()
 
 
 @pytest.mark.parametrize(("slow_worker", "reason"), [
