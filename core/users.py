@@ -4,6 +4,7 @@ never commit."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,9 +18,13 @@ from core.tables import User, utcnow
 __all__ = ["authenticate", "check_credentials", "create_user", "get_user", "list_users",
            "record_login", "set_password", "update_user"]
 
+
 # Verifying against a fixed hash when the user does not exist keeps the response time the
-# same, so timing does not reveal which usernames exist.
-_DUMMY_HASH = hash_password("not-a-real-password-0")
+# same, so timing does not reveal which usernames exist. The hash is made on first use, not at
+# import: Argon2 costs tens of milliseconds that a command which logs nobody in should not pay.
+@cache
+def _dummy_hash() -> str:
+    return hash_password("not-a-real-password-0")
 
 
 def _clean_username(username: str) -> str:
@@ -47,10 +52,13 @@ def check_credentials(session: Session, username: str, password: str) -> int:
     """The id of the active user with these credentials; :class:`AuthenticationFailed`
     otherwise (the message never says which of the two was wrong). Reads only, so the slow
     hash check can run outside any write transaction."""
+    # Made before the lookup, whoever asks: the first check pays for it whether or not the user
+    # exists, so even that one does not tell the two apart.
+    dummy_hash = _dummy_hash()
     row = session.execute(select(User.id, User.password_hash, User.active).where(
         User.username == username.strip().lower())).first()
     if row is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(dummy_hash, password)
         raise AuthenticationFailed("wrong username or password")
     if not verify_password(row.password_hash, password) or not row.active:
         raise AuthenticationFailed("wrong username or password")
