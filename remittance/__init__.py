@@ -13,6 +13,7 @@ from remittance.balances import ClaimBalance, PatientBalance, patient_balances
 from remittance.balancing import BalanceVerdict, check_balance
 from remittance.codes import Action, DenialCategory
 from remittance.denials import DenialFinding, classify_adjustment, denial_findings
+from remittance.era_preview import EraPreview, RemittancePreview, preview_era
 from remittance.errors import (
     PostingConflict,
     QueueError,
@@ -61,6 +62,12 @@ from remittance.secondary import (
     prior_payer_adjudication,
     secondary_claim_from_era,
 )
+from remittance.sources import (
+    EraSource,
+    era_from_bytes_chunks,
+    era_from_path,
+    era_from_text,
+)
 
 __all__ = [
     "DEFAULT_RULES",
@@ -76,6 +83,8 @@ __all__ = [
     "DenialItem",
     "Disposition",
     "EntryKind",
+    "EraPreview",
+    "EraSource",
     "HeldPayment",
     "ImportResult",
     "LinePosting",
@@ -89,6 +98,7 @@ __all__ = [
     "ReleaseResult",
     "RemittanceError",
     "RemittancePlan",
+    "RemittancePreview",
     "RemittanceSummary",
     "RulesError",
     "SecondaryCandidate",
@@ -102,6 +112,9 @@ __all__ = [
     "classify_adjustment",
     "denial_findings",
     "describe_plan",
+    "era_from_bytes_chunks",
+    "era_from_path",
+    "era_from_text",
     "held_payments",
     "import_era",
     "list_denials",
@@ -109,6 +122,7 @@ __all__ = [
     "patient_balances",
     "plan_era",
     "plan_remittance",
+    "preview_era",
     "prior_payer_adjudication",
     "reconcile_deposit",
     "release_claim_payment",

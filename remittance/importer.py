@@ -45,6 +45,7 @@ from remittance.matching import ClaimIndex
 from remittance.posting import ClaimPosting, Outcome, RemittancePlan, plan_remittance
 from remittance.posting_keys import PostingKeys, payment_key, retry_on_conflict
 from remittance.rules import DEFAULT_RULES, PostingRules
+from remittance.sources import EraSource
 from remittance.tables import (
     ClaimPaymentRecord,
     DenialRecord,
@@ -280,10 +281,12 @@ def _store_provider_adjustments(session: Session, plan: RemittancePlan, remit_id
         for p in items])
 
 
-def import_era(session: Session, text: str, *, source: str, file_sha256: str,
+def import_era(session: Session, era: str | EraSource, *, source: str, file_sha256: str,
                rules: PostingRules | None = None, user: str | None = None,
                stored_file_id: int | None = None) -> ImportResult:
-    """Read an 835 and post it; idempotent on payer + TRN02; never commits."""
+    """Read an 835 (its text, or a re-openable :data:`~remittance.sources.EraSource`) and post
+    it; idempotent on payer + TRN02; never commits."""
+    text = era if isinstance(era, str) else "".join(era())
     with _collector_paused():
         return _import(session, text, source=source, file_sha256=file_sha256, rules=rules,
                        user=user, stored_file_id=stored_file_id)
