@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import tracemalloc
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
 
 from core import archive
 from core.tables import StoredFile
@@ -137,3 +140,127 @@ def test_failed_processing_is_recorded_and_retried(session_factory) -> None:
 ])
 def test_decode_x12_reads_utf8_or_else_byte_for_byte(content: bytes, text: str) -> None:
     assert archive.decode_x12(content) == text
+
+
+def _big_x12(claims: int) -> bytes:
+    """An 835-shaped file of many CLP segments (only its head and size matter here)."""
+    body = "".join(f"CLP*PCN{n:07d}*1*100*80**MC*CTRL{n:09d}~" for n in range(claims))
+    return x12("835", body)
+
+
+def test_streaming_store_gives_the_row_store_file_gives(db_engine, tmp_path: Path) -> None:
+    data = _big_x12(200)
+    source = tmp_path / "in.835"
+    source.write_bytes(data)
+    factory = sessionmaker(db_engine)
+    with factory() as s:
+        by_bytes, _ = archive.store_file(s, data, direction="in", source_name="a.835")
+        expected = (by_bytes.sha256, by_bytes.size, by_bytes.kind, by_bytes.direction)
+        s.rollback()
+        streamed, created = archive.store_path(s, source, direction="in", source_name="a.835",
+                                               large_dir=tmp_path / "large")
+        assert created
+        assert (streamed.sha256, streamed.size, streamed.kind, streamed.direction) == expected
+        assert streamed.storage_path is None and streamed.content == data
+        assert b"".join(archive.open_content(s, streamed)) == data
+        # The same bytes again, as a stream: the row stored first, nothing new.
+        again, created_again = archive.store_stream(s, io.BytesIO(data), direction="in",
+                                                    source_name="b.835")
+        assert (again.id, created_again) == (streamed.id, False)
+    # Small enough for the row: the copy staged in the large-file directory is gone.
+    assert list((tmp_path / "large").iterdir()) == []
+
+
+def test_large_file_goes_to_the_large_file_directory(session, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive, "IN_ROW_BYTES", 4096)
+    data = _big_x12(300)
+    big = tmp_path / "data" / "archive"
+    stored, _ = archive.store_stream(session, io.BytesIO(data), direction="in",
+                                     source_name="big.835", large_dir=big)
+    assert stored.content is None and Path(stored.storage_path).is_absolute()
+    assert Path(stored.storage_path) == big.resolve() / stored.sha256[:2] / stored.sha256
+    assert oct(big.stat().st_mode & 0o777) == "0o700"
+    # Readable without naming a directory: the row records where it is.
+    assert archive.file_content(session, stored) == data
+    assert [len(c) for c in archive.open_content(session, stored)] == [len(data)]
+    # Nowhere to put it: refused in words, nothing stored.
+    with pytest.raises(ValueError, match=r"over 4096 bytes is kept in the archive directory"):
+        archive.store_stream(session, io.BytesIO(data + b"\n"), direction="in",
+                             source_name="other.835")
+    assert session.scalar(select(func.count()).select_from(StoredFile)) == 1
+
+
+def test_archive_directory_stream_is_read_in_chunks(session, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive, "CHUNK_BYTES", 1000)
+    tmp_path = tmp_path / "arc"
+    data = _big_x12(100)
+    stored, _ = archive.store_stream(session, io.BytesIO(data), direction="in",
+                                     source_name="c.835", archive_dir=tmp_path)
+    assert stored.storage_path == f"{stored.sha256[:2]}/{stored.sha256}"
+    chunks = list(archive.open_content(session, stored, tmp_path))
+    assert b"".join(chunks) == data and max(map(len, chunks)) == 1000
+    assert [p.name for p in tmp_path.iterdir()] == [stored.sha256[:2]]   # no .incoming- left
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "remove"])
+def test_damaged_archive_copy_is_refused_in_words(session, tmp_path: Path,
+                                                  damage: str) -> None:
+    tmp_path = tmp_path / "arc"
+    data = _big_x12(50)
+    stored, _ = archive.store_stream(session, io.BytesIO(data), direction="in",
+                                     source_name="inbox/d.835", archive_dir=tmp_path)
+    path = tmp_path / stored.storage_path
+    if damage == "flip":
+        path.write_bytes(data[:-5] + b"X" + data[-4:])
+    elif damage == "truncate":
+        path.write_bytes(data[:-1])
+    else:
+        path.unlink()
+    with pytest.raises(ValueError, match=r"stored file inbox/d.835 does not match its SHA-256"
+                                         r".*archive copy is damaged"):
+        for _chunk in archive.open_content(session, stored, tmp_path):
+            pass
+
+
+def test_upload_over_the_limit_is_refused_while_copying(session, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "arc"
+    data = _big_x12(100)
+    with pytest.raises(ValueError, match=f"file e.835: larger than {len(data) - 1} bytes"):
+        archive.store_stream(session, io.BytesIO(data), direction="in", source_name="e.835",
+                             archive_dir=tmp_path, max_bytes=len(data) - 1)
+    assert session.scalar(select(func.count()).select_from(StoredFile)) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_large_row_of_an_older_store_is_read_in_slices(session,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _big_x12(400)
+    stored, _ = archive.store_file(session, data, direction="in", source_name="old.835")
+    monkeypatch.setattr(archive, "IN_ROW_BYTES", 1024)
+    monkeypatch.setattr(archive, "CHUNK_BYTES", 1024)
+    chunks = list(archive.open_content(session, stored))
+    assert b"".join(chunks) == data and len(chunks) == -(-len(data) // 4096)
+
+
+def test_streaming_store_keeps_memory_flat(session, tmp_path: Path) -> None:
+    """Storing and reading back 24 MiB through the stream allocates a few chunks, not the
+    file: the traced peak stays under 4 MiB."""
+    source = tmp_path / "big.835"
+    line = b"CLP*PCN0000001*1*100*80**MC*CTRL000000001~\n" * 20_000
+    with source.open("wb") as out:
+        out.write(x12("835"))
+        for _ in range(24 * 1024 * 1024 // len(line)):
+            out.write(line)
+    size = source.stat().st_size
+    tracemalloc.start()
+    try:
+        stored, _ = archive.store_path(session, source, direction="in",
+                                       source_name="big.835", large_dir=tmp_path / "archive")
+        read = sum(len(chunk) for chunk in archive.open_content(session, stored))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (stored.size, read, stored.kind) == (size, size, "835")
+    assert peak < 4 * 1024 * 1024, f"peak {peak} bytes for a {size}-byte file"
