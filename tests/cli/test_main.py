@@ -100,6 +100,14 @@ def test_a_command_loads_its_own_module_only() -> None:
                                                                   "cli.remit_commands"]
 
 
+def test_exchange_loads_celery_only_to_reach_a_broker() -> None:
+    code, modules, out = _main_in_fresh_process(["exchange", "--help"])
+    assert code == 0
+    assert "usage: claimhouse exchange" in out
+    assert "cli.exchange_commands" in modules
+    assert sorted(m for m in modules if m.split(".")[0] in ("celery", "kombu")) == []
+
+
 def test_importing_the_packages_draws_no_pdf_and_hashes_no_password() -> None:
     done = _fresh(_IMPORT_WATCHED, "core", "claims", "remittance", "core.users")
     assert done.returncode == 0, done.stderr
