@@ -40,9 +40,10 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "edi.parsers.remit835": [
         "CLAIM_STATUS_CODES", "GROUP_CODES", "Adjustment", "Amount", "ClaimPayment", "Contact",
-        "DateValue", "HeaderGroup", "Party", "PaymentInfo", "ProcedureCode",
-        "ProviderAdjustment", "Quantity", "Reference", "Remittance", "RemittanceFile",
-        "ServicePayment", "TraceNumber", "read_835",
+        "DateValue", "FileClosed", "HeaderGroup", "Party", "PaymentInfo", "ProcedureCode",
+        "ProviderAdjustment", "Quantity", "Reference", "Remittance", "RemittanceClosed",
+        "RemittanceEvent", "RemittanceFile", "RemittanceOpened", "ServicePayment",
+        "TraceNumber", "iter_835", "read_835",
     ],
     "edi.parsers.ta1": ["InterchangeAcknowledgment", "read_ta1"],
     "eligibility": [],

@@ -8,7 +8,7 @@ service lines (2100/2110) are read by :class:`~edi.parsers.remit835_claims.Claim
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from edi.parsers.remit835_claims import ClaimLoops, LoopBuilder
 from edi.parsers.remit835_elements import (
@@ -32,7 +32,7 @@ from edi.x12.defects import DefectLevel
 from edi.x12.numbers import NumberFormatError, read_integer
 from edi.x12.segment import Segment
 
-__all__ = ["EnvelopeIds", "read_transaction"]
+__all__ = ["EnvelopeIds", "TransactionReader", "read_transaction"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,121 +70,179 @@ def _provider_adjustments(r: ElementReader, seg: Segment) -> list[ProviderAdjust
     return out
 
 
-def read_transaction(segments: list[Segment], envelope: EnvelopeIds,
-                     source: str) -> Remittance:
-    """Read the segments of one ST..SE (the SE may be missing: a defect then)."""
-    st = segments[0]
-    r = ElementReader(source, st.get(2), st.position)
-    r.version = envelope.version
-    loops = ClaimLoops(r)
-    head = LoopBuilder()
-    bpr: PaymentInfo | None = None
-    trn: TraceNumber | None = None
-    payer: PartyFields | None = None
-    payee: PartyFields | None = None
-    headers: list[HeaderGroup] = []
-    plb: list[ProviderAdjustment] = []
-    currency: tuple[str, ...] = ()
-    declared = 0
-    take = loops.take
+class TransactionReader:
+    """One ST..SE read a segment batch at a time, handing out claim payments as they close.
 
-    for seg in segments[1:]:
-        r.seg = seg
-        if take(seg):
-            continue
-        # From here on no claim is open, or the segment is one of TRANSACTION_LEVEL_TAGS.
-        tag = seg.tag
-        if tag == "SE":
-            loops.close_claim()
-            r.loop, r.seg = "TRAILER", seg
-            try:
-                declared = read_integer(seg.get(1))
-            except NumberFormatError as exc:
-                r.defect(f"SE01 segment count should be a number: {exc}", 1, "6")
-            if declared and declared != len(segments):
-                r.defect(f"SE01 says {declared} segments but the set has {len(segments)}",
-                         1, "4", level=DefectLevel.TRANSACTION)
-            break
-        if tag == "BPR":
-            bpr = _payment(r, seg)
-        elif tag == "TRN":
-            trn = TraceNumber(seg.get(1), seg.get(2), seg.get(3), seg.get(4))
-        elif tag == "CUR":
-            currency = seg.elements
-        elif tag == "N1" and (loops.claim is not None or headers):
-            # Payer and payee come once, before the first LX (TR3 1000A/1000B).
-            r.defect(f"N1*{seg.get(1)} after the claims began is outside the 1000A/1000B "
-                     "loops; kept as an unexpected segment", code="2",
-                     level=DefectLevel.SEGMENT)
-            (loops.target or head).other.append(seg)
-        elif tag == "N1":
-            r.loop = "1000A" if seg.get(1) == "PR" else "1000B"
-            if seg.get(1) == "PR":
-                payer = party_fields(seg)
-            else:
-                payee = party_fields(seg)
-        elif tag in ("N3", "N4", "RDM") and r.loop in ("1000A", "1000B"):
-            party = payer if r.loop == "1000A" else payee
-            assert party is not None
-            if tag == "N3":
-                party["address"] = tuple(e for e in seg.elements[:2] if e)
-            elif tag == "N4":
-                party.update(city=seg.get(1), state=seg.get(2), postal_code=seg.get(3))
+    :meth:`read` takes segments until the SE; the claim payments closed so far wait in
+    :attr:`claims` for the caller to take (and clear). :attr:`header` is set when the first
+    claim payment (CLP) begins: the remittance as read up to there, without claims. After the
+    SE (or at the end of the text) :meth:`finish` gives the remittance, still without its
+    claims: PLB, header groups, the SE count check and every defect.
+    """
+
+    def __init__(self, st: Segment, envelope: EnvelopeIds, source: str) -> None:
+        self.st = st
+        self.envelope = envelope
+        r = self.r = ElementReader(source, st.get(2), st.position)
+        r.version = envelope.version
+        self.loops = ClaimLoops(r)
+        self.claims = self.loops.claims
+        self.head = LoopBuilder()
+        self.bpr: PaymentInfo | None = None
+        self.trn: TraceNumber | None = None
+        self.payer: PartyFields | None = None
+        self.payee: PartyFields | None = None
+        self.headers: list[HeaderGroup] = []
+        self.plb: list[ProviderAdjustment] = []
+        self.currency: tuple[str, ...] = ()
+        self.declared = 0
+        self.count = 1                   # segments ST..SE so far
+        self.last = st
+        self.ended = False               # the SE was read
+        self.claim_count = 0
+        self.header: Remittance | None = None
+
+    def read(self, segments: list[Segment], start: int = 0) -> int:
+        """Read ``segments[start:]`` up to and including the SE; the index after the last
+        segment read."""
+        r = self.r
+        loops = self.loops
+        take = loops.take
+        head = self.head
+        i = start
+        end = len(segments)
+        while i < end:
+            seg = segments[i]
+            i += 1
+            r.seg = seg
+            if take(seg):
+                continue
+            # From here on no claim is open, or the segment is one of TRANSACTION_LEVEL_TAGS.
+            tag = seg.tag
+            if tag == "SE":
+                self.count += i - start
+                self.last = seg
+                self._trailer(seg)
+                return i
+            if tag == "BPR":
+                self.bpr = _payment(r, seg)
+            elif tag == "TRN":
+                self.trn = TraceNumber(seg.get(1), seg.get(2), seg.get(3), seg.get(4))
+            elif tag == "CUR":
+                self.currency = seg.elements
+            elif tag == "N1" and (loops.claim is not None or self.headers):
+                # Payer and payee come once, before the first LX (TR3 1000A/1000B).
+                r.defect(f"N1*{seg.get(1)} after the claims began is outside the 1000A/1000B "
+                         "loops; kept as an unexpected segment", code="2",
+                         level=DefectLevel.SEGMENT)
+                (loops.target or head).other.append(seg)
+            elif tag == "N1":
+                r.loop = "1000A" if seg.get(1) == "PR" else "1000B"
+                if seg.get(1) == "PR":
+                    self.payer = party_fields(seg)
+                else:
+                    self.payee = party_fields(seg)
+            elif tag in ("N3", "N4", "RDM") and r.loop in ("1000A", "1000B"):
+                party = self.payer if r.loop == "1000A" else self.payee
+                assert party is not None
+                if tag == "N3":
+                    party["address"] = tuple(e for e in seg.elements[:2] if e)
+                elif tag == "N4":
+                    party.update(city=seg.get(1), state=seg.get(2), postal_code=seg.get(3))
+                else:
+                    head.other.append(seg)
+            elif tag == "LX":
+                loops.close_claim()
+                r.loop = "2000"
+                loops.header_number = seg.get(1)
+                self.headers.append(HeaderGroup(loops.header_number))
+            elif tag in ("TS3", "TS2") and self.headers:
+                last = self.headers[-1]
+                self.headers[-1] = (HeaderGroup(last.number, seg.elements, last.supplemental)
+                                    if tag == "TS3" else
+                                    HeaderGroup(last.number, last.summary, seg.elements))
+            elif tag == "CLP":
+                if self.header is None:
+                    self.header = self._remittance(final=False)
+                    r.seg = seg
+                self.claim_count += 1
+                loops.open_claim(seg)
+            elif tag == "REF":
+                ref = Reference(seg.get(1), seg.get(2), seg.get(3))
+                if r.loop in ("1000A", "1000B"):
+                    party = self.payer if r.loop == "1000A" else self.payee
+                    party["references"].append(ref)  # type: ignore[index, union-attr]
+                else:
+                    head.references.append(ref)
+            elif tag == "DTM":
+                head.dates.append(DateValue(seg.get(1), r.date(seg, 2), seg.get(2)))
+            elif tag == "PER" and r.loop in ("1000A", "1000B"):
+                party = self.payer if r.loop == "1000A" else self.payee
+                party["contacts"].append(contact(seg))  # type: ignore[index, union-attr]
+            elif tag == "PLB":
+                loops.close_claim()
+                r.loop = "PLB"
+                self.plb.extend(_provider_adjustments(r, seg))
             else:
                 head.other.append(seg)
-        elif tag == "LX":
-            loops.close_claim()
-            r.loop = "2000"
-            loops.header_number = seg.get(1)
-            headers.append(HeaderGroup(loops.header_number))
-        elif tag in ("TS3", "TS2") and headers:
-            last = headers[-1]
-            headers[-1] = (HeaderGroup(last.number, seg.elements, last.supplemental)
-                           if tag == "TS3" else
-                           HeaderGroup(last.number, last.summary, seg.elements))
-        elif tag == "CLP":
-            loops.open_claim(seg)
-        elif tag == "REF":
-            ref = Reference(seg.get(1), seg.get(2), seg.get(3))
-            if r.loop in ("1000A", "1000B"):
-                party = payer if r.loop == "1000A" else payee
-                party["references"].append(ref)  # type: ignore[index, union-attr]
-            else:
-                head.references.append(ref)
-        elif tag == "DTM":
-            head.dates.append(DateValue(seg.get(1), r.date(seg, 2), seg.get(2)))
-        elif tag == "PER" and r.loop in ("1000A", "1000B"):
-            party = payer if r.loop == "1000A" else payee
-            party["contacts"].append(contact(seg))  # type: ignore[index, union-attr]
-        elif tag == "PLB":
-            loops.close_claim()
-            r.loop = "PLB"
-            plb.extend(_provider_adjustments(r, seg))
-        else:
-            head.other.append(seg)
-    else:
-        r.seg = segments[-1]
-        r.defect("the transaction set has no SE trailer", code="2",
-                 level=DefectLevel.TRANSACTION)
-    loops.close_claim()
-    r.loop, r.seg = "HEADER", st
-    if bpr is None:
-        r.defect("BPR (payment amount and method) is missing", code="3",
-                 level=DefectLevel.SEGMENT)
-        bpr = PaymentInfo("", ZERO, "", "")
-    if trn is None:
-        r.defect("TRN (check or EFT trace number) is missing", code="3",
-                 level=DefectLevel.SEGMENT)
-        trn = TraceNumber("", "")
-    if payer is None:
-        r.defect("N1*PR (the payer) is missing", code="3", level=DefectLevel.SEGMENT)
-    return Remittance(
-        control_number=st.get(2), payment=bpr, trace=trn, payer=freeze_party(payer),
-        payee=freeze_party(payee), claims=tuple(loops.claims), provider_adjustments=tuple(plb),
-        headers=tuple(headers), currency=currency, references=tuple(head.references),
-        dates=tuple(head.dates), other=tuple(head.other),
-        interchange_control=envelope.interchange_control,
-        group_control=envelope.group_control, version=envelope.version,
-        sender_id=envelope.sender_id, receiver_id=envelope.receiver_id,
-        declared_segment_count=declared, segment_count=len(segments), position=st.position,
-        defects=tuple(r.defects))
+        if end > start:
+            self.count += end - start
+            self.last = segments[end - 1]
+        return end
+
+    def _trailer(self, seg: Segment) -> None:
+        r = self.r
+        self.loops.close_claim()
+        r.loop, r.seg = "TRAILER", seg
+        try:
+            self.declared = read_integer(seg.get(1))
+        except NumberFormatError as exc:
+            r.defect(f"SE01 segment count should be a number: {exc}", 1, "6")
+        if self.declared and self.declared != self.count:
+            r.defect(f"SE01 says {self.declared} segments but the set has {self.count}",
+                     1, "4", level=DefectLevel.TRANSACTION)
+        self.ended = True
+
+    def finish(self) -> Remittance:
+        """The remittance without its claims, once the SE (or the end of the text) is read."""
+        r = self.r
+        if not self.ended:
+            r.seg = self.last
+            r.defect("the transaction set has no SE trailer", code="2",
+                     level=DefectLevel.TRANSACTION)
+        self.loops.close_claim()
+        r.loop, r.seg = "HEADER", self.st
+        if self.bpr is None:
+            r.defect("BPR (payment amount and method) is missing", code="3",
+                     level=DefectLevel.SEGMENT)
+        if self.trn is None:
+            r.defect("TRN (check or EFT trace number) is missing", code="3",
+                     level=DefectLevel.SEGMENT)
+        if self.payer is None:
+            r.defect("N1*PR (the payer) is missing", code="3", level=DefectLevel.SEGMENT)
+        return self._remittance(final=True)
+
+    def _remittance(self, final: bool) -> Remittance:
+        envelope, st, head = self.envelope, self.st, self.head
+        return Remittance(
+            control_number=st.get(2), payment=self.bpr or PaymentInfo("", ZERO, "", ""),
+            trace=self.trn or TraceNumber("", ""), payer=freeze_party(self.payer),
+            payee=freeze_party(self.payee), claims=(),
+            provider_adjustments=tuple(self.plb), headers=tuple(self.headers),
+            currency=self.currency, references=tuple(head.references),
+            dates=tuple(head.dates), other=tuple(head.other),
+            interchange_control=envelope.interchange_control,
+            group_control=envelope.group_control, version=envelope.version,
+            sender_id=envelope.sender_id, receiver_id=envelope.receiver_id,
+            declared_segment_count=self.declared if final else 0,
+            segment_count=self.count if final else 0, position=st.position,
+            defects=tuple(self.r.defects))
+
+
+def read_transaction(segments: list[Segment], envelope: EnvelopeIds,
+                     source: str) -> Remittance:
+    """Read the segments of one ST..SE (the SE may be missing: a defect then), claims and all."""
+    reader = TransactionReader(segments[0], envelope, source)
+    reader.read(segments, 1)
+    remittance = reader.finish()
+    return replace(remittance, claims=tuple(reader.claims))
