@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from edi.validation.elements import is_valid_date, is_valid_time
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
+from edi.x12.delimiters import ISA_WIDTHS
 from edi.x12.segment import Segment
 
 __all__ = ["isa_defects", "gs_defects", "defect", "TA1", "AK9", "IK5"]
@@ -30,8 +31,6 @@ _ISA_CODES: dict[int, tuple[str, frozenset[str] | None, str]] = {
     14: ("019", frozenset({"0", "1"}), "acknowledgment requested flag (0 or 1)"),
     15: ("020", frozenset({"P", "T", "I"}), "usage indicator (P, T or I)"),
 }
-
-_ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 
 
 def defect(level: DefectLevel, code: str, seg: Segment, message: str, element: int = 0,
@@ -55,7 +54,7 @@ def isa_defects(isa: Segment) -> list[Defect]:
         if allowed is not None and value not in allowed:
             out.append(defect(TA1, code, isa, f"ISA{n:02d} {what}: {value!r} is not valid",
                               element=n))
-    for n, width in enumerate(_ISA_WIDTHS, 1):
+    for n, width in enumerate(ISA_WIDTHS, 1):
         if n in (11, 16):
             continue
         if len(elements[n - 1]) != width:

@@ -6,6 +6,11 @@ each placed segment is checked element by element (elements.py), and the money i
 (balancing.py). What is kept is the report: envelopes, counts and defects; memory does not
 grow with the file.
 
+A bare ST or GS is read inside the synthetic envelope the tokenizer makes (segments at
+position 0): its warning is reported at the interchange, its values and counts are not
+checked (they are not the file's), and a trailer in the file whose header is missing (an IEA
+after a GS..GE without ISA) is reported as such. Everything inside is validated as usual.
+
 Speed (measured with cProfile and bench/bench_edi.py on generated 835/837P files): the walk and
 the element checks are memoized (transaction.py), new segments are cleared by whole-segment
 recognisers (recognizer.py); the garbage collector is paused during a run, since nothing built
@@ -64,6 +69,7 @@ class _Group:
     defects: list[Defect] = field(default_factory=list)
     transactions: list[TransactionResult] = field(default_factory=list)
     controls: set[str] = field(default_factory=set)
+    synthetic: bool = False        # made up around a bare ST (position 0)
 
 
 @dataclass(slots=True)
@@ -73,6 +79,7 @@ class _Interchange:
     defects: list[Defect] = field(default_factory=list)
     groups: list[GroupResult] = field(default_factory=list)
     controls: set[str] = field(default_factory=set)
+    synthetic: bool = False        # made up around a bare ST or GS (position 0)
 
 
 def _safe_header(isa: Segment) -> InterchangeHeader:
@@ -105,6 +112,7 @@ class _Validation:
         self.memos: dict[int, Memo] = {}
         self.segments = 0
         self.tokenizer: Tokenizer | None = None
+        self.notes_read = 0            # tokenizer notes already given to their ISA
 
     # -- recording -------------------------------------------------------------------------
 
@@ -119,13 +127,19 @@ class _Validation:
     def isa(self, seg: Segment) -> None:
         if self.ic is not None:
             self.end_interchange(seg, missing_trailer=True)
-        ic = self.ic = _Interchange(seg, _safe_header(seg))
+        synthetic = seg.position == 0
+        ic = self.ic = _Interchange(seg, _safe_header(seg), synthetic=synthetic)
         self.memos.clear()
         tok = self.tokenizer
         if tok is not None:
-            for code, message, ordinal in tok.problems:
-                if ordinal == seg.position:
-                    self.add(ic.defects, defect(TA1, code, seg, message))
+            # The notes are in file order, each for one ISA (real ones by their ordinal).
+            notes = tok.problems
+            while self.notes_read < len(notes) and notes[self.notes_read].ordinal == seg.position:
+                code, message, _, severity = notes[self.notes_read]
+                self.notes_read += 1
+                self.add(ic.defects, defect(TA1, code, seg, message, severity=severity))
+        if synthetic:
+            return
         for d in isa_defects(seg):
             self.add(ic.defects, d)
         control = seg.get(13)
@@ -141,7 +155,9 @@ class _Validation:
             return
         if self.group is not None:
             self.end_group(seg, missing_trailer=True)
-        if missing_trailer:
+        if ic.synthetic:
+            pass
+        elif missing_trailer:
             where = seg or ic.isa
             self.add(ic.defects, defect(TA1, "023", where, f"interchange {ic.isa.get(13)} has "
                                                            "no IEA trailer"))
@@ -164,7 +180,9 @@ class _Validation:
             return
         if self.group is not None:
             self.end_group(seg, missing_trailer=True)
-        group = self.group = _Group(seg, group_from_gs(seg))
+        group = self.group = _Group(seg, group_from_gs(seg), synthetic=seg.position == 0)
+        if group.synthetic:
+            return
         for d in gs_defects(seg, _known_version):
             self.add(group.defects, d)
         control = seg.get(6)
@@ -180,7 +198,9 @@ class _Validation:
             return
         if self.set is not None:
             self.end_set(seg, missing_trailer=True)
-        if missing_trailer:
+        if group.synthetic:
+            pass
+        elif missing_trailer:
             self.add(group.defects, defect(AK9, "3", seg or group.gs,
                                            f"functional group {group.gs.get(6)} has no GE "
                                            "trailer"))
@@ -324,7 +344,8 @@ class _Validation:
     def consume(self, runs: list[PieceRun]) -> None:
         envelope = _ENVELOPE
         for delims, pieces, first in runs:
-            self.segments += len(pieces)
+            if first:                     # not a synthetic envelope segment
+                self.segments += len(pieces)
             i, end = 0, len(pieces)
             while i < end:
                 current = self.set
@@ -354,14 +375,18 @@ class _Validation:
         elif tag == "GS":
             self.gs(seg)
         elif tag == "GE":
-            if self.group is not None:
+            if self.group is not None and not (self.group.synthetic and seg.position):
                 self.end_group(seg)
             elif self.ic is not None:
                 self.add(self.ic.defects, defect(TA1, "024", seg, "GE without a GS"))
         elif tag == "ISA":
             self.isa(seg)
         elif tag == "IEA":
-            if self.ic is not None:
+            if self.ic is not None and self.ic.synthetic and seg.position:
+                self.add(self.ic.defects, defect(
+                    TA1, "024", seg, "IEA without an ISA: the file has an interchange trailer "
+                    "but no interchange header"))
+            elif self.ic is not None:
                 self.end_interchange(seg)
         elif tag == "TA1" and self.ic is not None and self.group is None:
             return        # an interchange acknowledgment sits directly in ISA/IEA

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 
 from edi.errors import InterchangeError
 
-__all__ = ["Delimiters", "ISA_LENGTH", "read_delimiters", "scan_isa", "DEFAULT_DELIMITERS"]
+__all__ = ["Delimiters", "ISA_LENGTH", "ISA_WIDTHS", "read_delimiters", "scan_isa",
+           "is_spaced_isa", "unspace_isa", "DEFAULT_DELIMITERS"]
 
 ISA_LENGTH = 106
+#: Fixed widths of ISA01..ISA16.
+ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,3 +127,57 @@ def scan_isa(text: str, source: str | None = None) -> tuple[Delimiters, list[tup
         return Delimiters(element, component, repetition, segment), problems
     except ValueError as exc:        # any other clash between the four characters
         raise _fail(f"ISA: unusable delimiters: {exc}", "026", source) from exc
+
+
+def is_spaced_isa(text: str) -> bool:
+    """True when ``text`` starts with an ISA written with blanks around its separators
+    (``ISA * 00 *``): a blank after the segment id, or before ISA01, which is a two-letter
+    code and never starts with one."""
+    return text.startswith("ISA") and (text[3:4] == " " or text[4:5] == " ")
+
+
+def unspace_isa(text: str, source: str | None = None) -> tuple[str, int]:
+    """Read a spaced ISA (see :func:`is_spaced_isa`) at the start of ``text``.
+
+    Returns the ISA rewritten with its fields at their fixed widths (blanks around the
+    separators dropped, each field padded again), terminator included, and how many
+    characters of ``text`` it replaces. Raises :class:`InterchangeError` when the element
+    separator, ISA16 and the segment terminator cannot be told apart.
+    """
+    at = 3
+    while text[at:at + 1] == " ":
+        at += 1
+    element = text[at:at + 1]
+    if not element or element.isalnum() or element in " \t\r\n":
+        raise _fail(f"ISA: blanks follow the segment id, then {element or 'nothing'!r}, "
+                    "which cannot be an element separator", "026", source)
+    seps = [at]
+    for _ in range(15):
+        at = text.find(element, at + 1)
+        if at < 0:
+            raise _fail("the text ends inside the ISA segment", "023", source)
+        seps.append(at)
+    fields = [text[a + 1:b].strip(" ") for a, b in zip(seps, seps[1:], strict=False)]
+    at += 1
+    while text[at:at + 1] == " ":
+        at += 1
+    component = text[at:at + 1]
+    at += 1
+    while text[at:at + 1] == " ":
+        at += 1
+    segment = text[at:at + 1]
+    if segment == "\r" and text[at + 1:at + 2] == "\n":
+        at += 1
+        segment = "\n"
+    for char, what, taken in ((component, "ISA16 component separator", (element,)),
+                              (segment, "segment terminator", (element, component))):
+        if not char or char.isalnum() or char == " " or char in taken:
+            raise _fail(f"ISA: written with blanks around its separators, but the {what} "
+                        f"cannot be told apart (found {char or 'the end of the text'!r} after "
+                        f"the element separator {element!r})", "026" if char else "023",
+                        source)
+    if len(fields[10]) != 1:
+        raise _fail(f"ISA11: written with blanks around its separators, {fields[10]!r} is not "
+                    "one character", "026", source)
+    padded = [f.ljust(w) for f, w in zip(fields, ISA_WIDTHS, strict=False)]
+    return element.join(["ISA", *padded, component]) + segment, at + 1

@@ -6,7 +6,7 @@ import pytest
 
 from edi.errors import InterchangeError
 from edi.x12 import Tokenizer, iter_segments, parse_segments, serialize
-from edi.x12.tokenizer import segments_of
+from edi.x12.tokenizer import is_synthetic, segments_of
 
 ISA_STAR = ("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
             "*240102*1345*^*00501*000000001*0*T*:~")
@@ -155,3 +155,102 @@ def test_mixed_layouts_fall_back_to_stripping(odd):
     text = ONE.replace("~", "~\n").replace("SV1*HC:99213*40~\nSE", odd)
     pieces = [p for run in Tokenizer().feed_pieces(text) for p in run.pieces]
     assert pieces == _reference(text)
+
+
+# Lenient reading: a bare ST..SE or GS..GE, and an ISA written with blanks around its
+# separators. Each is read with a note in Tokenizer.problems, never silently.
+BARE_835 = ("ST*835*0001~BPR*I*40*C*CHK************20240102~TRN*1*12345*1512345678~"
+            "SE*4*0001~")
+BARE_GS = ("GS*HC*SENDER ID*RECEIVER ID*20240102*1345*7*X*005010X222A1~"
+           "ST*837*0001*005010X222A1~SV1*HC:99213*40~SE*3*0001~GE*1*7~")
+SPACED_ISA = ("ISA * 00 *            * 00 *            * ZZ * SENDER * ZZ * RECEIVER * "
+              "240102 * 1345 * ^ * 00501 * 000000001 * 0 * T * : ~\n")
+
+
+def _read(text: str, size: int = 0) -> tuple[list, Tokenizer]:
+    tok = Tokenizer("x.txt")
+    size = size or len(text)
+    segs = []
+    for at in range(0, len(text), size):
+        segs += tok.feed(text[at:at + size])
+    return segs + tok.close(), tok
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 64])
+def test_bare_set_gets_a_synthetic_envelope(size):
+    segs, tok = _read(BARE_835, size)
+    assert tags(segs) == ["ISA", "GS", "ST", "BPR", "TRN", "SE", "GE", "IEA"]
+    synthetic = [s for s in segs if is_synthetic(s)]
+    assert tags(synthetic) == ["ISA", "GS", "GE", "IEA"]
+    # The file's own segments keep their ordinals in the file.
+    assert [s.position for s in segs if not is_synthetic(s)] == [1, 2, 3, 4]
+    assert tok.segment_count == 4
+    isa, gs, ge, iea = synthetic
+    assert gs.elements[0] == "HP" and gs.get(8) == "005010X221A1"
+    assert ge.elements == ("1", gs.get(6)) and iea.elements == ("1", isa.get(13))
+    assert len(serialize([isa])) == 106
+    (note,) = tok.problems
+    assert note.ordinal == 0 and note.severity == "warning" and note.code == "024"
+    assert "no ISA/GS envelope" in note.message and "no ST03" in note.message
+    assert "005010X221A1" in note.message
+
+
+def test_bare_set_envelope_is_the_same_however_the_text_is_cut():
+    whole = parse_segments(BARE_835)
+    assert _read(BARE_835, 3)[0] == whole
+    other = parse_segments(BARE_835.replace("12345", "12346"))
+    assert other[0].get(13) != whole[0].get(13)    # another file, another ISA13
+
+
+def test_bare_set_takes_its_guide_from_st03_and_its_delimiters_from_the_text():
+    text = "ST|837|0001|005010X223A2\nCLM|A1|50||||11>A>1\nSE|3|0001\n"
+    segs = parse_segments(text)
+    assert tags(segs) == ["ISA", "GS", "ST", "CLM", "SE", "GE", "IEA"]
+    d = segs[0].delimiters
+    assert (d.element, d.segment, d.component, d.repetition) == ("|", "\n", ":", "^")
+    assert segs[1].get(1) == "HC" and segs[1].get(8) == "005010X223A2"
+
+
+def test_bare_group_gets_a_synthetic_interchange():
+    segs, tok = _read(BARE_GS)
+    assert tags(segs) == ["ISA", "GS", "ST", "SV1", "SE", "GE", "IEA"]
+    isa, iea = segs[0], segs[-1]
+    assert is_synthetic(isa) and is_synthetic(iea) and not is_synthetic(segs[1])
+    assert isa.get(6) == "SENDER ID      " and isa.get(8) == "RECEIVER ID    "
+    assert isa.get(9) == "240102" and iea.elements == ("1", isa.get(13))
+    assert "no ISA interchange header" in tok.problems[0].message
+
+
+def test_bare_set_ends_where_an_interchange_starts():
+    segs = parse_segments(BARE_835 + "\n" + ONE)
+    assert tags(segs) == (["ISA", "GS", "ST", "BPR", "TRN", "SE", "GE", "IEA"]
+                          + ["ISA", "GS", "ST", "SV1", "SE", "GE", "IEA"])
+    assert [is_synthetic(s) for s in segs].count(True) == 4
+    assert segs[8].position == 5
+
+
+def test_bare_set_whose_terminator_cannot_be_told_apart_is_a_ta1_error():
+    with pytest.raises(InterchangeError) as err:
+        parse_segments("ST*835*0001*BPR*I*40~", source="x.txt")
+    assert err.value.note_code == "026" and "x.txt" in str(err.value)
+    assert "terminator" in str(err.value)
+
+
+@pytest.mark.parametrize("size", [0, 1, 50])
+def test_spaced_isa_is_read_at_its_fixed_widths(size):
+    text = SPACED_ISA + ("GS * HC * S * R * 20240102 * 1345 * 1 * X * 005010X222A1 ~\n"
+                         "ST * 837 * 0001 * 005010X222A1 ~\nSV1 * HC:99213 * 40 ~\n"
+                         "SE * 3 * 0001 ~\nGE * 1 * 1 ~\nIEA * 1 * 000000001 ~\n")
+    segs, tok = _read(text, size)
+    assert tags(segs) == ["ISA", "GS", "ST", "SV1", "SE", "GE", "IEA"]
+    assert serialize(segs[:1]) == ISA_STAR
+    assert segs[3].elements == ("HC:99213", "40")
+    assert segs[-1].elements == ("1", "000000001")
+    (note,) = tok.problems
+    assert note.severity == "warning" and "blanks around its separators" in note.message
+
+
+def test_spaced_isa_whose_separators_clash_is_a_ta1_error():
+    with pytest.raises(InterchangeError) as err:
+        parse_segments(SPACED_ISA.replace(": ~", "* ~"))
+    assert err.value.note_code == "026" and "cannot be told apart" in str(err.value)

@@ -24,6 +24,7 @@ from edi.x12 import (
     wrap_interchange,
     write_segments,
 )
+from edi.x12.tokenizer import is_synthetic
 
 TEXT = ("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
         "*240102*1345*^*00501*000000001*0*T*:~GS*HC*S*R*20240102*1345*1*X*005010X222A1~"
@@ -90,7 +91,8 @@ def test_every_corpus_file_round_trips(corpus_dir, name):
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     try:
-        segments = parse_segments(text, source=name)
+        # A bare ST or GS is read inside a synthetic envelope, which is not the file's.
+        segments = [s for s in parse_segments(text, source=name) if not is_synthetic(s)]
     except InterchangeError as exc:
         # Not X12 that can be read at all (no ISA, a torn envelope): a TA1-level error that
         # names the file and carries a TA105 note code, never a crash.
