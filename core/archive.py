@@ -105,12 +105,17 @@ def large_file_dir(settings: Settings) -> Path:
 
 def sniff_kind(content: bytes) -> str:
     """ST01 of the first transaction set ("837", "999", "277", "835"...), "TA1" for an
-    interchange acknowledgment alone, "" when the bytes are not an X12 interchange.
+    interchange acknowledgment alone, "" when the bytes are not an X12 interchange (or a
+    bare ST..SE set).
 
     Only a peek at the first 4 KiB: the ISA is fixed width, element separator at offset 3 and
     segment terminator at offset 105 (x12-domain §2.1); full parsing is the X12 engine's job.
     """
     head = content[:_HEAD_BYTES].decode("latin-1").lstrip("\ufeff\xef\xbb\xbf \r\n\t")
+    if head.startswith("ST") and head[2:3] and not head[2].isalnum():
+        # A bare ST..SE set (the TR3s' own examples), which the readers take leniently.
+        kind = head[3:].split(head[2], 1)[0]
+        return kind if len(kind) == 3 and kind.isdigit() else ""
     if not head.startswith("ISA") or len(head) < 106:
         return ""
     element, terminator = head[3], head[105]

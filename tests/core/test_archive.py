@@ -33,6 +33,9 @@ KIND_CASES = [
      + b"GS|HC\nST|270|0001\n", "270"),
     ((ISA + "TA1*000000001*261122*1200*A*000~IEA*0*000000001~").encode(), "TA1"),
     (b"not an interchange", ""),
+    (b"ST*835*0001~BPR*I*1*C*CHK~", "835"),       # a bare set, as the TR3 examples are
+    (b"STOP*835~", ""),
+    (b"ST*ABC*1~", ""),
     (b"", ""),
 ]
 
