@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.deps import DbSession, Principal, require, settings_of
-from api.file_processing import apply_stored_file, outcome_words, process_as
+from api.file_processing import apply_stored_file, outcome_words, process_as, store_upload
 from api.openapi import refusals
 from api.params import BeforeId, FilterDate, IdPath, OptionalId
 from api.schemas import (
@@ -34,8 +34,6 @@ Admin = Annotated[Principal, require(Permission.USERS_MANAGE)]
 Auditor = Annotated[Principal, require(Permission.AUDIT_READ)]
 FileReader = Annotated[Principal, require(Permission.FILES_READ)]
 Uploader = Annotated[Principal, require(Permission.FILES_UPLOAD)]
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 @router.get("/users", response_model=list[UserOut], tags=["users"])
@@ -153,15 +151,7 @@ def file_content(file_id: IdPath, request: Request, session: DbSession,
              summary="Store an inbound X12 file (a second upload of the same bytes is a no-op)")
 def upload_file(file: UploadFile, request: Request, session: DbSession,
                       user: Uploader) -> StoredFileCreated:
-    content = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValueError(f"file {file.filename}: larger than {MAX_UPLOAD_BYTES} bytes")
-    if not content:
-        raise ValueError(f"file {file.filename}: the file is empty")
-    stored, created = archive.store_file(
-        session, content, direction=archive.Direction.IN,
-        source_name=f"upload:{file.filename or 'unnamed'}",
-        archive_dir=settings_of(request).archive_dir, uploaded_by=user.user_id)
+    stored, created = store_upload(request, session, file, user)
     audit.record(session, user.actor, Action.CREATE, "stored_file", stored.id)
     # Stored before anything acts on it: this commit is the point of no loss.
     session.commit()

@@ -1,4 +1,5 @@
-"""Applying a stored inbound file on a person's word, for the JSON route and the screens.
+"""Storing an uploaded X12 file, and applying a stored inbound file on a person's word, for
+the JSON route and the screens.
 
 A file is applied in a transaction of its own (the exchange's unit of work), with the rights
 and in the name of the person asking; a file whose kinds need a permission their role lacks
@@ -11,11 +12,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fastapi import Request
+from fastapi import Request, UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import Principal, settings_of
+from api.limits import measure_upload
 from api.remittance_posting import posting_rules_for
 from clearinghouse import WAITING, FileActor, ProcessOutcome, process_stored_file
 from core import archive
@@ -23,8 +25,22 @@ from core.errors import Conflict, NotFound, PermissionDenied
 from core.roles import INBOUND_PERMISSIONS
 from core.tables import StoredFile, User
 
-__all__ = ["WaitingFile", "apply_stored_file", "outcome_words", "process_as",
+__all__ = ["WaitingFile", "apply_stored_file", "outcome_words", "process_as", "store_upload",
            "waiting_files"]
+
+
+def store_upload(request: Request, session: Session, file: UploadFile,
+                 user: Principal) -> tuple[StoredFile, bool]:
+    """Store an uploaded file as it was spooled, copied in chunks and hashed on the way (a
+    large one to the archive directory, never whole in memory); empty or over the upload
+    limit is refused in words and nothing is stored."""
+    settings = settings_of(request)
+    name = file.filename or "unnamed"
+    measure_upload(file.file, name, settings.max_upload_bytes)
+    return archive.store_stream(
+        session, file.file, direction=archive.Direction.IN, source_name=f"upload:{name}",
+        archive_dir=settings.archive_dir, large_dir=archive.large_file_dir(settings),
+        uploaded_by=user.user_id, max_bytes=settings.max_upload_bytes)
 
 
 def apply_stored_file(request: Request, file_id: int,

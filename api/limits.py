@@ -9,7 +9,9 @@ nothing is stored, and no more than the limit is ever read (the multipart parser
 parts to disk past 1 MiB, so memory stays bounded too).
 
 Which routes take files is read from the app's own routes (a body parameter declared as a
-file), not from a list kept by hand.
+file), not from a list kept by hand. Behind the middleware, a route measures the spooled file
+itself (:func:`measure_upload`): the file part of a multipart body is smaller than the body,
+and an empty file is refused in words before anything reads or stores it.
 
 A NUL character in the URL or in a JSON or form body is refused with 422 the same way:
 PostgreSQL cannot store one in a text column, and it would otherwise surface as a database
@@ -18,7 +20,8 @@ error (500) wherever the value reaches a query.
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from typing import IO, Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -29,10 +32,28 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.route_walk import api_routes, takes_file
 
-__all__ = ["OTHER_BODY_BYTES", "BodyLimit", "install_body_limit"]
+__all__ = ["OTHER_BODY_BYTES", "UPLOAD_HEAD_BYTES", "BodyLimit", "install_body_limit",
+           "measure_upload"]
 
 #: JSON bodies and forms: a claim document with 50 lines is under 40 KiB.
 OTHER_BODY_BYTES = 1024 * 1024
+#: The head of an uploaded file read to tell its kind (the ISA and the first ST fit).
+UPLOAD_HEAD_BYTES = 4096
+
+
+def measure_upload(upload: IO[bytes], name: str, limit: int) -> bytes:
+    """Refuse a spooled upload that is empty or over ``limit`` bytes, in words naming the file;
+    return its first :data:`UPLOAD_HEAD_BYTES` and leave it at its start."""
+    size = upload.seek(0, os.SEEK_END)
+    upload.seek(0)
+    if not size:
+        raise ValueError(f"file {name}: the file is empty")
+    if size > limit:
+        raise ValueError(f"file {name}: an upload is limited to {_in_words(limit)} and this "
+                         f"one is {size} bytes; nothing was stored")
+    head = upload.read(UPLOAD_HEAD_BYTES)
+    upload.seek(0)
+    return head
 
 
 class _Refused(Exception):

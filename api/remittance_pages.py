@@ -29,13 +29,12 @@ from api.remittance_listing import (
     remittance_detail,
 )
 from api.remittance_posting import (
-    MAX_ERA_BYTES,
     domain_errors,
     post_era,
     posting_rules_for,
     preview_era,
 )
-from api.remittance_routes import appeal_letter, assign_payment
+from api.remittance_routes import appeal_letter, assign_payment, upload_name
 from api.remittance_schemas import DenialStatus
 from claims.db.tables import ClaimRecord
 from claims.json_codec import claim_to_json
@@ -116,19 +115,18 @@ def remittances_page(request: Request, session: DbSession, user: Poster,
 @router.post("/remittances/upload", response_model=None)
 def upload_action(request: Request, session: DbSession, user: Poster, file: UploadFile,
                   action: Annotated[str, Form()] = "preview") -> Response:
-    name = file.filename or "unnamed.835"
-    content = file.file.read(MAX_ERA_BYTES + 1)
+    name = upload_name(file)
     if action == "post":
-        outcome = post_era(session, content, name=name, settings=settings_of(request),
+        outcome = post_era(session, file.file, name=name, settings=settings_of(request),
                            rules=posting_rules_for(request.app), user=user.username,
                            user_id=user.user_id)
         audit.record(session, user.actor, Action.CREATE, "stored_file",
                      outcome.stored_file_id)
         return _back("/remittances", outcome.message)
-    previews, problems = preview_era(session, content, name=name,
-                                     rules=posting_rules_for(request.app))
-    return _remittances(request, session, user, None, preview=previews,
-                        preview_problems=problems, preview_name=name)
+    found = preview_era(session, file.file, name=name, rules=posting_rules_for(request.app),
+                        limit=settings_of(request).max_upload_bytes)
+    return _remittances(request, session, user, None, preview=found.remittances,
+                        preview_problems=found.problems, preview_name=name)
 
 
 @router.get("/remittances/{remittance_id}", response_class=HTMLResponse)

@@ -2,6 +2,13 @@
 the translation of remittance errors into the API's error classes, and the two things done
 with an uploaded 835: preview it in words, or store it by SHA-256 and post it.
 
+An upload arrives spooled to a temporary file (Starlette keeps a file part in memory only up to
+1 MiB), and is never read whole from there: it is measured and its head checked
+(:func:`api.limits.measure_upload`), then handed to :mod:`remittance` as a re-openable stream
+of chunks (:data:`remittance.EraSource`). The preview reads the temporary file and stores
+nothing; posting copies it into the archive (:func:`core.archive.store_stream`, hashed as it
+is copied) and posts from the stored copy, whose SHA-256 is checked as the stream ends.
+
 Posting stores the file and imports it in the request's one transaction: a file that cannot be
 read leaves nothing behind, and a posted file is always stored. The same bytes posted again
 find the stored row already processed and post nothing; the same payment in new bytes (a
@@ -11,35 +18,39 @@ re-sent ERA) is recognised by payer + TRN02 inside :func:`remittance.import_era`
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import IO
 
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.limits import measure_upload
 from core import archive
 from core.errors import Conflict
 from core.settings import Settings
 from remittance import (
+    EraPreview,
     PostingConflict,
     PostingRules,
     QueueError,
     RemittanceError,
     RemittanceSummary,
-    describe_plan,
+    era_from_bytes_chunks,
     import_era,
     load_posting_rules,
-    plan_era,
 )
+from remittance import preview_era as plan_preview
 from remittance.tables import RemittanceRecord
 
-__all__ = ["MAX_ERA_BYTES", "PostOutcome", "PreviewedRemittance", "decode_era",
-           "domain_errors", "post_era", "posting_rules_for", "preview_era"]
+__all__ = ["CLAIM_DETAIL_LIMIT", "PostOutcome", "decode_era", "domain_errors", "post_era",
+           "posting_rules_for", "preview_era"]
 
-MAX_ERA_BYTES = 200 * 1024 * 1024
+#: Claims a preview describes line by line; the rest of each remittance is summed up.
+CLAIM_DETAIL_LIMIT = 200
 _lock = threading.Lock()
 
 
@@ -74,41 +85,41 @@ def domain_errors() -> Iterator[None]:
 
 
 def decode_era(content: bytes, name: str) -> str:
+    """A stored 835's bytes as text, for the callers that need it whole (assigning one
+    unmatched payment re-reads its file)."""
     if not content:
         raise ValueError(f"file {name}: the file is empty")
-    if len(content) > MAX_ERA_BYTES:
-        raise ValueError(f"file {name}: larger than {MAX_ERA_BYTES} bytes")
     return archive.decode_x12(content)
 
 
-@dataclass(frozen=True, slots=True)
-class PreviewedRemittance:
-    trace_number: str
-    payer: str
-    payment_amount: Decimal
-    balanced: bool
-    held: bool
-    posted_before: bool          # this payer + TRN02 is already stored: posting changes nothing
-    lines: tuple[str, ...]       # the preview in words (remittance.describe_plan)
+def _checked_835(upload: IO[bytes], name: str, limit: int) -> None:
+    """Empty, too large or not an 835: refused in words before anything is read or stored."""
+    head = measure_upload(upload, name, limit)
+    kind = archive.sniff_kind(head)
+    if kind != "835":
+        # Refused before storing: the exchange would route a stored 999 or 837 as that kind,
+        # which is not what someone posting a remittance meant.
+        found = f"a {kind} file" if kind else "not an X12 interchange"
+        raise ValueError(f"{name}: not an 835 remittance ({found}); nothing was stored")
 
 
-def preview_era(session: Session, content: bytes, *, name: str, rules: PostingRules
-                ) -> tuple[tuple[PreviewedRemittance, ...], tuple[str, ...]]:
-    """What posting the file would do, per remittance, without writing anything."""
-    text = decode_era(content, name)
+def _chunks_of(upload: IO[bytes]) -> Callable[[], Iterator[bytes]]:
+    def open_chunks() -> Iterator[bytes]:
+        upload.seek(0)
+        while chunk := upload.read(archive.CHUNK_BYTES):
+            yield chunk
+
+    return open_chunks
+
+
+def preview_era(session: Session, upload: IO[bytes], *, name: str, rules: PostingRules,
+                limit: int) -> EraPreview:
+    """What posting the uploaded file would do, per remittance, without writing anything: the
+    first :data:`CLAIM_DETAIL_LIMIT` claims of each in words, totals for the rest."""
+    _checked_835(upload, name, limit)
     with domain_errors():
-        plans, problems = plan_era(session, text, source=name, rules=rules)
-    out = []
-    for plan in plans:
-        remit = plan.remittance
-        seen = bool(remit.trace.number) and session.scalar(
-            select(RemittanceRecord.id).where(
-                RemittanceRecord.payer_identifier == remit.payer_id[:80],
-                RemittanceRecord.trace_number == remit.trace.number[:50])) is not None
-        out.append(PreviewedRemittance(
-            remit.trace.number, remit.payer.name or remit.payer_id, remit.payment.amount,
-            plan.verdict.balanced, plan.held, seen, tuple(describe_plan(plan))))
-    return tuple(out), problems
+        return plan_preview(session, era_from_bytes_chunks(_chunks_of(upload)), source=name,
+                            rules=rules, claim_detail_limit=CLAIM_DETAIL_LIMIT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,19 +143,17 @@ def _earlier(session: Session, stored_file_id: int, sha: str) -> tuple[Remittanc
          "again",), (), 0, Decimal("0")) for r in rows)
 
 
-def post_era(session: Session, content: bytes, *, name: str, settings: Settings,
+def post_era(session: Session, upload: IO[bytes], *, name: str, settings: Settings,
              rules: PostingRules, user: str, user_id: int | None) -> PostOutcome:
-    """Store the file by SHA-256, then post it, exactly once; never commits."""
-    text = decode_era(content, name)
-    # Refuse a file of another kind before storing it: the exchange would route a stored
-    # 999 or 837 as that kind, which is not what someone posting a remittance meant.
-    kind = archive.sniff_kind(content)
-    if kind != "835":
-        found = f"a {kind} file" if kind else "not an X12 interchange"
-        raise ValueError(f"{name}: not an 835 remittance ({found}); nothing was stored")
-    stored, created = archive.store_file(
-        session, content, direction=archive.Direction.IN, source_name=f"upload:{name}",
-        kind="835", archive_dir=settings.archive_dir, uploaded_by=user_id)
+    """Store the uploaded file by SHA-256, then post it from the stored copy, exactly once;
+    never commits."""
+    _checked_835(upload, name, settings.max_upload_bytes)
+    upload.seek(0)
+    stored, created = archive.store_stream(
+        session, upload, direction=archive.Direction.IN, source_name=f"upload:{name}",
+        kind="835", archive_dir=settings.archive_dir,
+        large_dir=archive.large_file_dir(settings), uploaded_by=user_id,
+        max_bytes=settings.max_upload_bytes)
     # Lock the stored row: a worker processing the same upload waits or skips, never doubles.
     claimed = archive.claim_for_processing(session, stored.id)
     if claimed is None:
@@ -157,8 +166,10 @@ def post_era(session: Session, content: bytes, *, name: str, settings: Settings,
                        f"{stored.status}; nothing was posted again")
         return PostOutcome(stored.id, stored.sha256, created, True, message,
                            _earlier(session, stored.id, stored.sha256), ())
+    era = era_from_bytes_chunks(
+        lambda: archive.open_content(session, claimed, settings.archive_dir))
     with domain_errors():
-        result = import_era(session, text, source=stored.source_name,
+        result = import_era(session, era, source=stored.source_name,
                             file_sha256=stored.sha256, rules=rules, user=user,
                             stored_file_id=stored.id)
     archive.mark_processed(session, claimed)

@@ -25,7 +25,6 @@ from api.remittance_listing import (
     remittance_detail,
 )
 from api.remittance_posting import (
-    MAX_ERA_BYTES,
     decode_era,
     domain_errors,
     post_era,
@@ -73,6 +72,7 @@ from remittance import (
 from remittance import (
     DenialCategory,
     ReleaseResult,
+    RemittancePreview,
     RemittanceSummary,
     appeal_letter_pdf,
     assign_claim_payment,
@@ -89,7 +89,8 @@ from remittance import (
 )
 from remittance.tables import ClaimPaymentRecord, DenialRecord, RemittanceRecord
 
-__all__ = ["appeal_letter", "applied_out", "assign_payment", "router"]
+__all__ = ["appeal_letter", "applied_out", "assign_payment", "preview_out", "router",
+           "upload_name"]
 
 router = APIRouter(prefix="/api/remittance", tags=["remittance"])
 
@@ -98,11 +99,17 @@ DenialWorker = Annotated[Principal, require(Permission.DENIALS_WORK)]
 PatientReader = Annotated[Principal, require(Permission.PATIENTS_READ)]
 
 
-def _read_upload(file: UploadFile) -> tuple[bytes, str]:
-    name = file.filename or "unnamed.835"
-    content = file.file.read(MAX_ERA_BYTES + 1)
-    decode_era(content, name)        # empty or too large: refused before anything is done
-    return content, name
+def upload_name(file: UploadFile) -> str:
+    return file.filename or "unnamed.835"
+
+
+def preview_out(preview: RemittancePreview) -> PreviewRemittanceOut:
+    return PreviewRemittanceOut(
+        trace_number=preview.trace_number, payer=preview.payer,
+        payment_amount=preview.payment_amount, balanced=preview.balanced, held=preview.held,
+        posted_before=preview.posted_before, claim_count=preview.claim_count,
+        outcomes=dict(preview.outcomes), posted_amount=preview.posted_amount,
+        lines=list(preview.lines), problems=list(preview.problems))
 
 
 def summary_out(s: RemittanceSummary) -> SummaryOut:
@@ -126,18 +133,19 @@ def _must_exist(session: DbSession, model: type, key: int, what: str) -> None:
              summary="What posting an 835 would do, in words; nothing is stored")
 def preview(file: UploadFile, request: Request, session: DbSession,
             user: Poster) -> PreviewOut:
-    content, name = _read_upload(file)
-    remits, problems = preview_era(session, content, name=name,
-                                   rules=posting_rules_for(request.app))
-    return PreviewOut(file=name, file_problems=list(problems),
-                      remittances=[PreviewRemittanceOut.model_validate(r) for r in remits])
+    """The first 200 claims of each payment in words, totals and counts for all of them."""
+    name = upload_name(file)
+    found = preview_era(session, file.file, name=name, rules=posting_rules_for(request.app),
+                        limit=settings_of(request).max_upload_bytes)
+    return PreviewOut(file=name, file_problems=list(found.problems),
+                      remittances=[preview_out(r) for r in found.remittances])
 
 
 @router.post("/post", response_model=PostOut, responses=refusals(409),
              summary="Store an 835 and post it (the same file or payment twice posts once)")
 def post(file: UploadFile, request: Request, session: DbSession, user: Poster) -> PostOut:
-    content, name = _read_upload(file)
-    outcome = post_era(session, content, name=name, settings=settings_of(request),
+    name = upload_name(file)
+    outcome = post_era(session, file.file, name=name, settings=settings_of(request),
                        rules=posting_rules_for(request.app), user=user.username,
                        user_id=user.user_id)
     audit.record(session, user.actor, Action.CREATE, "stored_file", outcome.stored_file_id)

@@ -64,7 +64,12 @@ class PreviewRemittanceOut(_Read):
     balanced: bool
     held: bool
     posted_before: bool
-    lines: list[str] = Field(description="what posting would do, in words")
+    claim_count: int = Field(description="claim payments (CLP) in this remittance")
+    outcomes: dict[str, int] = Field(description="claim payments by what posting would do")
+    posted_amount: Money = Field(description="CLP04 of the claim payments that would post")
+    lines: list[str] = Field(description="what posting would do, in words: the first 200 "
+                                         "claims one by one, then the rest in one line")
+    problems: list[str] = Field(description="balancing and reading problems, in words")
 
 
 class PreviewOut(BaseModel):

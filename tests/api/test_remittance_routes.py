@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -355,3 +356,72 @@ def test_posting_rules_from_the_settings(client, app, as_role, practice, tmp_pat
                      '"disposition": "write_off"}]}')
     summary = post(client, as_role("poster"), "era_basic.835")["remittances"][0]
     assert summary["denials"] == 2
+
+
+GENERATOR = Path(__file__).resolve().parents[3] / "shared" / "bench" / "gen_x12.py"
+
+
+@pytest.fixture
+def era_250(tmp_path: Path) -> bytes:
+    """A generated ERA of 250 claim payments in one ST (../shared/bench/gen_x12.py)."""
+    if not GENERATOR.is_file():
+        pytest.skip(f"{GENERATOR} is not here")
+    out = tmp_path / "gen" / "era_250.835"
+    out.parent.mkdir()
+    subprocess.run([sys.executable, str(GENERATOR), "835", "--claims", "250", "-o", str(out)],
+                   check=True, capture_output=True)
+    return out.read_bytes()
+
+
+def test_multi_claim_era_previewed_then_posted_from_the_archive(
+        client, as_role, app, session_factory, era_250, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Preview counts every claim and describes a bounded number; posting copies the upload
+    to <data_dir>/archive (it is over the in-row size) and posts from that copy."""
+    from core import archive
+    monkeypatch.setattr(archive, "IN_ROW_BYTES", 16 * 1024)
+    poster = as_role("poster")
+    preview = client.post(f"{R}/preview", headers=poster, files={"file": ("big.835", era_250)})
+    assert preview.status_code == 200, preview.text
+    (remit,) = preview.json()["remittances"]
+    assert remit["claim_count"] == 250 and sum(remit["outcomes"].values()) == 250
+    assert (remit["balanced"], remit["held"], remit["posted_before"]) == (True, False, False)
+    assert remit["payment_amount"] == "5991.70"
+    with session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(StoredFile)) == 0
+
+    posted = post_bytes(client, poster, "big.835", era_250)
+    (summary,) = posted["remittances"]
+    assert (summary["status"], sum(summary["outcomes"].values())) == ("posted", 250)
+    with session_factory() as s:
+        stored = s.get(StoredFile, posted["stored_file_id"])
+        assert stored.content is None and stored.size == len(era_250)
+        where = Path(stored.storage_path)
+        assert where == (app.state.settings.data_dir / "archive").resolve() / \
+            stored.sha256[:2] / stored.sha256
+        assert where.read_bytes() == era_250 and stored.status == "processed"
+        assert s.scalar(select(func.count()).select_from(ClaimPaymentRecord)) == 250
+    again = client.post(f"{R}/preview", headers=poster, files={"file": ("big.835", era_250)})
+    assert again.json()["remittances"][0]["posted_before"] is True
+
+
+def test_upload_checked_from_its_head_before_storing(client, as_role, session_factory,
+                                                     tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    poster = as_role("poster")
+    ack = (SAMPLES.parent / "x12" / "implementation_ack.999").read_bytes()
+    for name, body, words in [
+            ("e.835", b"", "file e.835: the file is empty"),
+            ("a.999", ack, "a.999: not an 835 remittance (a 999 file)"),
+            ("n.txt", b"hello", "n.txt: not an 835 remittance (not an X12 interchange)")]:
+        for path in ("/post", "/preview"):
+            refused = client.post(f"{R}{path}", headers=poster, files={"file": (name, body)})
+            assert refused.status_code == 422 and words in refused.json()["detail"], (
+                path, refused.text)
+    with session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(StoredFile)) == 0
+    assert not (tmp_path / "archive").exists()
+
+
+def post_bytes(client, headers, name: str, content: bytes):  # type: ignore[no-untyped-def]
+    response = client.post(f"{R}/post", headers=headers, files={"file": (name, content)})
+    assert response.status_code == 200, response.text
+    return response.json()
