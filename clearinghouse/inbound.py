@@ -17,6 +17,14 @@ Routing (ST01): 999, TA1 and 277 (277CA) are applied to submissions, claims and 
 posted by ``remittance.import_era``; anything else (271 for now) is kept with status
 ``unhandled`` and the reason, to be processed when a handler arrives.
 
+Size: a stored file is never read whole to be routed. It is surveyed in one streaming pass
+over its stored copy (:func:`core.archive.open_content`, SHA-256 checked as each pass ends),
+and an 835 is posted from a re-openable stream of that copy, so an ERA of any size is posted
+in bounded memory. The other kinds answer our own batches (a few hundred bytes per claim):
+their handlers get the text whole, and a file of those kinds over :data:`WHOLE_TEXT_BYTES`
+is refused in words. A file some of whose interchanges were received before (a resent
+acknowledgment) is also cut to its fresh interchanges as a whole text, under the same limit.
+
 Who: a file is applied with the rights, and in the name, of the person who uploaded or
 processes it, or of the exchange for a mailbox file (:mod:`clearinghouse.acting`). A file its
 bringer may not apply is kept ``waiting`` for someone who may.
@@ -24,7 +32,7 @@ bringer may not apply is kept ``waiting`` for someone who may.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,24 +47,26 @@ from core.archive import (
     Direction,
     FileStatus,
     claim_for_processing,
-    decode_x12,
-    file_content,
     mark_failed,
     mark_processed,
+    open_content,
     pending_files,
     store_file,
 )
 from core.tables import StoredFile
-from remittance import PostingRules, import_era
+from remittance import EraSource, PostingRules, era_from_bytes_chunks, era_from_text, import_era
 
-__all__ = ["DUPLICATE", "UNHANDLED", "WAITING", "ProcessOutcome", "Received", "process_file",
-           "receive_file", "record_failure", "unprocessed_file_ids"]
+__all__ = ["DUPLICATE", "UNHANDLED", "WAITING", "WHOLE_TEXT_BYTES", "ProcessOutcome",
+           "Received", "process_file", "receive_file", "record_failure", "unprocessed_file_ids"]
 
 #: Stored-file statuses added by the exchange, beside received / processed / failed.
 UNHANDLED = "unhandled"     # a kind we cannot act on yet (271 ...): kept, processed later
 DUPLICATE = "duplicate"     # an interchange (sender + ISA13) we had already received
 #: Stored, but whoever brought it may not apply it (a biller's 835): kept for someone who may.
 WAITING = str(FileStatus.WAITING)
+#: The largest file read as one text: acknowledgments of any kind, and files cut to their
+#: fresh interchanges. An 835 is streamed whatever its size.
+WHOLE_TEXT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,29 +108,38 @@ def record_failure(session: Session, file_id: int, reason: str) -> None:
         mark_failed(session, stored, reason)
 
 
-Handler = Callable[[Session, StoredFile, str, FileActor, PostingRules | None], str]
+#: Each call of a file's text source reads the stored copy afresh (remittance.EraSource).
+Handler = Callable[[Session, StoredFile, EraSource, FileActor, PostingRules | None], str]
 
 
-def _ta1(session: Session, stored: StoredFile, text: str, actor: FileActor,
+def _whole(stored: StoredFile, text: EraSource, kind: str) -> str:
+    if stored.size > WHOLE_TEXT_BYTES:
+        raise ValueError(f"stored file {stored.source_name}: a {kind} file of {stored.size} "
+                         f"bytes is larger than the {WHOLE_TEXT_BYTES} bytes an "
+                         "acknowledgment is read in; nothing was applied")
+    return "".join(text())
+
+
+def _ta1(session: Session, stored: StoredFile, text: EraSource, actor: FileActor,
          _rules: PostingRules | None) -> str:
     results = [apply_ta1(session, verdict, stored_file_id=stored.id, actor=actor.name)
-               for verdict in read_ta1(text, stored.source_name)]
+               for verdict in read_ta1(_whole(stored, text, "TA1"), stored.source_name)]
     return "; ".join(r.summary() for r in results) or "TA1: nothing to apply"
 
 
-def _999(session: Session, stored: StoredFile, text: str, actor: FileActor,
+def _999(session: Session, stored: StoredFile, text: EraSource, actor: FileActor,
          _rules: PostingRules | None) -> str:
-    verdicts = read_999(text, stored.source_name)
+    verdicts = read_999(_whole(stored, text, "999"), stored.source_name)
     return apply_999(session, verdicts, stored_file_id=stored.id, actor=actor.name).summary()
 
 
-def _277(session: Session, stored: StoredFile, text: str, actor: FileActor,
+def _277(session: Session, stored: StoredFile, text: EraSource, actor: FileActor,
          _rules: PostingRules | None) -> str:
-    verdicts = read_277ca(text, stored.source_name)
+    verdicts = read_277ca(_whole(stored, text, "277"), stored.source_name)
     return apply_277ca(session, verdicts, stored_file_id=stored.id, actor=actor.name).summary()
 
 
-def _835(session: Session, stored: StoredFile, text: str, actor: FileActor,
+def _835(session: Session, stored: StoredFile, text: EraSource, actor: FileActor,
          rules: PostingRules | None) -> str:
     # Posting is idempotent on payer + TRN02 (remittance.importer), beside our SHA-256 check.
     result = import_era(session, text, source=stored.source_name, file_sha256=stored.sha256,
@@ -154,8 +173,8 @@ def process_file(session: Session, file_id: int, *, archive_dir: Path | None = N
         return ProcessOutcome(file_id, "skipped", summary="already processed or in progress")
     if stored.direction != Direction.IN:
         raise ValueError(f"stored file {stored.source_name} is an outbound file")
-    text = decode_x12(file_content(session, stored, archive_dir))
-    interchanges, found_kinds = survey(text, stored.source_name)
+    text = _stored_text(session, stored, archive_dir)
+    interchanges, found_kinds = survey(text(), stored.source_name)
     kinds = tuple(found_kinds)
     who = actor or actor_for_file(session, stored)
     refusal = who.refusal(kinds)
@@ -173,7 +192,8 @@ def process_file(session: Session, file_id: int, *, archive_dir: Path | None = N
     apply_kinds = kinds
     if registration.notes:
         # Some interchanges were applied before: hand on only the others, as received.
-        text = fresh_text(text, interchanges, registration.fresh)
+        whole = _whole(stored, text, "partly resent")
+        text = era_from_text(fresh_text(whole, interchanges, registration.fresh))
         apply_kinds = tuple(k for k in kinds
                             if any(k in interchanges[i].kinds for i in registration.fresh))
     summaries, unhandled = [], []
@@ -193,3 +213,12 @@ def process_file(session: Session, file_id: int, *, archive_dir: Path | None = N
             stored.status, stored.error, status = UNHANDLED, note, UNHANDLED
     summaries.extend(registration.notes)
     return ProcessOutcome(file_id, status, kinds, "; ".join(summaries))
+
+
+def _stored_text(session: Session, stored: StoredFile, archive_dir: Path | None) -> EraSource:
+    """The stored copy as text, decoded like core.archive.decode_x12, read afresh each call."""
+
+    def chunks() -> Iterator[bytes]:
+        return open_content(session, stored, archive_dir)
+
+    return era_from_bytes_chunks(chunks)

@@ -243,3 +243,45 @@ def test_the_offices_posting_rules_reach_the_importer(factory, monkeypatch):
         inbound.process_file(session, got.file_id, posting_rules=rules)
         session.commit()
     assert seen == [rules]
+
+
+def test_an_835_in_the_archive_directory_is_posted_from_its_stored_copy(factory, tmp_path,
+                                                                        monkeypatch):
+    """The ERA is over the in-row size: stored on disk, surveyed and posted from chunks of
+    the stored copy; a damaged copy then fails with the reason and nothing is posted."""
+    from core import archive
+    from remittance.tables import RemittanceRecord
+
+    monkeypatch.setattr(archive, "IN_ROW_BYTES", 256)
+    monkeypatch.setattr(archive, "CHUNK_BYTES", 128)
+    sample = Path(__file__).resolve().parents[2] / "samples" / "remittance"
+    era, out_of_balance = (sample / "era_basic.835"), (sample / "era_out_of_balance.835")
+    large = tmp_path / "data" / "archive"
+    with factory() as session:
+        stored, _ = archive.store_path(session, era, direction="in", source_name="mb/era.835",
+                                       large_dir=large)
+        other, _ = archive.store_path(session, out_of_balance, direction="in",
+                                      source_name="mb/oob.835", large_dir=large)
+        session.commit()
+        ids = stored.id, other.id
+        assert stored.content is None and Path(stored.storage_path).is_file()
+        assert Path(stored.storage_path).parent.parent == large.resolve()
+    outcome = process(factory, ids[0])
+    assert (outcome.status, outcome.kinds) == ("processed", ("835",))
+    assert "posted 237.25" in outcome.summary
+    copy = Path(other.storage_path)
+    copy.write_bytes(copy.read_bytes().replace(b"CLP*", b"CLQ*", 1))
+    with pytest.raises(ValueError, match="mb/oob.835 does not match its SHA-256"), \
+            factory() as session:
+        inbound.process_file(session, ids[1])
+    with factory() as session:
+        assert [r.stored_file_id for r in session.scalars(select(RemittanceRecord))] == [ids[0]]
+        assert session.get(StoredFile, ids[1]).status == "received"
+
+
+def test_an_acknowledgment_over_the_whole_text_size_is_refused(factory, monkeypatch):
+    monkeypatch.setattr(inbound, "WHOLE_TEXT_BYTES", 100)
+    got = receive(factory, sample_text("batch_accepted.999"), "big.999")
+    with pytest.raises(ValueError, match="a 999 file of .* bytes is larger than the 100"), \
+            factory() as session:
+        inbound.process_file(session, got.file_id)
