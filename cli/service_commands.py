@@ -40,7 +40,7 @@ from core.tables import User
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import parse_segments
 from edi.x12.writer import serialize
-from remittance import ImportResult, import_era, load_posting_rules
+from remittance import ImportResult, era_from_bytes_chunks, import_era, load_posting_rules
 
 __all__ = ["register"]
 
@@ -217,20 +217,24 @@ def _redated(text: str, source: str, day: dt.date) -> str:
 def _demo_remittances(session, settings: Settings, day: dt.date  # type: ignore[no-untyped-def]
                       ) -> tuple[list[ImportResult], int]:
     """Posts the sample ERAs (samples/practice/era_*.835) through the importer, as an office
-    posts an upload: stored by SHA-256 first, then imported once. Returns what was imported
-    now and how many files were imported by an earlier run."""
+    posts an upload: stored by SHA-256 first, then imported once from the stored copy.
+    Returns what was imported now and how many files were imported by an earlier run."""
     rules = load_posting_rules(settings.posting_rules_path)
     imported, before = [], 0
     for path in sorted((_SAMPLES / "practice").glob("era_*.835")):
         content = _redated(path.read_text(encoding="ascii"), path.name, day).encode("ascii")
         stored, _ = archive.store_file(
             session, content, direction=archive.Direction.IN, kind="835",
-            source_name=f"sample-practice:{path.name}", archive_dir=settings.archive_dir)
+            source_name=f"sample-practice:{path.name}", archive_dir=settings.archive_dir,
+            large_dir=archive.large_file_dir(settings))
         claimed = archive.claim_for_processing(session, stored.id)
         if claimed is None:
             before += 1
             continue
-        imported.append(import_era(session, content.decode("ascii"), source=stored.source_name,
+        # Posted from the stored copy, as the exchange and an upload post a file.
+        era = era_from_bytes_chunks(
+            lambda row=claimed: archive.open_content(session, row, settings.archive_dir))
+        imported.append(import_era(session, era, source=stored.source_name,
                                    file_sha256=stored.sha256, rules=rules, user=ACTOR,
                                    stored_file_id=stored.id))
         archive.mark_processed(session, claimed)
