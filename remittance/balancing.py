@@ -19,7 +19,7 @@ from decimal import Decimal
 from edi.parsers.remit835 import ClaimPayment, Remittance
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 
-__all__ = ["BalanceVerdict", "check_balance", "check_claim_balance"]
+__all__ = ["BalanceTally", "BalanceVerdict", "check_balance", "check_claim_balance"]
 
 ZERO = Decimal("0")
 
@@ -88,6 +88,54 @@ def check_claim_balance(remit: Remittance, claim: ClaimPayment) -> list[Defect]:
     return out
 
 
+class BalanceTally:
+    """The transaction equation kept as claim payments stream by: sums and claim findings.
+
+    Add each claim payment with its :func:`check_claim_balance` findings, then ask for the
+    :meth:`verdict` once the remittance's end (PLB, BPR) is known.
+    """
+
+    __slots__ = ("defects", "paid", "interest", "claims")
+
+    def __init__(self) -> None:
+        self.defects: list[Defect] = []
+        self.paid = ZERO
+        self.interest = ZERO
+        self.claims = 0
+
+    def add(self, claim: ClaimPayment, found: list[Defect]) -> None:
+        self.defects.extend(found)
+        self.paid += claim.paid
+        self.interest += claim.interest
+        self.claims += 1
+
+    def verdict(self, remit: Remittance) -> BalanceVerdict:
+        """All three equations; ``remit`` gives the BPR, TRN and PLB (its claims unused)."""
+        defects = list(self.defects)
+        paid = self.paid
+        plb = sum((p.amount for p in remit.provider_adjustments), ZERO)
+        # BPR03 D: the payer debits the provider's account, so the net of the claims is
+        # negative.
+        total = -remit.payment.amount if remit.payment.credit_debit == "D" \
+            else remit.payment.amount
+        if paid - plb != total:
+            defects.append(_defect(
+                remit, "HEADER", "BPR", remit.position + 1, 2,
+                f"payment {remit.trace.number or remit.control_number}: claim payments "
+                f"{_money(paid)} less provider adjustments {_money(plb)} is "
+                f"{_money(paid - plb)}, but the payment total (BPR02) is {_money(total)}"))
+        interest = self.interest
+        plb_interest = -sum((p.amount for p in remit.provider_adjustments
+                             if p.reason == "L6"), ZERO)
+        if interest and plb_interest and interest != plb_interest:
+            defects.append(_defect(
+                remit, "PLB", "PLB", 0, 3,
+                f"claim interest (AMT*I) adds up to {_money(interest)} but PLB L6 carries "
+                f"{_money(plb_interest)}", Severity.WARNING))
+        balanced = not any(d.is_error for d in defects)
+        return BalanceVerdict(balanced, tuple(defects))
+
+
 def check_balance(remit: Remittance,
                   claim_defects: list[list[Defect]] | None = None) -> BalanceVerdict:
     """All three equations for one remittance (one ST..SE).
@@ -95,28 +143,9 @@ def check_balance(remit: Remittance,
     ``claim_defects`` are the :func:`check_claim_balance` results per claim when the caller
     has them already.
     """
-    defects: list[Defect] = []
     if claim_defects is None:
         claim_defects = [check_claim_balance(remit, claim) for claim in remit.claims]
-    for found in claim_defects:
-        defects.extend(found)
-    paid = sum((c.paid for c in remit.claims), ZERO)
-    plb = sum((p.amount for p in remit.provider_adjustments), ZERO)
-    # BPR03 D: the payer debits the provider's account, so the net of the claims is negative.
-    total = -remit.payment.amount if remit.payment.credit_debit == "D" else remit.payment.amount
-    if paid - plb != total:
-        defects.append(_defect(
-            remit, "HEADER", "BPR", remit.position + 1, 2,
-            f"payment {remit.trace.number or remit.control_number}: claim payments "
-            f"{_money(paid)} less provider adjustments {_money(plb)} is {_money(paid - plb)}, "
-            f"but the payment total (BPR02) is {_money(total)}"))
-    interest = sum((c.interest for c in remit.claims), ZERO)
-    plb_interest = -sum((p.amount for p in remit.provider_adjustments if p.reason == "L6"),
-                        ZERO)
-    if interest and plb_interest and interest != plb_interest:
-        defects.append(_defect(
-            remit, "PLB", "PLB", 0, 3,
-            f"claim interest (AMT*I) adds up to {_money(interest)} but PLB L6 carries "
-            f"{_money(plb_interest)}", Severity.WARNING))
-    balanced = not any(d.is_error for d in defects)
-    return BalanceVerdict(balanced, tuple(defects))
+    tally = BalanceTally()
+    for claim, found in zip(remit.claims, claim_defects, strict=True):
+        tally.add(claim, found)
+    return tally.verdict(remit)

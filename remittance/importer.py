@@ -21,21 +21,21 @@ payment posts in seconds (bench/bench_posting.py).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, SessionTransaction
 
 from claims.db.tables import ClaimRecord
 from core.tables import utcnow
 from edi.errors import X12Error
 from edi.parsers.remit835 import Remittance, read_835
+from remittance.balancing import BalanceVerdict
 from remittance.bulk import insert_rows
 from remittance.denials import denial_findings
 from remittance.errors import UnreadableEra
@@ -43,9 +43,17 @@ from remittance.lifecycle import apply_postings, posted_claim
 from remittance.lookup import load_claim_index
 from remittance.matching import ClaimIndex
 from remittance.posting import ClaimPosting, Outcome, RemittancePlan, plan_remittance
-from remittance.posting_keys import PostingKeys, payment_key, retry_on_conflict
+from remittance.posting_keys import PostingKeys, is_conflict, payment_key, retry_on_conflict
 from remittance.rules import DEFAULT_RULES, PostingRules
-from remittance.sources import EraSource
+from remittance.sources import EraSource, era_from_text
+from remittance.streaming import (
+    BATCH_SIZE,
+    PlannedBatch,
+    RemittanceEnded,
+    RemittanceStarted,
+    collector_paused,
+    plan_stream,
+)
 from remittance.tables import (
     ClaimPaymentRecord,
     DenialRecord,
@@ -118,106 +126,161 @@ def _trace_key(remit: Remittance, file_sha256: str) -> str:
     return (remit.trace.number or f"ST{remit.control_number}:{file_sha256[:16]}")[:50]
 
 
-def _store(session: Session, plan: RemittancePlan, *, sha: str, source: str, user: str,
-           stored_file_id: int | None, era_held: bool) -> RemittanceSummary:
-    remit = plan.remittance
-    problems = [d.message for d in plan.verdict.defects] + [str(d) for d in remit.defects]
-    record = RemittanceRecord(
-        stored_file_id=stored_file_id, file_sha256=sha, source=source[:500],
-        control_number=remit.control_number[:50], payer_identifier=remit.payer_id[:80],
-        trace_number=_trace_key(remit, sha), payer_name=remit.payer.name[:60],
-        payee_name=remit.payee.name[:60], payee_identifier=remit.payee.identifier[:80],
-        payment_amount=remit.payment.amount, credit_debit=remit.payment.credit_debit[:1],
-        payment_method=remit.payment.method[:3], handling=remit.payment.handling[:2],
-        payment_date=remit.payment_date, claim_count=len(remit.claims),
-        status="held" if era_held else "posted", balanced=plan.verdict.balanced,
-        problems=problems, imported_by=user)
-    session.add(record)
-    session.flush()
-    keys = PostingKeys.load(session, {c.payment.patient_control_number
-                                      for c in plan.claims if c.claim})
-    net = keys.net
-    now = utcnow()
-    outcomes: list[Outcome] = []
-    payment_rows = []
-    for cp in plan.claims:
-        outcome = cp.outcome
-        key = payment_key(cp.payment.patient_control_number, cp.payment.payer_claim_number)
-        reasons = list(cp.reasons)
-        if outcome is not Outcome.UNMATCHED:
-            # A reversal cancels one earlier posting of the same CLP01 + CLP07 (RFI 2150);
-            # a correction after it is new money, even under the same payer claim number.
-            if cp.is_reversal:
-                if net[key] <= 0 and outcome is Outcome.POSTED:
-                    # Reversing money we never posted would leave a negative payment behind.
-                    outcome = Outcome.HELD
-                    reasons.append(f"reversal of payer claim {key[1] or '(none)'}, which was "
-                                   "never posted here")
-                net[key] -= 1
-            elif net[key] > 0:
-                outcome = Outcome.DUPLICATE
-                reasons.insert(0, "already posted from an earlier remittance")
-            else:
-                net[key] += 1
-        hold_kind = "claim" if outcome is Outcome.HELD else ""
-        if era_held and outcome is Outcome.POSTED:
-            outcome, hold_kind = Outcome.HELD, "remittance"
-            reasons.append("the remittance is out of balance and waits for review")
-        outcomes.append(outcome)
-        pay = cp.payment
-        patient = pay.patient
-        start, end = pay.statement_period
-        dates = [s.service_date for s in pay.services if s.service_date]
-        payment_rows.append({
-            "remittance_id": record.id, "claim_id": cp.claim.claim_id if cp.claim else None,
-            "patient_control_number": pay.patient_control_number[:38],
-            "payer_claim_number": pay.payer_claim_number[:50], "status_code": pay.status[:2],
-            "charge": pay.charge, "paid": pay.paid,
-            "patient_responsibility": pay.patient_responsibility, "interest": pay.interest,
-            "filing_indicator": pay.filing_indicator[:2],
-            "patient_name": (patient.display_name if patient else "")[:120],
-            "member_id": (patient.identifier if patient else "")[:80],
-            "service_from": start or (min(dates) if dates else None),
-            "service_to": end or (max(dates) if dates else None),
-            "outcome": str(outcome), "match_method": str(cp.method), "hold_kind": hold_kind,
-            "reasons": "\n".join(reasons), "crossover_payer": cp.crossover_payer[:60],
-            "split_claim": cp.is_split, "remarks": " ".join(pay.remarks)[:200],
-            "position": pay.position,
-            "posted_at": now if outcome is Outcome.POSTED else None,
-            "posted_by": user if outcome is Outcome.POSTED else "",
-            "posting_sequence": keys.take(key) if outcome is Outcome.POSTED else None})
-    ids = insert_rows(session, ClaimPaymentRecord.__table__, payment_rows, returning_ids=True)
-    # Proof of timely filing is loaded only for the few claims denied for it (CARC 29).
-    histories = load_filing_history(session, {cp.claim.claim_id for cp in plan.claims
-                                              if cp.claim and needs_filing_history(cp)})
-    all_postings: list[dict[str, object]] = []
-    all_denials: list[dict[str, object]] = []
-    for cp, outcome, cp_id in zip(plan.claims, outcomes, ids, strict=True):
-        if outcome is Outcome.DUPLICATE:
-            continue
-        posted = outcome is Outcome.POSTED
-        all_postings += posting_rows(cp, cp_id, posted)
-        if outcome is not Outcome.UNMATCHED:
-            all_denials += denial_rows(cp, cp_id, remit.payment_date, posted,
-                                       histories=histories)
-    denials = len(all_denials)
-    insert_rows(session, PostingRecord.__table__, all_postings)
-    insert_rows(session, DenialRecord.__table__, all_denials)
-    _store_provider_adjustments(session, plan, record.id)
-    posted_claims = [(cp, cp_id) for cp, outcome, cp_id in zip(plan.claims, outcomes, ids,
-                                                                strict=True)
-                     if outcome is Outcome.POSTED]
-    refused = apply_postings(session, [posted_claim(cp) for cp, _ in posted_claims],
-                             actor=user or "835", stored_file_id=stored_file_id)
-    if refused:
-        record.problems = problems + refused
-    tally = Counter(str(o) for o in outcomes)
+class _RemittancePoster:
+    """Writes one remittance as its planned batches arrive; bounded state only.
+
+    The caller runs it inside a savepoint; :meth:`finish` writes the provider adjustments and
+    the remittance's final fields once its end is read.
+    """
+
+    def __init__(self, session: Session, header: Remittance, *, sha: str, source: str,
+                 user: str, stored_file_id: int | None, era_held: bool) -> None:
+        self.session = session
+        self.header = header
+        self.sha = sha
+        self.user = user
+        self.stored_file_id = stored_file_id
+        self.era_held = era_held
+        self.tally: Counter[str] = Counter()
+        self.denials = 0
+        self.posted_amount = ZERO
+        self.refused: list[str] = []
+        self.record: RemittanceRecord | None = None
+        self.duplicate_of = session.scalar(select(RemittanceRecord.id).where(
+            RemittanceRecord.payer_identifier == header.payer_id[:80],
+            RemittanceRecord.trace_number == _trace_key(header, sha)))
+        if self.duplicate_of is not None:
+            return
+        remit = header
+        self.record = RemittanceRecord(
+            stored_file_id=stored_file_id, file_sha256=sha, source=source[:500],
+            control_number=remit.control_number[:50], payer_identifier=remit.payer_id[:80],
+            trace_number=_trace_key(remit, sha), payer_name=remit.payer.name[:60],
+            payee_name=remit.payee.name[:60], payee_identifier=remit.payee.identifier[:80],
+            payment_amount=remit.payment.amount, credit_debit=remit.payment.credit_debit[:1],
+            payment_method=remit.payment.method[:3], handling=remit.payment.handling[:2],
+            payment_date=remit.payment_date, claim_count=0,
+            status="held" if era_held else "posted", balanced=True, problems=[],
+            imported_by=user)
+        session.add(self.record)
+        session.flush()
+
+    def post(self, claims: tuple[ClaimPosting, ...]) -> None:
+        """Write one batch of planned claim payments, in file order."""
+        record = self.record
+        if record is None:
+            return
+        session, user, era_held = self.session, self.user, self.era_held
+        keys = PostingKeys.load(session, {c.payment.patient_control_number
+                                          for c in claims if c.claim}, record.id)
+        net = keys.net
+        now = utcnow()
+        outcomes: list[Outcome] = []
+        payment_rows = []
+        for cp in claims:
+            outcome = cp.outcome
+            key = payment_key(cp.payment.patient_control_number, cp.payment.payer_claim_number)
+            reasons = list(cp.reasons)
+            if outcome is not Outcome.UNMATCHED:
+                # A reversal cancels one earlier posting of the same CLP01 + CLP07 (RFI
+                # 2150); a correction after it is new money, even under the same payer claim
+                # number.
+                if cp.is_reversal:
+                    if net[key] <= 0 and outcome is Outcome.POSTED:
+                        # Reversing money we never posted would leave a negative payment.
+                        outcome = Outcome.HELD
+                        reasons.append(f"reversal of payer claim {key[1] or '(none)'}, which "
+                                       "was never posted here")
+                    net[key] -= 1
+                elif net[key] > 0:
+                    outcome = Outcome.DUPLICATE
+                    reasons.insert(0, "already posted from an earlier remittance")
+                else:
+                    net[key] += 1
+            hold_kind = "claim" if outcome is Outcome.HELD else ""
+            if era_held and outcome is Outcome.POSTED:
+                outcome, hold_kind = Outcome.HELD, "remittance"
+                reasons.append("the remittance is out of balance and waits for review")
+            outcomes.append(outcome)
+            pay = cp.payment
+            patient = pay.patient
+            start, end = pay.statement_period
+            dates = [s.service_date for s in pay.services if s.service_date]
+            payment_rows.append({
+                "remittance_id": record.id,
+                "claim_id": cp.claim.claim_id if cp.claim else None,
+                "patient_control_number": pay.patient_control_number[:38],
+                "payer_claim_number": pay.payer_claim_number[:50],
+                "status_code": pay.status[:2], "charge": pay.charge, "paid": pay.paid,
+                "patient_responsibility": pay.patient_responsibility,
+                "interest": pay.interest, "filing_indicator": pay.filing_indicator[:2],
+                "patient_name": (patient.display_name if patient else "")[:120],
+                "member_id": (patient.identifier if patient else "")[:80],
+                "service_from": start or (min(dates) if dates else None),
+                "service_to": end or (max(dates) if dates else None),
+                "outcome": str(outcome), "match_method": str(cp.method),
+                "hold_kind": hold_kind, "reasons": "\n".join(reasons),
+                "crossover_payer": cp.crossover_payer[:60], "split_claim": cp.is_split,
+                "remarks": " ".join(pay.remarks)[:200], "position": pay.position,
+                "posted_at": now if outcome is Outcome.POSTED else None,
+                "posted_by": user if outcome is Outcome.POSTED else "",
+                "posting_sequence": keys.take(key) if outcome is Outcome.POSTED else None})
+        ids = insert_rows(session, ClaimPaymentRecord.__table__, payment_rows,
+                          returning_ids=True)
+        del payment_rows
+        # Proof of timely filing is loaded only for the few claims denied for it (CARC 29).
+        histories = load_filing_history(session, {cp.claim.claim_id for cp in claims
+                                                  if cp.claim and needs_filing_history(cp)})
+        all_postings: list[dict[str, object]] = []
+        all_denials: list[dict[str, object]] = []
+        remit_date = self.header.payment_date
+        for cp, outcome, cp_id in zip(claims, outcomes, ids, strict=True):
+            if outcome is Outcome.DUPLICATE:
+                continue
+            posted = outcome is Outcome.POSTED
+            all_postings += posting_rows(cp, cp_id, posted)
+            if outcome is not Outcome.UNMATCHED:
+                all_denials += denial_rows(cp, cp_id, remit_date, posted,
+                                           histories=histories)
+        self.denials += len(all_denials)
+        insert_rows(session, PostingRecord.__table__, all_postings)
+        insert_rows(session, DenialRecord.__table__, all_denials)
+        posted_claims = [cp for cp, outcome in zip(claims, outcomes, strict=True)
+                         if outcome is Outcome.POSTED]
+        self.refused += apply_postings(session, [posted_claim(cp) for cp in posted_claims],
+                                       actor=user or "835",
+                                       stored_file_id=self.stored_file_id)
+        self.tally.update(str(o) for o in outcomes)
+        self.posted_amount += sum((cp.payment.paid for cp in posted_claims), ZERO)
+
+    def finish(self, end: RemittanceEnded) -> RemittanceSummary:
+        """The remittance's end: provider adjustments, counts, balancing, problems."""
+        remit, verdict = end.remittance, end.verdict
+        if self.duplicate_of is not None:
+            return _duplicate(self.duplicate_of, remit, verdict)
+        record = self.record
+        assert record is not None
+        problems = [d.message for d in verdict.defects] + [str(d) for d in remit.defects]
+        _store_provider_adjustments(self.session, remit, record.id)
+        record.claim_count = end.claim_count
+        record.balanced = verdict.balanced
+        record.problems = problems + self.refused
+        self.session.flush()
+        return RemittanceSummary(
+            remittance_id=record.id, payer=remit.payer.name, trace_number=record.trace_number,
+            payment_amount=remit.payment.amount, status=record.status,
+            balanced=verdict.balanced, problems=tuple(problems),
+            outcomes=tuple(sorted(self.tally.items())), denials=self.denials,
+            posted_amount=self.posted_amount)
+
+
+def _duplicate(existing: int, remit: Remittance, verdict: BalanceVerdict
+               ) -> RemittanceSummary:
     return RemittanceSummary(
-        remittance_id=record.id, payer=remit.payer.name, trace_number=record.trace_number,
-        payment_amount=remit.payment.amount, status=record.status,
-        balanced=plan.verdict.balanced, problems=tuple(problems),
-        outcomes=tuple(sorted(tally.items())), denials=denials,
-        posted_amount=sum((cp.payment.paid for cp, _ in posted_claims), ZERO))
+        existing, remit.payer.name, remit.trace.number, remit.payment.amount,
+        "duplicate", verdict.balanced,
+        (f"payment {remit.trace.number} from {remit.payer.name or remit.payer_id} "
+         "was imported before; nothing was posted again",), (), 0, ZERO)
 
 
 def posting_rows(cp: ClaimPosting, cp_id: int, posted: bool) -> list[dict[str, object]]:
@@ -259,8 +322,8 @@ def denial_rows(cp: ClaimPosting, cp_id: int, remit_date: dt.date | None,
         "status": "open" if posted else "held"} for f in findings]
 
 
-def _store_provider_adjustments(session: Session, plan: RemittancePlan, remit_id: int) -> None:
-    items = plan.remittance.provider_adjustments
+def _store_provider_adjustments(session: Session, remit: Remittance, remit_id: int) -> None:
+    items = remit.provider_adjustments
     if not items:
         return
     refs = {p.reference for p in items if p.reference}
@@ -283,55 +346,108 @@ def _store_provider_adjustments(session: Session, plan: RemittancePlan, remit_id
 
 def import_era(session: Session, era: str | EraSource, *, source: str, file_sha256: str,
                rules: PostingRules | None = None, user: str | None = None,
-               stored_file_id: int | None = None) -> ImportResult:
+               stored_file_id: int | None = None,
+               batch_size: int = BATCH_SIZE) -> ImportResult:
     """Read an 835 (its text, or a re-openable :data:`~remittance.sources.EraSource`) and post
-    it; idempotent on payer + TRN02; never commits."""
-    text = era if isinstance(era, str) else "".join(era())
-    with _collector_paused():
-        return _import(session, text, source=source, file_sha256=file_sha256, rules=rules,
-                       user=user, stored_file_id=stored_file_id)
+    it; idempotent on payer + TRN02; never commits.
+
+    The ERA is read as a stream and posted ``batch_size`` claim payments at a time, each
+    remittance inside a savepoint: one found out of balance (or unreadable in part) only at
+    its SE is rolled back to its savepoint and read again from the source to be stored held.
+    """
+    source_of = era_from_text(era) if isinstance(era, str) else era
+    importer = _Importer(session, source_of, source=source, sha=file_sha256,
+                         rules=rules, user=user or "", stored_file_id=stored_file_id,
+                         batch_size=batch_size)
+    with collector_paused():
+        return importer.run()
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # An import allocates a few objects per segment and creates no cycles worth collecting;
-    # pausing the cyclic collector roughly halves the time of a large remittance.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+class _Importer:
+    """One import: the stream read once, a remittance read again only when it must be."""
 
+    def __init__(self, session: Session, era: EraSource, *, source: str, sha: str,
+                 rules: PostingRules | None, user: str, stored_file_id: int | None,
+                 batch_size: int) -> None:
+        self.session = session
+        self.era = era
+        self.source = source
+        self.sha = sha
+        self.rules = rules
+        self.user = user
+        self.stored_file_id = stored_file_id
+        self.batch_size = batch_size
 
-def _import_one(session: Session, plan: RemittancePlan, *, source: str, file_sha256: str,
-                user: str, stored_file_id: int | None) -> RemittanceSummary:
-    remit = plan.remittance
-    existing = session.scalar(select(RemittanceRecord.id).where(
-        RemittanceRecord.payer_identifier == remit.payer_id[:80],
-        RemittanceRecord.trace_number == _trace_key(remit, file_sha256)))
-    if existing is not None:
-        return RemittanceSummary(
-            existing, remit.payer.name, remit.trace.number, remit.payment.amount,
-            "duplicate", plan.verdict.balanced,
-            (f"payment {remit.trace.number} from {remit.payer.name or remit.payer_id} "
-             "was imported before; nothing was posted again",), (), 0, ZERO)
-    era_held = plan.held or any(d.is_error for d in remit.defects)
-    return _store(session, plan, sha=file_sha256, source=source, user=user,
-                  stored_file_id=stored_file_id, era_held=era_held)
+    def _poster(self, header: Remittance, era_held: bool) -> _RemittancePoster:
+        return _RemittancePoster(self.session, header, sha=self.sha, source=self.source,
+                                 user=self.user, stored_file_id=self.stored_file_id,
+                                 era_held=era_held)
 
+    def run(self) -> ImportResult:
+        session = self.session
+        summaries: list[RemittanceSummary] = []
+        problems: tuple[str, ...] = ()
+        poster: _RemittancePoster | None = None
+        savepoint: SessionTransaction | None = None
+        for event in plan_stream(session, self.era, source=self.source, rules=self.rules,
+                                 batch_size=self.batch_size):
+            try:
+                if isinstance(event, RemittanceStarted):
+                    # Optimistic: posted as balanced; rolled back if its end says otherwise.
+                    savepoint = session.begin_nested()
+                    poster = self._poster(event.header, era_held=False)
+                elif isinstance(event, PlannedBatch):
+                    if poster is not None:
+                        poster.post(event.claims)
+                elif isinstance(event, RemittanceEnded):
+                    summaries.append(self._end(event, poster, savepoint))
+                    poster = savepoint = None
+                else:
+                    problems = event.problems
+            except DBAPIError as exc:
+                if not is_conflict(exc) or savepoint is None:
+                    raise
+                # Another transaction stored the same payment first: the rest of this
+                # remittance is skipped and it is read again at its end, planned on what is
+                # committed now.
+                savepoint.rollback()
+                poster = savepoint = None
+        return ImportResult(self.source, self.sha, tuple(summaries), problems)
 
-def _import(session: Session, text: str, *, source: str, file_sha256: str,
-            rules: PostingRules | None, user: str | None,
-            stored_file_id: int | None) -> ImportResult:
-    plans, file_problems = plan_era(session, text, source=source, rules=rules)
-    summaries = []
-    for plan in plans:
-        remit = plan.remittance
-        what = f"{source}: payment {remit.trace.number or remit.control_number}"
-        summaries.append(retry_on_conflict(session, partial(
-            _import_one, session, plan, source=source, file_sha256=file_sha256,
-            user=user or "", stored_file_id=stored_file_id), what=what))
-    return ImportResult(source, file_sha256, tuple(summaries), file_problems)
+    def _end(self, end: RemittanceEnded, poster: _RemittancePoster | None,
+             savepoint: SessionTransaction | None) -> RemittanceSummary:
+        attempts = 4         # the first attempt collided already
+        if poster is not None and savepoint is not None:
+            if poster.duplicate_of is not None or not (end.held or end.header_changed):
+                try:
+                    summary = poster.finish(end)
+                    savepoint.commit()
+                    return summary
+                except DBAPIError as exc:
+                    if not is_conflict(exc):
+                        raise
+                    savepoint.rollback()
+            else:
+                savepoint.rollback()
+                attempts = 5
+        remit = end.remittance
+        what = f"{self.source}: payment {remit.trace.number or remit.control_number}"
+        return retry_on_conflict(self.session, partial(self._again, end), what=what,
+                                 attempts=attempts)
 
+    def _again(self, end: RemittanceEnded) -> RemittanceSummary:
+        """Read remittance ``end.index`` again and post it whole, held if it must be."""
+        poster: _RemittancePoster | None = None
+        for event in plan_stream(self.session, self.era, source=self.source, rules=self.rules,
+                                 batch_size=self.batch_size, only=end.index,
+                                 header=end.remittance):
+            if isinstance(event, RemittanceStarted):
+                poster = self._poster(event.header, era_held=end.held)
+            elif isinstance(event, PlannedBatch):
+                assert poster is not None
+                poster.post(event.claims)
+            elif isinstance(event, RemittanceEnded):
+                assert poster is not None
+                return poster.finish(event)
+        raise UnreadableEra(f"{self.source}: payment {end.index + 1} was not found when the "
+                            "file was read again; the file changed while it was posted")

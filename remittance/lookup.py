@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from claims.db.tables import ClaimLineRecord, ClaimRecord, Patient, Payer, Policy
-from edi.parsers.remit835 import Remittance
+from edi.parsers.remit835 import ClaimPayment, Remittance
 from remittance.bulk import key_chunks, matching, scalars_matching
 from remittance.matching import (
     DEFAULT_FILING_DAYS,
@@ -24,7 +24,7 @@ from remittance.matching import (
     payer_key,
 )
 
-__all__ = ["load_claim_index", "load_snapshots"]
+__all__ = ["claim_index_for", "load_claim_index", "load_snapshots"]
 
 def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnapshot]:
     ids = set(claim_ids)
@@ -88,17 +88,21 @@ def _ids_where(session: Session, column, values: set[str]) -> set[int]:  # type:
 
 def load_claim_index(session: Session, remittances: Iterable[Remittance]) -> ClaimIndex:
     """Every claim any claim payment in ``remittances`` could match."""
+    return claim_index_for(session, (p for remit in remittances for p in remit.claims))
+
+
+def claim_index_for(session: Session, payments: Iterable[ClaimPayment]) -> ClaimIndex:
+    """Every claim any of ``payments`` could match (a streamed batch of them, say)."""
     pcns: set[str] = set()
     icns: set[str] = set()
     refs: set[str] = set()
     names: set[str] = set()
-    for remit in remittances:
-        for payment in remit.claims:
-            pcns.add(payment.patient_control_number)
-            icns.add(payment.payer_claim_number)
-            refs.update(s.line_control_number for s in payment.services)
-            if payment.patient is not None:
-                names.add(payment.patient.name.upper())
+    for payment in payments:
+        pcns.add(payment.patient_control_number)
+        icns.add(payment.payer_claim_number)
+        refs.update(s.line_control_number for s in payment.services)
+        if payment.patient is not None:
+            names.add(payment.patient.name.upper())
     ids = _ids_where(session, ClaimRecord.patient_control_number, pcns)
     ids |= _ids_where(session, ClaimRecord.payer_claim_number, icns)
     snapshots = load_snapshots(session, ids)

@@ -60,21 +60,31 @@ class PostingKeys:
     _next: dict[PaymentKey, int] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session, pcns: Iterable[str]) -> PostingKeys:
+    def load(cls, session: Session, pcns: Iterable[str],
+             remittance_id: int | None = None) -> PostingKeys:
         """The keys under these CLP01s: net postings (originals minus reversals) and the next
-        turn. Only posted payments hold a turn."""
+        turn. Only posted payments hold a turn.
+
+        With ``remittance_id``, the payments of that remittance held so far count in the net
+        as well: a remittance posted in batches then decides each batch exactly as if it had
+        kept one counter from its first claim payment on.
+        """
         keys = cls()
         column = ClaimPaymentRecord.patient_control_number
+        counted = ClaimPaymentRecord.posting_sequence.is_not(None)
+        if remittance_id is not None:
+            counted = counted | ((ClaimPaymentRecord.remittance_id == remittance_id)
+                                 & (ClaimPaymentRecord.outcome == "held"))
         for chunk in key_chunks(session, {p[:38] for p in pcns}):
             rows = session.execute(
                 select(column, ClaimPaymentRecord.payer_claim_number,
                        ClaimPaymentRecord.status_code, ClaimPaymentRecord.posting_sequence)
-                .where(matching(session, column, chunk),
-                       ClaimPaymentRecord.posting_sequence.is_not(None)))
+                .where(matching(session, column, chunk), counted))
             for pcn, icn, code, turn in rows:
                 key = (pcn, icn)
                 keys.net[key] += -1 if code == "22" else 1
-                keys._next[key] = max(keys._next.get(key, 0), turn + 1)
+                if turn is not None:
+                    keys._next[key] = max(keys._next.get(key, 0), turn + 1)
         return keys
 
     def take(self, key: PaymentKey) -> int:

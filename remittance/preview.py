@@ -7,14 +7,17 @@ prints it for ``claimhouse remit read``; the same text suits a review screen.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
+from edi.parsers.remit835 import Remittance
+from remittance.balancing import BalanceVerdict
 from remittance.codes import PLB_REASONS, DenialCategory, rarc_label
 from remittance.denials import denial_findings
 from remittance.posting import ClaimPosting, EntryKind, Outcome, RemittancePlan
 
-__all__ = ["describe_plan"]
+__all__ = ["describe_adjustments", "describe_claim", "describe_header", "describe_plan",
+           "describe_totals"]
 
 _KIND_WORDS = {
     EntryKind.CONTRACTUAL: "written off (contractual)",
@@ -95,27 +98,52 @@ def _claim(cp: ClaimPosting, remit_date: dt.date | None) -> Iterator[str]:
             yield f"    HELD: {reason}"
 
 
-def describe_plan(plan: RemittancePlan) -> Iterator[str]:
-    """The preview of one remittance, line by line."""
-    remit = plan.remittance
+def describe_header(remit: Remittance) -> str:
+    """The first line: whose payment, how much, how and when."""
     pay = remit.payment
     method = {"ACH": "EFT", "CHK": "check", "NON": "no payment", "BOP": "EFT or check",
               "FWT": "wire"}.get(pay.method, pay.method or "payment")
-    yield (f"Payment {remit.trace.number or '(no trace number)'} from "
-           f"{remit.payer.name or remit.payer_id} to {remit.payee.name or '-'}: "
-           f"{_m(pay.amount)} by {method} on {remit.payment_date or 'an unknown date'}")
-    yield (f"  {len(remit.claims)} claim payment(s): {plan.count(Outcome.POSTED)} to post, "
-           f"{plan.count(Outcome.HELD)} held, {plan.count(Outcome.UNMATCHED)} unmatched")
-    if plan.held:
+    return (f"Payment {remit.trace.number or '(no trace number)'} from "
+            f"{remit.payer.name or remit.payer_id} to {remit.payee.name or '-'}: "
+            f"{_m(pay.amount)} by {method} on {remit.payment_date or 'an unknown date'}")
+
+
+def describe_totals(remit: Remittance, verdict: BalanceVerdict, claims: int,
+                    counts: Mapping[str, int]) -> Iterator[str]:
+    """What only the whole remittance tells: the outcome counts, balancing, reading problems.
+
+    ``counts`` maps an :class:`Outcome` to the claim payments planned with it.
+    """
+    yield (f"  {claims} claim payment(s): {counts.get(Outcome.POSTED, 0)} to post, "
+           f"{counts.get(Outcome.HELD, 0)} held, {counts.get(Outcome.UNMATCHED, 0)} unmatched")
+    if not verdict.balanced:
         yield "  OUT OF BALANCE: nothing will be posted until a person releases it"
-    for defect in plan.verdict.defects:
+    for defect in verdict.defects:
         yield f"  {'problem' if defect.is_error else 'note'}: {defect.message}"
     for defect in remit.defects:
         yield f"  reading problem: {defect}"
-    for cp in plan.claims:
-        yield from _claim(cp, remit.payment_date)
-    for adj in plan.provider_adjustments:
+
+
+def describe_claim(cp: ClaimPosting, remit_date: dt.date | None) -> Iterator[str]:
+    """One planned claim payment: its lines, adjustments, denials and holds."""
+    return _claim(cp, remit_date)
+
+
+def describe_adjustments(remit: Remittance) -> Iterator[str]:
+    """The provider adjustments (PLB) of a remittance."""
+    for adj in remit.provider_adjustments:
         effect = "reduces" if adj.amount > 0 else "adds to"
         label = PLB_REASONS.get(adj.reason, f"reason {adj.reason}")
         yield (f"  Provider adjustment {adj.reason} ({label}) {adj.reference}: "
                f"{_m(adj.amount)} {effect} the payment")
+
+
+def describe_plan(plan: RemittancePlan) -> Iterator[str]:
+    """The preview of one remittance, line by line."""
+    remit = plan.remittance
+    yield describe_header(remit)
+    counts = {o: plan.count(o) for o in (Outcome.POSTED, Outcome.HELD, Outcome.UNMATCHED)}
+    yield from describe_totals(remit, plan.verdict, len(remit.claims), counts)
+    for cp in plan.claims:
+        yield from _claim(cp, remit.payment_date)
+    yield from describe_adjustments(remit)

@@ -122,9 +122,9 @@ def test_a_poster_that_read_a_stale_state_plans_again_and_finds_a_duplicate(
     real_load = PostingKeys.load.__func__  # type: ignore[attr-defined]
     calls = Counter[str]()
 
-    def stale_once(cls, session_, pcns):  # type: ignore[no-untyped-def]
+    def stale_once(cls, session_, pcns, *rest):  # type: ignore[no-untyped-def]
         calls["load"] += 1
-        return cls() if calls["load"] == 1 else real_load(cls, session_, pcns)
+        return cls() if calls["load"] == 1 else real_load(cls, session_, pcns, *rest)
 
     monkeypatch.setattr(PostingKeys, "load", classmethod(stale_once))
     resent = sample_text("era_basic.835").replace("EFT202604100001", "EFT-RACE")
@@ -139,7 +139,7 @@ def test_a_poster_that_read_a_stale_state_plans_again_and_finds_a_duplicate(
 def test_a_conflict_that_never_settles_is_refused_in_words(
         session: Session, practice: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     post(session, "era_basic.835")
-    monkeypatch.setattr(PostingKeys, "load", classmethod(lambda cls, s, p: cls()))
+    monkeypatch.setattr(PostingKeys, "load", classmethod(lambda cls, s, p, *rest: cls()))
     resent = sample_text("era_basic.835").replace("EFT202604100001", "EFT-STUCK")
     with pytest.raises(posting_keys.PostingConflict,
                        match=r"stuck.835: payment EFT-STUCK: another posting of the same "
