@@ -2,8 +2,9 @@
 
 The map in use is picked from GS08 (the guide the group declares) and ST03 when present (it
 must agree with GS08 in 005010, TR3 appendix B). Compiled pyx12 maps live next to this module as
-JSON and are loaded the first time they are asked for; hand-written definitions come from
-``edi.maps.hand.DEFINITIONS`` when that package exists.
+JSON and are loaded the first time they are asked for; hand-written definitions are built by
+their module of ``edi.maps.hand`` the first time one of them is asked for. Both are listed here
+as tables, so naming the guides this engine reads builds none of them.
 
 Errata labels are accepted: a file that says X222A2 (837P) or X223A3 (837I) is read with the
 A1/A2 guide, and the lookup says so, because the errata changed prose rules, not the layout
@@ -54,9 +55,21 @@ _FALLBACKS: dict[str, str] = {
     "005010X223": "005010X223A2",
 }
 
+#: Hand-written guides: (ST01, version or alias) -> (module of edi.maps.hand, definition name).
+#: tests/edi/maps/test_registry.py checks this table against ``edi.maps.hand.DEFINITIONS``.
+_HAND: dict[tuple[str, str], tuple[str, str]] = {
+    ("270", "005010X279A1"): ("eligibility", "INQUIRY_270"),
+    ("270", "005010X279"): ("eligibility", "INQUIRY_270"),
+    ("271", "005010X279A1"): ("eligibility", "RESPONSE_271"),
+    ("271", "005010X279"): ("eligibility", "RESPONSE_271"),
+    ("276", "005010X212"): ("claim_status", "STATUS_REQUEST_276"),
+    ("277", "005010X212"): ("claim_status", "STATUS_RESPONSE_277"),
+    ("837", "005010X224A2"): ("dental", "DENTAL_837"),
+    ("837", "005010X224A3"): ("dental", "DENTAL_837"),
+}
+
 _lock = threading.Lock()
 _loaded: dict[tuple[str, str], TransactionDef] = {}
-_hand: dict[tuple[str, str], TransactionDef] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,22 +81,13 @@ class Resolution:
     note: str = ""
 
 
-def _hand_definitions() -> dict[tuple[str, str], TransactionDef]:
-    global _hand
-    if _hand is None:
-        found: dict[tuple[str, str], TransactionDef] = {}
-        try:
-            module = importlib.import_module("edi.maps.hand")
-        except ModuleNotFoundError as exc:
-            if exc.name not in ("edi.maps.hand",):
-                raise
-            module = None
-        for t in getattr(module, "DEFINITIONS", ()):
-            found[(t.set_id, t.version)] = t
-            for alias in t.aliases:
-                found.setdefault((t.set_id, alias), t)
-        _hand = found
-    return _hand
+def _hand_definition(key: tuple[str, str]) -> TransactionDef | None:
+    where = _HAND.get(key)
+    if where is None:
+        return None
+    module, name = where
+    found: TransactionDef = getattr(importlib.import_module(f"edi.maps.hand.{module}"), name)
+    return found
 
 
 def _load(key: tuple[str, str]) -> TransactionDef | None:
@@ -92,7 +96,7 @@ def _load(key: tuple[str, str]) -> TransactionDef | None:
         return found
     name = _COMPILED.get(key)
     if name is None:
-        return _hand_definitions().get(key)
+        return _hand_definition(key)
     with _lock:
         found = _loaded.get(key)
         if found is None:
@@ -119,7 +123,7 @@ def external_codes(name: str) -> frozenset[str] | None:
 
 def known_versions() -> tuple[tuple[str, str], ...]:
     """Every (ST01, version) this engine can read, compiled and hand-written."""
-    return tuple(sorted(set(_COMPILED) | set(_hand_definitions())))
+    return tuple(sorted(set(_COMPILED) | set(_HAND)))
 
 
 def resolve(set_id: str, gs08: str, st03: str = "") -> Resolution | None:

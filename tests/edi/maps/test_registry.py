@@ -42,3 +42,27 @@ def test_unknown_guide():
 def test_definitions_are_loaded_once():
     assert definition_for("835", "005010X221A1") is definition_for("835", "005010X221A1")
     assert ("835", "005010X221A1") in known_versions()
+
+
+def test_the_hand_written_table_names_every_hand_written_guide():
+    from edi.maps import hand
+    built = {(t.set_id, label): t for t in hand.DEFINITIONS
+             for label in (t.version, *t.aliases)}
+    hand_keys = set(known_versions()) - {
+        ("837", "005010X222A1"), ("837", "005010X223A2"), ("835", "005010X221A1"),
+        ("999", "005010X231A1"), ("277", "005010X214")}
+    # 277 X212 is compiled and hand-written: the compiled guide is the one served.
+    assert set(built) == hand_keys | {("277", "005010X212")}
+    for key, definition in built.items():
+        if key != ("277", "005010X212"):
+            assert definition_for(*key) is definition
+
+
+def test_naming_the_guides_builds_none_of_them():
+    import subprocess
+    import sys
+    code = ("import sys; from edi.maps import known_versions; known_versions(); "
+            "print(sorted(m for m in sys.modules if m.startswith('edi.maps.hand.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
