@@ -23,6 +23,7 @@ import getpass
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import inspect, select
@@ -30,7 +31,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.archive import decode_x12, mark_processed, sha256_hex, store_file
+from core.archive import large_file_dir, mark_processed, open_content, store_path
 from core.db import SQLITE_BEGIN_OPTION, make_engine, make_session_factory, session_scope
 from core.errors import PermissionDenied
 from core.roles import Permission, has_permission
@@ -40,11 +41,25 @@ from remittance import (
     ImportResult,
     PostingRules,
     RemittanceError,
-    RemittancePlan,
-    describe_plan,
+    era_from_bytes_chunks,
+    era_from_path,
     import_era,
     load_posting_rules,
-    plan_era,
+)
+from remittance.posting import Outcome
+from remittance.preview import (
+    describe_adjustments,
+    describe_claim,
+    describe_header,
+    describe_totals,
+)
+from remittance.sources import EraSource
+from remittance.streaming import (
+    PlannedBatch,
+    RemittanceEnded,
+    RemittanceStarted,
+    collector_paused,
+    plan_stream,
 )
 
 __all__ = ["register"]
@@ -76,11 +91,6 @@ def _database_busy(exc: BaseException) -> bool:
         or "database is locked" in str(orig))
 
 
-def _read_file(path: str) -> tuple[bytes, str]:
-    content = Path(path).read_bytes()
-    return content, decode_x12(content)
-
-
 def _rules(path: str | None) -> PostingRules:
     return load_posting_rules(path or load_settings().posting_rules_path)
 
@@ -95,30 +105,50 @@ def _engine(url: str | None) -> Engine:
     return engine
 
 
-def _print(plans: list[RemittancePlan], problems: tuple[str, ...]) -> None:
-    for problem in problems:
-        print(f"file: {problem}")
-    for plan in plans:
-        for line in describe_plan(plan):
-            print(line)
+def _print(session: Session | None, era: EraSource, source: str, rules: PostingRules) -> None:
+    """The preview, printed as the file is read: each claim payment as it is planned, each
+    remittance's totals and provider adjustments at its end, the file's problems last."""
+    out = sys.stdout
+    counts: Counter[str] = Counter()
+    claims = 0
+    with collector_paused():
+        for event in plan_stream(session, era, source=source, rules=rules):
+            if isinstance(event, RemittanceStarted):
+                out.write(describe_header(event.header) + "\n")
+                remit_date = event.header.payment_date
+                counts, claims = Counter(), 0
+            elif isinstance(event, PlannedBatch):
+                for cp in event.claims:
+                    counts[cp.outcome] += 1
+                    claims += 1
+                    out.writelines(line + "\n" for line in describe_claim(cp, remit_date))
+            elif isinstance(event, RemittanceEnded):
+                remit = event.remittance
+                if event.header_changed:
+                    out.write("  note: the payment's BPR, TRN or dates came after its claims; "
+                              "posting plans the claims again with them\n")
+                out.writelines(line + "\n" for line in describe_totals(
+                    remit, event.verdict, claims, {o: counts[o] for o in Outcome}))
+                out.writelines(line + "\n" for line in describe_adjustments(remit))
+            else:
+                out.writelines(f"file: {problem}\n" for problem in event.problems)
 
 
 def _read(args: argparse.Namespace) -> int:
     try:
-        _content, text = _read_file(args.file)
+        era = era_from_path(args.file)
+        Path(args.file).open("rb").close()      # a missing file is said before anything else
         rules = _rules(args.rules)
         try:
             engine = _engine(args.database_url)
         except (RemittanceError, SQLAlchemyError) as exc:
             # A preview is still useful without our claims: show the money, match nothing.
             print(f"note: no claims to match against ({exc}); every claim shows as unmatched")
-            plans, problems = plan_era(None, text, source=args.file, rules=rules)
-            _print(plans, problems)
+            _print(None, era, args.file, rules)
             return 0
         try:
             with session_scope(make_session_factory(engine)) as session:
-                plans, problems = plan_era(session, text, source=args.file, rules=rules)
-                _print(plans, problems)
+                _print(session, era, args.file, rules)
                 session.rollback()   # a preview writes nothing
         finally:
             engine.dispose()
@@ -143,16 +173,23 @@ def _poster(session: Session, username: str) -> str:
     return user.username
 
 
-def _post_once(factory: sessionmaker[Session], content: bytes, text: str,
-               args: argparse.Namespace, rules: PostingRules) -> ImportResult:
+def _post_once(factory: sessionmaker[Session], args: argparse.Namespace,
+               rules: PostingRules) -> ImportResult:
+    settings = load_settings()
     with session_scope(factory) as session:
         # SQLite: take the write lock at BEGIN and wait for it, rather than read first and be
         # refused at the first write because another post committed meanwhile.
         session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         poster = _poster(session, args.user)
-        stored, _ = store_file(session, content, direction="in", source_name=args.file,
-                               kind="835", archive_dir=load_settings().archive_dir)
-        result = import_era(session, text, source=args.file, file_sha256=sha256_hex(content),
+        # Stored first (hashed while copied, never whole in memory), then posted from the
+        # stored copy, whose SHA-256 is checked each time it is read.
+        stored, _ = store_path(session, Path(args.file), direction="in",
+                               source_name=args.file, kind="835",
+                               archive_dir=settings.archive_dir,
+                               large_dir=large_file_dir(settings))
+        era = era_from_bytes_chunks(
+            lambda: open_content(session, stored, settings.archive_dir))
+        result = import_era(session, era, source=args.file, file_sha256=stored.sha256,
                             rules=rules, user=poster, stored_file_id=stored.id)
         mark_processed(session, stored)
     return result
@@ -160,14 +197,14 @@ def _post_once(factory: sessionmaker[Session], content: bytes, text: str,
 
 def _post(args: argparse.Namespace) -> int:
     try:
-        content, text = _read_file(args.file)
+        Path(args.file).open("rb").close()      # a missing file is said before anything else
         rules = _rules(args.rules)
         engine = _engine(args.database_url)
         try:
             factory = make_session_factory(engine)
             for attempt in range(1, _BUSY_ATTEMPTS + 1):
                 try:
-                    result = _post_once(factory, content, text, args, rules)
+                    result = _post_once(factory, args, rules)
                     break
                 except OperationalError as exc:
                     if not _database_busy(exc):
@@ -180,7 +217,7 @@ def _post(args: argparse.Namespace) -> int:
                     time.sleep(random.uniform(0.05, 0.2) * attempt)
         finally:
             engine.dispose()
-    except (OSError, RemittanceError) as exc:
+    except (OSError, ValueError, RemittanceError) as exc:
         return _fail(str(exc))
     except PermissionDenied as exc:
         return _fail(f"{exc}; nothing was posted")

@@ -9,17 +9,30 @@ and whether the payment was posted before.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remittance.importer import plan_era
+from edi.parsers.remit835 import Remittance
 from remittance.posting import Outcome
-from remittance.preview import describe_plan
+from remittance.preview import (
+    describe_adjustments,
+    describe_claim,
+    describe_header,
+    describe_totals,
+)
 from remittance.rules import PostingRules
-from remittance.sources import EraSource
+from remittance.sources import EraSource, era_from_text
+from remittance.streaming import (
+    PlannedBatch,
+    RemittanceEnded,
+    RemittanceStarted,
+    collector_paused,
+    plan_stream,
+)
 from remittance.tables import RemittanceRecord
 
 __all__ = ["EraPreview", "RemittancePreview", "preview_era"]
@@ -59,31 +72,90 @@ def _posted_before(session: Session | None, payer_id: str, trace: str) -> bool:
         RemittanceRecord.trace_number == trace[:50])) is not None
 
 
+class _Collector:
+    """One remittance's preview, kept bounded while its claim payments stream by."""
+
+    def __init__(self, header: Remittance, limit: int) -> None:
+        self.header = header
+        self.limit = limit
+        self.counts: Counter[str] = Counter()
+        self.claims = 0
+        self.posted = ZERO
+        self.detail: list[str] = []
+        self.rest_charge = ZERO
+        self.rest_paid = ZERO
+
+    def add(self, batch: PlannedBatch) -> None:
+        remit_date = self.header.payment_date
+        for cp in batch.claims:
+            self.claims += 1
+            self.counts[str(cp.outcome)] += 1
+            if cp.outcome is Outcome.POSTED:
+                self.posted += cp.payment.paid
+            if self.claims <= self.limit:
+                self.detail.extend(describe_claim(cp, remit_date))
+            else:
+                self.rest_charge += cp.payment.charge
+                self.rest_paid += cp.payment.paid
+
+    def preview(self, end: RemittanceEnded, session: Session | None) -> RemittancePreview:
+        remit, verdict = end.remittance, end.verdict
+        lines = [describe_header(remit),
+                 *describe_totals(remit, verdict, self.claims, self.counts), *self.detail]
+        more = self.claims - self.limit
+        if more > 0:
+            lines.append(f"  ... and {more} more claim payment(s): charge "
+                         f"{self.rest_charge:,.2f}, paid {self.rest_paid:,.2f}")
+        lines.extend(describe_adjustments(remit))
+        return RemittancePreview(
+            trace_number=remit.trace.number, payer=remit.payer.name or remit.payer_id,
+            payer_id=remit.payer_id, payment_amount=remit.payment.amount,
+            balanced=verdict.balanced, held=end.held,
+            posted_before=_posted_before(session, remit.payer_id, remit.trace.number),
+            claim_count=self.claims, outcomes=tuple(sorted(self.counts.items())),
+            posted_amount=ZERO if end.held else self.posted, lines=tuple(lines),
+            problems=tuple([d.message for d in verdict.defects]
+                           + [str(d) for d in remit.defects]))
+
+
 def preview_era(session: Session | None, era: str | EraSource, *, source: str,
                 rules: PostingRules | None = None,
                 claim_detail_limit: int = 200) -> EraPreview:
     """What posting ``era`` would do, without writing anything.
 
     Without a session nothing can match: every claim payment previews as unmatched.
+    Raises :class:`~remittance.errors.UnreadableEra` when the file is not an 835.
     """
-    text = era if isinstance(era, str) else "".join(era())
-    plans, problems = plan_era(session, text, source=source, rules=rules)
-    out = []
-    for plan in plans:
-        remit = plan.remittance
-        held = plan.held or any(d.is_error for d in remit.defects)
-        counts: dict[str, int] = {}
-        for cp in plan.claims:
-            counts[str(cp.outcome)] = counts.get(str(cp.outcome), 0) + 1
-        posted = ZERO if held else sum(
-            (cp.payment.paid for cp in plan.claims if cp.outcome is Outcome.POSTED), ZERO)
-        out.append(RemittancePreview(
-            trace_number=remit.trace.number, payer=remit.payer.name or remit.payer_id,
-            payer_id=remit.payer_id, payment_amount=remit.payment.amount,
-            balanced=plan.verdict.balanced, held=held,
-            posted_before=_posted_before(session, remit.payer_id, remit.trace.number),
-            claim_count=len(remit.claims), outcomes=tuple(sorted(counts.items())),
-            posted_amount=posted, lines=tuple(describe_plan(plan)),
-            problems=tuple([d.message for d in plan.verdict.defects]
-                           + [str(d) for d in remit.defects])))
+    source_of = era_from_text(era) if isinstance(era, str) else era
+    out: list[RemittancePreview] = []
+    problems: tuple[str, ...] = ()
+    collector: _Collector | None = None
+    with collector_paused():
+        for event in plan_stream(session, source_of, source=source, rules=rules):
+            if isinstance(event, RemittanceStarted):
+                collector = _Collector(event.header, claim_detail_limit)
+            elif isinstance(event, PlannedBatch):
+                assert collector is not None
+                collector.add(event)
+            elif isinstance(event, RemittanceEnded):
+                assert collector is not None
+                if event.header_changed:
+                    collector = _again(session, source_of, source, rules, event,
+                                       claim_detail_limit)
+                out.append(collector.preview(event, session))
+                collector = None
+            else:
+                problems = event.problems
     return EraPreview(tuple(out), problems)
+
+
+def _again(session: Session | None, era: EraSource, source: str, rules: PostingRules | None,
+           end: RemittanceEnded, limit: int) -> _Collector:
+    """The remittance planned again with the header its end gave (rare: a BPR or TRN after
+    the first claim payment)."""
+    collector = _Collector(end.remittance, limit)
+    for event in plan_stream(session, era, source=source, rules=rules, only=end.index,
+                             header=end.remittance):
+        if isinstance(event, PlannedBatch):
+            collector.add(event)
+    return collector

@@ -7,7 +7,7 @@ from decimal import Decimal
 from remit_practice import sample_text
 from sqlalchemy.orm import Session
 
-from remittance import era_from_text, import_era, preview_era
+from remittance import describe_plan, era_from_text, import_era, plan_era, preview_era
 
 
 def test_preview_counts_and_words(session: Session, practice: dict[str, int]) -> None:
@@ -42,3 +42,20 @@ def test_preview_of_an_out_of_balance_era_is_held(session: Session,
                            source="x").remittances
     assert remit.held and not remit.balanced and remit.posted_amount == 0
     assert any("BPR02" in p for p in remit.problems)
+
+
+def test_preview_words_are_those_of_the_whole_plan(session: Session,
+                                                   practice: dict[str, int]) -> None:
+    text = sample_text("era_two_payers.835")
+    plans, _ = plan_era(session, text, source="x")
+    previews = preview_era(session, text, source="x").remittances
+    assert [p.lines for p in previews] == [tuple(describe_plan(plan)) for plan in plans]
+
+
+def test_preview_details_the_first_claims_then_sums_the_rest(
+        session: Session, practice: dict[str, int]) -> None:
+    (remit,) = preview_era(session, sample_text("era_basic.835"), source="x",
+                           claim_detail_limit=1).remittances
+    assert remit.claim_count == 4
+    assert sum(line.startswith("  Claim ") for line in remit.lines) == 1
+    assert "  ... and 3 more claim payment(s): charge " in "\n".join(remit.lines)
