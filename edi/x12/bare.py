@@ -139,7 +139,7 @@ def read_bare_start(head: str, source: str | None = None) -> BareStart:
                  f"nothing else names one" + (f" ({several} share ST01 {set_id})"
                                               if several else ""))
     else:
-        named = f"no ST03 and no guide known for a {set_id or 'set without ST01'}"
+        named = f"no ST03 and no guide known for ST01 {set_id or '(empty)'}"
     isa = _isa(e, _UNKNOWN, _UNKNOWN, "000101", "0000", repetition, control, component)
     gs = e.join(("GS", functional_id, _UNKNOWN, _UNKNOWN, "20000101", "0000",
                  str(int(control)), "X", guide))

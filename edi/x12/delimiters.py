@@ -131,9 +131,9 @@ def scan_isa(text: str, source: str | None = None) -> tuple[Delimiters, list[tup
 
 def is_spaced_isa(text: str) -> bool:
     """True when ``text`` starts with an ISA written with blanks around its separators
-    (``ISA * 00 *``): a blank after the segment id, or before ISA01, which is a two-letter
-    code and never starts with one."""
-    return text.startswith("ISA") and (text[3:4] == " " or text[4:5] == " ")
+    (``ISA * 00 *``): a blank after the segment id, or around ISA01, which is a two-letter
+    code."""
+    return text.startswith("ISA") and " " in (text[3:4], text[4:5], text[6:7])
 
 
 def unspace_isa(text: str, source: str | None = None) -> tuple[str, int]:
@@ -176,6 +176,14 @@ def unspace_isa(text: str, source: str | None = None) -> tuple[str, int]:
                         f"cannot be told apart (found {char or 'the end of the text'!r} after "
                         f"the element separator {element!r})", "026" if char else "023",
                         source)
+    following = text[at + 1:].lstrip("\r\n\t ")
+    end = following.find(segment)
+    if end > 0 and following[:end].rstrip(" \r\n\t").endswith(component):
+        # "... * T * ~" then "GS * ... ~" on the next line: the "~" read as ISA16 also ends
+        # the next segment, so ISA16 is missing and the line break is not the terminator.
+        raise _fail(f"ISA: written with blanks around its separators, but ISA16 cannot be "
+                    f"told apart from the segment terminator: {component!r} also ends the "
+                    "segment after the ISA", "026", source)
     if len(fields[10]) != 1:
         raise _fail(f"ISA11: written with blanks around its separators, {fields[10]!r} is not "
                     "one character", "026", source)

@@ -304,3 +304,79 @@ def test_defects_per_set_are_capped(claim_837p, monkeypatch):
     (ts,) = report.interchanges[0].groups[0].transactions
     assert len([d for d in ts.defects if d.code == "1"]) == 3
     assert "7 more" in ts.defects[-1].message and ts.defects[-1].code == "5"
+
+
+# Lenient reading: a bare set or group inside a synthetic envelope, and a spaced ISA.
+def _bare(body: list[str]) -> str:
+    return "~\n".join(body) + "~\n"
+
+
+def _lenient_warning(report):
+    (interchange,) = report.interchanges
+    warnings = [d for d in interchange.defects if d.severity is Severity.WARNING]
+    assert len(warnings) == 1 and warnings[0].code == "024"
+    return warnings[0]
+
+
+def test_bare_set_is_validated_inside_a_synthetic_envelope(claim_837p, remit_835):
+    for body in (claim_837p, remit_835):
+        report = validate_text(_bare(body), "example.txt")
+        assert report.ok and report.segment_count == len(body)
+        assert report.defects == (_lenient_warning(report),)
+        assert "no ISA/GS envelope" in report.defects[0].message
+        (ts,) = report.interchanges[0].groups[0].transactions
+        assert ts.accepted and ts.segment_count == len(body)
+
+
+def test_everything_inside_a_bare_set_is_still_checked(claim_837p):
+    body = replace(claim_837p, "DMG*D8*19800115*F", "DMG*D8*19801315*F")
+    body = replace(body, "SE*", "SE*27*0001")
+    report = validate_text(_bare(body))
+    date = only(report, DefectLevel.ELEMENT, "8")
+    assert date.path.file_position == body.index("DMG*D8*19801315*F") + 1
+    se01 = only(report, DefectLevel.TRANSACTION, "4")
+    assert se01.path.file_position == len(body)
+    # Nothing about the envelope the file does not have.
+    assert [d.code for d in report.interchanges[0].defects] == ["024"]
+    assert not report.interchanges[0].groups[0].defects
+
+
+def test_bare_group_is_read_and_a_trailer_without_its_header_reported(remit_835):
+    group = ["GS*HP*PAYERONE*CLAIMHOUSE*20240105*0900*12*X*005010X221A1", *remit_835,
+             "GE*1*12"]
+    report = validate_text(_bare(group))
+    assert report.ok and "no ISA interchange header" in _lenient_warning(report).message
+    report = validate_text(_bare([*group, "IEA*1*000000012"]))
+    (d,) = [d for d in errors(report) if d.level is DefectLevel.INTERCHANGE]
+    assert "IEA without an ISA" in d.message and d.code == "024"
+    assert d.path.file_position == len(group) + 1
+    assert not [d for d in report.defects if d.code in ("001", "021")]   # IEA01/IEA02
+
+
+def test_bare_set_followed_by_a_ge_reports_the_missing_gs(remit_835):
+    report = validate_text(_bare([*remit_835, "GE*1*1"]))
+    (d,) = errors(report)
+    assert (d.level, d.code, d.message) == (DefectLevel.INTERCHANGE, "024", "GE without a GS")
+
+
+def test_bare_set_warning_does_not_stop_a_strict_reading(remit_835):
+    assert validate_text(_bare(remit_835), strict=True).ok
+
+
+def test_spaced_isa_is_read_with_a_warning_and_its_values_still_checked(claim_837p):
+    text = text_837p(claim_837p)
+    isa, rest = text.split("~", 1)
+    spaced = " * ".join(f.strip() for f in isa.split("*")) + " ~" + rest
+    report = validate_text(spaced)
+    assert report.ok and "blanks around its separators" in _lenient_warning(report).message
+    d = only(validate_text(spaced.replace("* T * :", "* X * :", 1)), DefectLevel.INTERCHANGE,
+             "020")
+    assert d.path.element == 15
+
+
+def test_spaced_isa_whose_separators_cannot_be_told_apart_is_fatal(claim_837p):
+    isa, rest = text_837p(claim_837p).split("~", 1)
+    spaced = " * ".join(f.strip() for f in isa.split("*")[:-1]) + " * ~" + rest
+    report = validate_text(spaced, "mail.txt")
+    assert report.fatal is not None and report.fatal.code == "026"
+    assert "mail.txt" in report.fatal.message and "ISA16" in report.fatal.message
