@@ -20,9 +20,11 @@ its commits:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -64,23 +66,40 @@ def send_unsent(factory: sessionmaker[Session], transport: Transport, *,
 
 
 def poll_mailbox(factory: sessionmaker[Session], transport: Transport, *,
-                 archive_dir: Path | None = None) -> PollResult:
-    """Send what is unsent, then store every inbound file and take it out of the mailbox."""
+                 archive_dir: Path | None = None,
+                 large_dir: Path | None = None) -> PollResult:
+    """Send what is unsent, then store every inbound file and take it out of the mailbox.
+
+    A transport that can open an inbound file as a stream (``open_inbound``) has it copied to
+    the archive in chunks; a file too large for a database row goes to ``large_dir`` when
+    there is no archive directory (core.archive.large_file_dir)."""
     sent = send_unsent(factory, transport, archive_dir=archive_dir)
     received = 0
+    opener = getattr(transport, "open_inbound", None)
     for remote in transport.list_inbound():
         try:
-            content = transport.fetch(remote.name)
+            content: bytes | IO[bytes] = (opener(remote.name) if opener is not None
+                                          else transport.fetch(remote.name))
         except RemoteFileMissing:
             continue    # another poller took it meanwhile
-        with session_scope(factory) as session:
+        with closing_stream(content), session_scope(factory) as session:
             got = inbound.receive_file(session, content, name=remote.name,
-                                       source=transport.location, archive_dir=archive_dir)
+                                       source=transport.location, archive_dir=archive_dir,
+                                       large_dir=large_dir)
         transport.archive(remote.name)
         received += got.created
     with session_scope(factory) as session:
         pending = tuple(inbound.unprocessed_file_ids(session))
     return PollResult(sent, received, pending)
+
+
+@contextmanager
+def closing_stream(content: bytes | IO[bytes]) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        if not isinstance(content, bytes):
+            content.close()
 
 
 def _never(_exc: BaseException) -> bool:

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy.orm import Session
 
@@ -52,6 +53,7 @@ from core.archive import (
     open_content,
     pending_files,
     store_file,
+    store_stream,
 )
 from core.tables import StoredFile
 from remittance import EraSource, PostingRules, era_from_bytes_chunks, era_from_text, import_era
@@ -88,11 +90,20 @@ class ProcessOutcome:
     applied: tuple[AppliedAcknowledgment, ...] = ()
 
 
-def receive_file(session: Session, content: bytes, *, name: str, source: str,
-                 archive_dir: Path | None = None) -> Received:
-    """Store one inbound file (step 1). ``created`` is False for bytes already stored."""
-    stored, created = store_file(session, content, direction=Direction.IN,
-                                 source_name=f"{source}/{name}", archive_dir=archive_dir)
+def receive_file(session: Session, content: bytes | IO[bytes], *, name: str, source: str,
+                 archive_dir: Path | None = None,
+                 large_dir: Path | None = None) -> Received:
+    """Store one inbound file (step 1), its bytes or a stream of them (copied in chunks);
+    ``created`` is False for bytes already stored. ``large_dir``: where a file too large for
+    a database row goes when there is no archive directory (core.archive)."""
+    if isinstance(content, bytes):
+        stored, created = store_file(session, content, direction=Direction.IN,
+                                     source_name=f"{source}/{name}", archive_dir=archive_dir,
+                                     large_dir=large_dir)
+    else:
+        stored, created = store_stream(session, content, direction=Direction.IN,
+                                       source_name=f"{source}/{name}",
+                                       archive_dir=archive_dir, large_dir=large_dir)
     return Received(stored.id, created, stored.kind, name)
 
 

@@ -7,6 +7,8 @@ they talk to a watched folder, an SFTP server or (in tests) a dictionary:
 
 * ``list_inbound()``: the files waiting for us, oldest first;
 * ``fetch(name)``: one inbound file's bytes;
+* optionally ``open_inbound(name)``: the same file as a binary stream, for a transport that can
+  hand it over without reading it whole (the folder transport); the exchange prefers it;
 * ``put(name, content)``: write an outbound file atomically (readers never see half a file);
 * ``archive(name)``: take an inbound file out of the inbox once it is safely stored.
 
@@ -22,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
+from typing import IO, TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 from clearinghouse.errors import RemoteFileMissing, TransportError
 
@@ -144,6 +146,16 @@ class FolderTransport(_Closing):
         path = self.inbound_dir / check_file_name(name)
         try:
             return path.read_bytes()
+        except FileNotFoundError as exc:
+            raise RemoteFileMissing(f"{path} is no longer in the inbound folder") from exc
+        except OSError as exc:
+            raise TransportError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+    def open_inbound(self, name: str) -> IO[bytes]:
+        """The inbound file as a stream, so a large one is stored without being read whole."""
+        path = self.inbound_dir / check_file_name(name)
+        try:
+            return path.open("rb")
         except FileNotFoundError as exc:
             raise RemoteFileMissing(f"{path} is no longer in the inbound folder") from exc
         except OSError as exc:

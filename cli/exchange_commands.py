@@ -23,6 +23,7 @@ from claims.db.tables import Submission
 from clearinghouse import cycle, outbound
 from clearinghouse.errors import ExchangeError
 from clearinghouse.transports import transport_from_settings
+from core.archive import large_file_dir
 from core.db import make_engine, make_session_factory, session_scope
 from core.settings import Settings, load_settings
 from core.tables import StoredFile
@@ -102,7 +103,8 @@ def _poll(args: argparse.Namespace) -> int:
             last_id = session.scalar(select(StoredFile.id).order_by(StoredFile.id.desc())) or 0
         rules = load_posting_rules(settings.posting_rules_path)
         with transport_from_settings(settings) as transport:
-            result = cycle.poll_mailbox(factory, transport, archive_dir=settings.archive_dir)
+            result = cycle.poll_mailbox(factory, transport, archive_dir=settings.archive_dir,
+                                        large_dir=large_file_dir(settings))
         for file_id in result.pending_file_ids:
             cycle.process_stored_file(factory, file_id, archive_dir=settings.archive_dir,
                                       posting_rules=rules)

@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from clearinghouse import cycle, outbound
 from clearinghouse.errors import TransportUnavailable
+from core.archive import large_file_dir
 from core.db import session_scope
 from worker.enqueue import enqueue_after_commit
 from worker.runtime import Runtime, build_runtime
@@ -118,7 +119,8 @@ def register_tasks(app: Celery) -> dict[str, Task]:
         def body(rt: Runtime) -> dict[str, int]:
             with rt.open_transport() as transport:
                 result = cycle.poll_mailbox(rt.session_factory, transport,
-                                            archive_dir=rt.settings.archive_dir)
+                                            archive_dir=rt.settings.archive_dir,
+                                            large_dir=large_file_dir(rt.settings))
             # Sent after this commit; in-process mode runs them here, one by one.
             with session_scope(rt.session_factory) as session:
                 for file_id in result.pending_file_ids:

@@ -21,7 +21,7 @@ from clearinghouse import cycle  # noqa: E402
 from clearinghouse.errors import TransportUnavailable  # noqa: E402
 from clearinghouse.outbound import submit_ready_claims  # noqa: E402
 from clearinghouse.sftp import SftpTransport  # noqa: E402
-from clearinghouse.transports import MemoryTransport  # noqa: E402
+from clearinghouse.transports import FolderTransport, MemoryTransport  # noqa: E402
 from core.tables import StoredFile  # noqa: E402
 from edi.errors import InterchangeError  # noqa: E402
 
@@ -101,3 +101,31 @@ def test_a_permanent_failure_is_recorded_and_a_transient_one_raised(factory):
         assert "bad.999" in session.get(StoredFile, file_id).error
     with pytest.raises(InterchangeError, match="bad.999"):
         cycle.process_stored_file(factory, file_id, is_transient=lambda exc: True)
+
+
+def test_a_folder_mailbox_file_is_stored_as_a_stream_and_posted(factory, tmp_path,
+                                                                 monkeypatch):
+    """The folder transport hands a file over as a stream (never read whole by fetch); one
+    over the in-row size goes to the large-file directory and is posted from there."""
+    from core import archive
+
+    monkeypatch.setattr(archive, "IN_ROW_BYTES", 256)
+    mailbox = FolderTransport(tmp_path / "exchange")
+    era = Path(__file__).resolve().parents[2] / "samples" / "remittance" / "era_basic.835"
+    (mailbox.inbound_dir / "era.835").write_bytes(era.read_bytes())
+
+    def no_fetch(name: str) -> bytes:
+        raise AssertionError(f"{name} was read whole")
+
+    monkeypatch.setattr(mailbox, "fetch", no_fetch)
+    large = tmp_path / "data" / "archive"
+    result = cycle.poll_mailbox(factory, mailbox, large_dir=large)
+    assert result.received == 1 and list(mailbox.inbound_dir.iterdir()) == []
+    (file_id,) = result.pending_file_ids
+    with factory() as session:
+        stored = session.get(StoredFile, file_id)
+        assert stored.content is None
+        assert Path(stored.storage_path).read_bytes() == era.read_bytes()
+        assert Path(stored.storage_path).is_relative_to(large.resolve())
+    outcome = cycle.process_stored_file(factory, file_id)
+    assert (outcome.status, outcome.kinds) == ("processed", ("835",)), outcome.summary
