@@ -3,8 +3,9 @@
 The TR3s print their examples as a bare ST..SE set, and people paste a GS..GE group without
 its ISA. X12.6 requires the interchange envelope, so such text is read leniently: the
 delimiters are taken from what the text shows (the element separator is the character after
-the segment id; the segment terminator the character that ends the first segment; ``:`` for
-components and ``^`` for repetitions, the TR3's own, unless they clash), and a synthetic
+the segment id; the segment terminator the character that ends the first segment; the
+component separator the one seen in a composite such as ``HC:99213``, else ``:``, and ``^``
+for repetitions, the TR3's own, unless they clash), and a synthetic
 ISA (and GS for a bare set) is placed around it, so every reader and the validator see an
 ordinary interchange. Synthetic segments have position 0 (they are not in the file); the
 reader reports a warning saying what was assumed.
@@ -12,6 +13,7 @@ reader reports a warning saying what was assumed.
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -41,7 +43,10 @@ _SEVERAL_GUIDES = {"837": "837P, 837I and 837D", "277": "the 277 and the 277CA"}
 
 #: Sender and receiver of a bare set, which names neither (GS02/GS03 are required).
 _UNKNOWN = "UNKNOWN"
-_COMPONENTS = ":>\\!"
+_COMPONENTS = ":><\\!"
+#: Qualifiers that open a composite element (SVC01/SV101 HC, HI01 ABK/BK..., CLM05 codes are
+#: digits): the character after one of them, right after an element separator, is ISA16.
+_COMPOSITE = r"(?:HC|AD|ER|IV|N4|NU|WK|ABK|ABF|ABJ|ABN|APR|BBR|BK|BF|BJ|BR|BP|BQ|DR|PR|RS)"
 _REPETITIONS = "^{|\x1d"
 _WS = "\r\n\t "
 
@@ -97,6 +102,20 @@ def _terminator(text: str, element: str, tag: str, source: str | None) -> str:
     return term
 
 
+def _component(head: str, element: str, term: str) -> tuple[str, bool]:
+    """The component separator a composite in ``head`` shows, else the first one free;
+    and whether it was seen."""
+    free = [c for c in _COMPONENTS if c not in (element, term)]
+    chars = "[" + re.escape("".join(free)) + "]"
+    e = re.escape(element)
+    # A composite opened by its qualifier, or CLM05's facility code, frequency and type (11:B:1).
+    for pattern in (e + _COMPOSITE + "(" + chars + ")", e + r"\d\d(" + chars + r")[A-Z]\1\d"):
+        found = re.search(pattern, head)
+        if found:
+            return found.group(1), True
+    return free[0], False
+
+
 def _fail(message: str, source: str | None) -> InterchangeError:
     return InterchangeError(message, note_code="026", source=source)
 
@@ -107,7 +126,7 @@ def read_bare_start(head: str, source: str | None = None) -> BareStart:
     cannot be told apart."""
     tag, element = head[:2], head[2]
     term = _terminator(head, element, tag, source)
-    component = next(c for c in _COMPONENTS if c not in (element, term))
+    component, seen = _component(head, element, term)
     repetition = next(c for c in _REPETITIONS if c not in (element, term, component))
     try:
         delims = Delimiters(element, component, repetition, term)
@@ -117,7 +136,8 @@ def read_bare_start(head: str, source: str | None = None) -> BareStart:
     control = f"{zlib.crc32(head[:HEAD_LENGTH].encode('utf-8', 'replace')) % 999_999_999 + 1:09d}"
     shown = "line break" if term in "\r\n" else repr(term)
     assumed = (f"element separator {element!r}, segment terminator {shown}, components "
-               f"{component!r} and repetitions {repetition!r}")
+               f"{component!r} ({'as the text shows' if seen else 'none seen in the text'}) "
+               f"and repetitions {repetition!r}")
     e = element
     if tag == "GS":
         g = (first + [""] * 9)[:9]

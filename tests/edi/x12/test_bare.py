@@ -29,6 +29,22 @@ def test_delimiters_are_read_from_the_first_segment(text, element, terminator):
     assert (d.element, d.segment, d.component, d.repetition) == (element, terminator, ":", "^")
 
 
+@pytest.mark.parametrize(("text", "component"), [
+    ("ST*835*0001~BPR*I~CLP*A*1~SVC*HC>99213*40*30~", ">"),
+    ("ST*837*0001*005010X222A1~HI*ABK<J069~", "<"),
+    ("ST*837*0001*005010X223A2~CLM*A1*50***13!A!1~", "!"),
+])
+def test_component_separator_is_the_one_a_composite_shows(text, component):
+    start = read_bare_start(text)
+    assert start.delimiters.component == component
+    assert f"components {component!r} (as the text shows)" in start.warning
+
+
+def test_component_separator_defaults_to_the_guides_colon():
+    start = read_bare_start("ST*835*0001~BPR*I*10~")
+    assert start.delimiters.component == ":" and "(none seen in the text)" in start.warning
+
+
 def test_component_and_repetition_step_aside_when_they_clash():
     d = read_bare_start("ST:835:0001^BPR:I^").delimiters
     assert (d.element, d.segment) == (":", "^")

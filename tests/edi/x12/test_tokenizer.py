@@ -203,11 +203,12 @@ def test_bare_set_envelope_is_the_same_however_the_text_is_cut():
 
 
 def test_bare_set_takes_its_guide_from_st03_and_its_delimiters_from_the_text():
-    text = "ST|837|0001|005010X223A2\nCLM|A1|50||||11>A>1\nSE|3|0001\n"
+    text = "ST|837|0001|005010X223A2\nCLM|A1|50|||11>A>1\nSE|3|0001\n"
     segs = parse_segments(text)
     assert tags(segs) == ["ISA", "GS", "ST", "CLM", "SE", "GE", "IEA"]
     d = segs[0].delimiters
-    assert (d.element, d.segment, d.component, d.repetition) == ("|", "\n", ":", "^")
+    assert (d.element, d.segment, d.component, d.repetition) == ("|", "\n", ">", "^")
+    assert segs[3].components(5) == ("11", "A", "1")
     assert segs[1].get(1) == "HC" and segs[1].get(8) == "005010X223A2"
 
 
