@@ -27,6 +27,7 @@ from edi.maps import resolve
 from edi.validation import ValidationReport, validate
 from edi.x12 import iter_segments, serialize
 from edi.x12.segment import Segment
+from edi.x12.tokenizer import Tokenizer
 from edi.x12.walker import Loop, iter_loops
 
 __all__ = ["register", "validate_command", "parse_command"]
@@ -295,13 +296,35 @@ def _sets(segments: Iterable[Segment]) -> Iterator[tuple[str, str, Segment, Iter
             yield gs08, isa13, seg, _one_set(seg, it)
 
 
+def _noted_segments(chunks: Iterable[str], path: Path) -> Iterator[Segment]:
+    """The file's segments; what the tokenizer tolerated while reading (a bare ST..SE read in
+    a synthetic envelope, an ISA with blanks around its separators) is said on stderr as it
+    is met, never silently."""
+    tokenizer = Tokenizer(str(path))
+    said = 0
+
+    def news() -> None:
+        nonlocal said
+        for note in tokenizer.problems[said:]:
+            print(f"{path}: {note.severity.value}: {note.message}", file=sys.stderr)
+        said = len(tokenizer.problems)
+
+    for chunk in chunks:
+        segments = tokenizer.feed(chunk)
+        news()
+        yield from segments
+    segments = tokenizer.close()
+    news()
+    yield from segments
+
+
 def parse_command(args: argparse.Namespace) -> int:
     path = Path(args.file)
     out = sys.stdout
     status = EXIT_OK
     progress = _Progress([path], args.progress)
     try:
-        for gs08, isa13, st, body in _sets(iter_segments(_chunks(path, progress), str(path))):
+        for gs08, isa13, st, body in _sets(_noted_segments(_chunks(path, progress), path)):
             found = resolve(st.get(1), gs08, st.get(3))
             if found is None:
                 print(f"{path}: transaction set {st.get(1)} {st.get(2)}: no definition for "

@@ -16,6 +16,7 @@ from edi.validation.report import InterchangeResult
 from edi.x12.defects import Severity
 from edi.x12.envelope import Interchange, wrap_interchange
 from edi.x12.segment import Segment, make_segment
+from edi.x12.tokenizer import is_synthetic
 
 __all__ = ["ta1_needed", "ta1_verdict", "build_ta1"]
 
@@ -47,7 +48,14 @@ def ta1_verdict(interchange: InterchangeResult) -> tuple[AckCode, InterchangeNot
 
 
 def ta1_needed(interchange: InterchangeResult) -> bool:
-    """True when ISA14 asks for a TA1 or the envelope has an error or warning to report."""
+    """True when ISA14 asks for a TA1 or the envelope has an error or warning to report.
+
+    Never for the synthetic envelope read around a bare ST..SE or GS..GE: its ISA13 was made
+    up here, so a TA1 would acknowledge an interchange its sender never sent (the reading
+    warning is in the validation report instead).
+    """
+    if is_synthetic(interchange.isa):
+        return False
     if interchange.isa.get(14).strip() == "1":
         return True
     return ta1_verdict(interchange)[0] is not AckCode.ACCEPTED

@@ -165,3 +165,18 @@ def test_an_ack_that_cannot_be_written_is_named(broken_dental: Path, tmp_path: P
     assert "ERRORS" in out          # the report is still printed
     assert f"{broken_dental}: cannot write its acknowledgment" in err
     assert "No space left on device" in err
+
+
+def test_parse_says_when_it_read_a_bare_set_in_a_synthetic_envelope(x12: Path, capsys) -> None:
+    bare = x12 / "bare_remittance.835"
+    assert main(["parse", str(bare)]) == 0
+    captured = capsys.readouterr()
+    assert "[2100] Claim Payment Information" in captured.out
+    (warning,) = captured.err.splitlines()
+    assert warning.startswith(f"{bare}: warning: the file has no ISA/GS envelope")
+
+
+def test_parse_of_an_enveloped_file_says_nothing_on_stderr(x12: Path, capsys) -> None:
+    era = x12.parent / "remittance" / "era_basic.835"
+    assert main(["parse", str(era)]) == 0
+    assert capsys.readouterr().err == ""
