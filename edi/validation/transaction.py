@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from edi.validation.balancing import Imbalance, Ref, balancer_for
 from edi.validation.elements import ElementProblem
-from edi.validation.plans import CLAIM_LOOPS, StepPlan, checkers_of, plan_of
+from edi.validation.plans import CLAIM_LOOPS, StepPlan, guide_plans
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.delimiters import Delimiters
 from edi.x12.grammar import SegmentDef, TransactionDef
@@ -69,7 +69,7 @@ class SetChecker:
                  report: Callable[[Defect], None], accepted_label: bool = False,
                  first: int = 0) -> None:
         self.walker = Walker(definition)
-        self.checkers = checkers_of(self.walker.machine)
+        self.plans = guide_plans(self.walker.machine)
         self.control = control
         self.memo = memo
         self.report = report
@@ -211,7 +211,7 @@ class SetChecker:
     def _judge(self, step: Step, seg: Segment, text: str | None = None
                ) -> tuple[StepPlan, list[ElementProblem], tuple | None]:
         """The step's plan, the segment's element problems and its money (or None)."""
-        plan = plan_of(step, self.checkers, self.balancer)
+        plan = self.plans.plan(step, self.balancer)
         problems = plan.checker.check(seg, text) if plan.checker is not None else []
         if problems and self.accepted_label and seg.tag == "ST":
             problems = [p for p in problems if p.element != 3 or p.code != "7"]
@@ -221,12 +221,11 @@ class SetChecker:
     def _compute(self, key: tuple[int, str], seg: Segment) -> MemoEntry:
         tag = seg.tag
         machine = self.walker.machine
-        # Walker.step_for, inlined
-        step = machine.step(key[0], tag, machine.qualifier_values(seg)
-                            if tag in machine.qualifier_positions else ())
+        # the walk step (Walker.step_for without the call)
+        step = machine.step_of(key[0], seg)
         # _judge, inlined (one call less per new segment)
         (_, checker, balance_loop, closes, claim, attention, state, depth, same, limit,
-         opens) = plan_of(step, self.checkers, self.balancer)
+         opens) = self.plans.plan(step, self.balancer)
         problems = checker.check(seg, key[1]) if checker is not None else []
         if problems and self.accepted_label and tag == "ST":
             problems = [p for p in problems if p.element != 3 or p.code != "7"]

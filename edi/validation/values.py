@@ -61,6 +61,9 @@ def is_valid_time(text: str) -> bool:
     return len(text) < 6 or int(text[4:6]) <= 59
 
 
+#: Verdicts kept per element definition before its cache starts over.
+VERDICTS_KEPT = 4096
+
 _EXTERNAL_NAMES = {"states": "US state or Canadian province", "country": "country",
                    "currency": "currency"}
 
@@ -84,9 +87,11 @@ class ValueCheck:
         self.codes = d.codes
         self.pattern = re.compile(d.pattern) if d.pattern else None
         self.external = external_codes(d.external) if d.external else None
-        self.cache: dict[str, tuple[str, str] | None] = {}
-        # Codes, dates, times and amounts repeat across claims; long free text rarely does.
-        self.cacheable = self.max <= 35 or bool(self.codes)
+        self.cache: dict[str, tuple[str, str, str] | None] = {}
+        # Dates, times and amounts repeat across claims; long free text rarely does. A code
+        # list is its own verdict (membership, no cache: the values that are not listed are
+        # unbounded, REF01 or NM101 junk in a hostile file).
+        self.cacheable = self.max <= 35 and (self.codes is None or self.external is not None)
         self.fast = self._fast()
 
     def _fast(self) -> str:
@@ -112,9 +117,14 @@ class ValueCheck:
             if value in cache:
                 return cache[value]
             result = self._verdict(value)
-            if len(cache) < 4096:
-                cache[value] = result
+            if len(cache) >= VERDICTS_KEPT:
+                # the verdicts of the values seen lately; a worker's mix of files drifts
+                cache.clear()
+            cache[value] = result
             return result
+        codes = self.codes
+        if codes is not None and value in codes and self.external is None:
+            return None
         return self._verdict(value)
 
     def _verdict(self, value: str) -> tuple[str, str, str] | None:

@@ -8,9 +8,15 @@ a loop ends at the first segment that does not belong to it). A child loop start
 trigger, its first segment, told apart from siblings by the trigger's qualifier (NM101 85 vs
 87; HL03 20/22/23).
 
-Where a segment goes depends only on the state and the segment's id and qualifier, so each
-:class:`Step` is computed once per (state, id, qualifier) and looked up afterwards; states are
-interned as small integers. The walker (walker.py) keeps the per-file counts.
+Where a segment goes depends only on the state, the segment's id and which of the guide's
+qualifier code lists its qualifier is in, so each :class:`Step` is computed once per (state,
+id, qualifier class) and looked up afterwards; states are interned as small integers. The
+raw qualifier value never enters the memo: a value is replaced by one representative of the
+codes that fall in exactly the same lists (REF01 ``D9`` and ``EA`` may be one class), and a
+value in no list, like every unknown segment id, by one sentinel. The memo is therefore
+bounded by the guide (states times ids times classes, a few thousand entries in practice),
+however many distinct values files carry; a size limit stands behind that as a last bound.
+The walker (walker.py) keeps the per-file counts.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from typing import NamedTuple
 from edi.x12.grammar import LoopDef, SegmentDef, TransactionDef, Usage
 from edi.x12.segment import Segment
 
-__all__ = ["Machine", "Step", "Missing", "machine_for", "OUT_OF_SEQUENCE"]
+__all__ = ["Machine", "Step", "Missing", "machine_for", "OUT_OF_SEQUENCE", "STEP_LIMIT"]
 
 # IK304 codes the walker decides (X231A1 IK304): see edi.x12.defects.
 UNRECOGNIZED = "1"
@@ -31,6 +37,16 @@ LOOP_OVER_MAX = "4"
 OVER_MAX_USE = "5"
 OUT_OF_SEQUENCE = "7"
 NOT_USED_PRESENT = "I4"
+
+#: Steps kept per machine. The guides bound the memo well below this (the 837P at most about
+#: 68,000 keys, a few hundred in a normal file); the limit only caps a pathological walk.
+STEP_LIMIT = 1 << 15
+#: Machines kept by :func:`machine_for` (the guides number about a dozen).
+MACHINE_LIMIT = 64
+#: The key part of an unknown segment id, and of a qualifier value in none of the id's code
+#: lists. No id or code is empty-with-a-NUL, so neither can meet a real one.
+_UNKNOWN_TAG = "\x00?"
+_NO_CODE = "\x00"
 
 
 class Missing(NamedTuple):
@@ -48,7 +64,8 @@ class Step(NamedTuple):
     loop holding it after the step; ``closed`` the number of loops ended before it,
     ``opened`` the loop it starts (or None). ``missing`` lists required children skipped.
     ``limit`` is the max use of the child (segment or loop) the segment counts against.
-    ``same`` tells whether it is another use of the child last used at its level.
+    ``same`` tells whether it is another use of the child last used at its level. ``moves``
+    is false when the walk stays where it was (the segment fits nowhere, or out of sequence).
     """
 
     state: int
@@ -64,6 +81,7 @@ class Step(NamedTuple):
     loops: tuple[LoopDef, ...]    # the open loops after the step, outermost first
     closed_ids: tuple[str, ...] = ()   # ids of the loops ended, innermost first
     attention: bool = False       # misplaced, or required children skipped
+    moves: bool = True
 
 
 class _Node:
@@ -89,9 +107,21 @@ class Machine:
         self.qualifier_positions: dict[str, tuple[int, ...]] = {}
         self.known_tags: set[str] = set()
         self._prepare(definition.body)
+        #: Per known id: for each qualifier position, raw value -> its class's representative
+        #: (empty for an id without qualifiers).
+        self.classes: dict[str, tuple[dict[str, str], ...]] = {
+            tag: self._classes_of(tag) for tag in self.known_tags}
+        # step_of's view of it: () no qualifier, (position, table) one, (0, None) more
+        self._keying: dict[str, tuple] = {
+            tag: (() if not c else (self.qualifier_positions[tag][0], c[0]) if len(c) == 1
+                  else (0, None))
+            for tag, c in self.classes.items()}
         self._states: dict[tuple[tuple[int, int], ...], int] = {}
         self._state_list: list[tuple[tuple[int, int], ...]] = []
         self._steps: dict[tuple, Step] = {}
+        #: How many times the step memo was emptied at its limit; users keeping something per
+        #: step (the validator's plans) start over when it changes.
+        self.generation = 0
         self._lock = threading.Lock()
         self.initial = self._state_id(((0, -1),))
 
@@ -118,6 +148,21 @@ class Machine:
                     self.qualifier_positions[tag] = tuple(sorted((*have, qidx)))
         return node_id
 
+    def _classes_of(self, tag: str) -> tuple[dict[str, str], ...]:
+        """For each qualifier position of ``tag``: every listed code mapped to the smallest
+        code listed in exactly the same code lists (what the walk can tell apart)."""
+        out = []
+        for position in self.qualifier_positions.get(tag, ()):
+            lists = [codes for node in self._nodes for _, q, codes, _ in node.by_tag.get(tag, ())
+                     if q == position and codes is not None]
+            classes: dict[tuple[bool, ...], str] = {}
+            table: dict[str, str] = {}
+            for code in sorted(set().union(*lists)):
+                assert code != _NO_CODE
+                table[code] = classes.setdefault(tuple(code in c for c in lists), code)
+            out.append(table)
+        return tuple(out)
+
     def _state_id(self, frames: tuple[tuple[int, int], ...]) -> int:
         found = self._states.get(frames)
         if found is None:
@@ -142,20 +187,75 @@ class Machine:
             out.append(value.split(comp, 1)[0] if comp in value else value)
         return tuple(out)
 
-    def step(self, state: int, tag: str, qvalues: tuple[str, ...]) -> Step:
-        key = (state, tag, qvalues)
+    def step(self, state: int, tag: str, qvalues: tuple[str, ...] = ()) -> Step:
+        """Where a segment with id ``tag`` and qualifier values ``qvalues`` (those of
+        :meth:`qualifier_values`) goes from ``state``."""
+        classes = self.classes.get(tag)
+        if classes is None:
+            key: tuple = (state, _UNKNOWN_TAG)
+        elif not classes:
+            key = (state, tag)
+        elif len(classes) == 1 and qvalues:
+            key = (state, tag, classes[0].get(qvalues[0], _NO_CODE))
+        else:
+            # an absent qualifier element reads as "", as in qualifier_values
+            padded = (*qvalues, *("",) * (len(classes) - len(qvalues)))
+            reps = [c.get(v, _NO_CODE) for c, v in zip(classes, padded, strict=False)]
+            key = (state, tag, *reps)
         found = self._steps.get(key)
         if found is None:
-            with self._lock:
-                found = self._steps.get(key)
-                if found is None:
-                    found = self._steps[key] = self._compute(state, tag, qvalues)
+            found = self._remember(key)
         return found
+
+    def step_of(self, state: int, seg: Segment) -> Step:
+        """:meth:`step` for a segment, its qualifier read from it (the walker's hot path)."""
+        tag = seg.tag
+        keying = self._keying.get(tag)
+        if keying is None:
+            key: tuple = (state, _UNKNOWN_TAG)
+        elif not keying:
+            key = (state, tag)
+        elif keying[0]:
+            # one qualifier (XX01, HL03): its first component, looked up as sent first
+            position, table = keying
+            elements = seg.elements
+            value = elements[position - 1] if position <= len(elements) else ""
+            rep = table.get(value)
+            if rep is None:
+                component = seg.delimiters.component
+                rep = (table.get(value.split(component, 1)[0], _NO_CODE)
+                       if component in value else _NO_CODE)
+            key = (state, tag, rep)
+        else:
+            return self.step(state, tag, self.qualifier_values(seg))
+        found = self._steps.get(key)
+        if found is None:
+            found = self._remember(key)
+        return found
+
+    def _remember(self, key: tuple) -> Step:
+        with self._lock:
+            found = self._steps.get(key)
+            if found is None:
+                state, tag = key[0], key[1]
+                if tag == _UNKNOWN_TAG:
+                    found = self._compute(state, tag, ())
+                else:
+                    found = self._compute(state, tag, key[2:])
+                if len(self._steps) >= STEP_LIMIT:
+                    self._steps = {}
+                    self.generation += 1
+                self._steps[key] = found
+        return found
+
+    def memo_size(self) -> int:
+        """Steps held in the memo (for tests and monitoring of the bound)."""
+        return len(self._steps)
 
     def loops_of(self, state: int) -> tuple[LoopDef, ...]:
         return tuple(self._nodes[n].loop for n, _ in self._state_list[state])
 
-    # -- the walk itself, computed once per (state, tag, qualifier) -------------------------
+    # -- the walk itself, computed once per (state, tag, qualifier class) -------------------
 
     def _qualifies(self, tag: str, qidx: int, codes: frozenset[str] | None,
                    qvalues: tuple[str, ...]) -> bool:
@@ -196,7 +296,7 @@ class Machine:
         loops = tuple(self._nodes[n].loop for n, _ in frames)
         index = self._seg_index[id(seg)] if seg is not None else -1
         return Step(state, seg, index, code, len(frames) - 1, 0, None, False, None, (), loops,
-                    (), True)
+                    (), True, seg is not None and code != OUT_OF_SEQUENCE)
 
     def _place(self, frames: tuple[tuple[int, int], ...], level: int, ci: int,
                is_loop: bool) -> Step:
@@ -255,11 +355,17 @@ _machines_lock = threading.Lock()
 
 
 def machine_for(definition: TransactionDef) -> Machine:
-    """The (cached) walking machine of a definition."""
+    """The (cached) walking machine of a definition.
+
+    The guides are loaded once and live for the process; definitions built on the fly (tests,
+    a guide edited and reloaded) would each add one, so the oldest is let go past
+    :data:`MACHINE_LIMIT`."""
     found = _machines.get(id(definition))
     if found is None or found[0] is not definition:
         with _machines_lock:
             found = _machines.get(id(definition))
             if found is None or found[0] is not definition:
+                if len(_machines) >= MACHINE_LIMIT:
+                    del _machines[next(iter(_machines))]
                 found = _machines[id(definition)] = (definition, Machine(definition))
     return found[1]

@@ -105,3 +105,70 @@ def test_hl04_promise_is_named_where_it_was_made():
     report = validate_text(text_837p(body))
     (d,) = [x for x in report.defects if "subordinate" in x.message]
     assert str(d.path) == "2000A/2000B/HL04" and d.path.segment_position == subscriber + 1
+
+
+def _distinct_qualifiers(n: int, prefix: str | None) -> str:
+    """The sample claim with ``n`` REF segments in 2300: each with its own REF01 value the
+    guide does not list (``prefix`` + number), or all REF*D9 when ``prefix`` is None."""
+    from edi_samples import CLAIM_837P, text_837p
+
+    body = list(CLAIM_837P)
+    at = body.index("HI*ABK:J209") + 1
+    body[at:at] = [f"REF*{prefix}{i:05d}*X{i}" if prefix else f"REF*D9*X{i}" for i in range(n)]
+    body[-1] = f"SE*{len(body)}*0001"
+    return text_837p(body)
+
+
+def _engine_cache_sizes() -> int:
+    """Entries in every cache the engine keeps between validations."""
+    from edi.validation import balancing, elements, plans
+    from edi.x12 import machine
+
+    total = sum(m.memo_size() + len(m._states) for _, m in machine._machines.values())
+    total += sum(g.size() for g in plans._guides.values())
+    for _, checker in elements._checkers.values():
+        total += len(checker.shapes) + len(checker.compiled)
+        for slot in checker.slots:
+            parts = getattr(slot, "parts", (slot,))
+            total += sum(len(part.cache) for part in parts)
+    return total + len(balancing._amounts)
+
+
+def test_distinct_qualifiers_cost_no_more_memory_than_one():
+    import gc
+    import tracemalloc
+
+    from edi.validation.validator import validate_text
+
+    single = _distinct_qualifiers(20_000, None)
+    distinct = _distinct_qualifiers(20_000, "Q")
+    validate_text(_distinct_qualifiers(10, None))        # guides, checkers, recognisers
+
+    def retained(text: str) -> int:
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(2):
+            report = validate_text(text)
+            assert report.segment_count > 20_000
+            del report
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before
+
+    tracemalloc.start()
+    try:
+        one = retained(single)
+        many = retained(distinct)
+    finally:
+        tracemalloc.stop()
+    # before the memo was keyed by qualifier class: 13 MB retained for good
+    assert many <= one + 64 * 1024, (one, many)
+
+
+def test_cache_sizes_stay_flat_across_different_files():
+    from edi.validation.validator import validate_text
+
+    validate_text(_distinct_qualifiers(2_000, "Q"))
+    after_first = _engine_cache_sizes()
+    for prefix in ("Z", "Y", "W", "V"):
+        validate_text(_distinct_qualifiers(2_000, prefix))
+        assert _engine_cache_sizes() == after_first

@@ -64,3 +64,23 @@ def test_a_huge_number_element_is_judged_at_once(value):
     assert verdict in (("6", "IK4"), ("5", "IK4"))
     assert time.perf_counter() - started < 1
     assert check("R", 1, 18, "\uff11\uff12") == ("6", "IK4")     # full-width digits
+
+
+def test_code_list_verdicts_are_not_kept():
+    check = ValueCheck(ElementDef("REF01", "Reference Identification Qualifier", Usage.REQUIRED,
+                                  "ID", 2, 3, codes=frozenset({"EA", "D9"})))
+    assert check.check("EA") is None
+    for i in range(1000):
+        assert check.check(f"Q{i:04d}")[0] == "7"
+    assert check.cache == {}
+
+
+def test_verdicts_kept_are_bounded(monkeypatch):
+    import edi.validation.values as values
+
+    monkeypatch.setattr(values, "VERDICTS_KEPT", 16)
+    check = ValueCheck(ElementDef("DTP03", "Date", Usage.REQUIRED, "DT", 8, 8))
+    for day in range(1, 29):
+        assert check.check(f"202401{day:02d}") is None
+    assert 0 < len(check.cache) <= 16
+    assert check.check("20240230")[0] == "8"
