@@ -376,11 +376,16 @@ class SegmentChecker:
 
 
 _checkers: dict[int, tuple[SegmentDef, SegmentChecker]] = {}
+#: Checkers kept: every segment of every guide (about 1,600) with room to spare; definitions
+#: built on the fly would otherwise each add theirs for good.
+CHECKER_LIMIT = 8192
 
 
 def checker_for(segment: SegmentDef) -> SegmentChecker:
     """The compiled checker of a segment definition (cached)."""
     found = _checkers.get(id(segment))
     if found is None or found[0] is not segment:
+        if len(_checkers) >= CHECKER_LIMIT:
+            del _checkers[next(iter(_checkers))]
         found = _checkers[id(segment)] = (segment, SegmentChecker(segment))
     return found[1]

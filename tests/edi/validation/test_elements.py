@@ -129,3 +129,15 @@ def test_fast_verdicts_equal_the_value_check(position, value, monkeypatch):
     tag, *elements = text.split("*")
     assert CHECKER.check(Segment(tag, tuple(elements), D), text) == \
         CHECKER.check(Segment(tag, tuple(elements), D))
+
+
+def test_checkers_kept_are_bounded(monkeypatch):
+    import edi.validation.elements as elements
+
+    monkeypatch.setattr(elements, "_checkers", {})
+    monkeypatch.setattr(elements, "CHECKER_LIMIT", 4)
+    definitions = [SegmentDef("REF", "Reference", Usage.SITUATIONAL, 1, "0100", ())
+                   for _ in range(10)]
+    checkers = [elements.checker_for(d) for d in definitions]
+    assert len(elements._checkers) == 4
+    assert elements.checker_for(definitions[-1]) is checkers[-1]
