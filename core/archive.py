@@ -214,11 +214,6 @@ def _add(session: Session, row: StoredFile) -> tuple[StoredFile, bool]:
     return row, True
 
 
-def _too_large(name: str, size: int) -> ValueError:
-    return ValueError(f"file {name} is {size} bytes; a file over {IN_ROW_BYTES} bytes is kept "
-                      "in the archive directory, and none was given; nothing was stored")
-
-
 def store_file(session: Session, content: bytes, *, direction: str, source_name: str,
                kind: str | None = None, archive_dir: Path | None = None,
                uploaded_by: int | None = None,
@@ -275,7 +270,9 @@ def store_stream(session: Session, stream: IO[bytes], *, direction: str, source_
         elif large_dir is not None:
             row.storage_path = str(_place(temp, large_dir, digest, size).resolve())
         else:
-            raise _too_large(source_name, size)
+            raise ValueError(f"file {source_name} is {size} bytes; a file over {IN_ROW_BYTES} "
+                             "bytes is kept in the archive directory, and none was given; "
+                             "nothing was stored")
         return _add(session, row)
     finally:
         temp.unlink(missing_ok=True)
