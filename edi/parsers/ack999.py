@@ -22,11 +22,11 @@ from edi.acknowledgments.codes import (
     describe,
 )
 from edi.errors import WrongTransactionError
+from edi.parsers.bulk import collector_paused, text_batches
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.envelope import InterchangeHeader, header_from_isa
-from edi.x12.numbers import NumberFormatError, read_integer
+from edi.x12.numbers import MAX_DIGITS, NumberFormatError, read_integer
 from edi.x12.segment import Segment
-from edi.x12.tokenizer import parse_segments
 
 __all__ = [
     "ElementNote",
@@ -149,6 +149,8 @@ class Acknowledgment999:
 
 def _int(seg: Segment, n: int, defects: list[Defect], component: int = 0) -> int:
     raw = seg.component(n, component) if component else seg.get(n)
+    if raw.isdigit() and raw.isascii() and len(raw) <= MAX_DIGITS:
+        return int(raw)         # what read_integer makes of plain digits, without its checks
     try:
         return read_integer(raw)
     except NumberFormatError as exc:
@@ -185,17 +187,20 @@ class _Reader:
         self.ik3, self.unit, self.contexts, self.elements = None, None, [], []
 
     def feed(self, seg: Segment) -> None:
+        # the tags of every set first: AK2 and IK5 come once per set acknowledged
         tag = seg.tag
-        if tag == "ISA":
-            self.isa = header_from_isa(seg)
-        elif tag == "GS":
-            self.gs02 = seg.get(2)
-        elif tag == "ST":
-            self.st02, self.ak1, self.sets, self.defects = seg.get(2), None, [], []
-        elif tag == "AK1":
-            self.ak1 = seg
-        elif tag == "AK2":
+        if tag == "AK2":
             self.ak2, self.notes = seg, []
+        elif tag == "IK5":
+            self.close_ik3()
+            ak2 = self.ak2
+            if ak2 is None:
+                self.problem(seg, "IK5 without an AK2 naming the transaction set")
+                return
+            self.sets.append(SetAcknowledgment(
+                ak2.get(1), ak2.get(2), ak2.get(3), seg.get(1),
+                tuple([c for c in seg.elements[1:6] if c]), tuple(self.notes)))
+            self.ak2 = None
         elif tag == "IK3":
             self.close_ik3()
             self.ik3 = seg
@@ -207,16 +212,14 @@ class _Reader:
                    for c in (1, 2, 3)]
             self.elements.append(ElementNote(pos[0], pos[1], pos[2], seg.get(2), seg.get(3),
                                              seg.get(4)))
-        elif tag == "IK5":
-            self.close_ik3()
-            ak2 = self.ak2
-            if ak2 is None:
-                self.problem(seg, "IK5 without an AK2 naming the transaction set")
-                return
-            self.sets.append(SetAcknowledgment(
-                ak2.get(1), ak2.get(2), ak2.get(3), seg.get(1),
-                tuple(c for c in seg.elements[1:6] if c), tuple(self.notes)))
-            self.ak2 = None
+        elif tag == "ISA":
+            self.isa = header_from_isa(seg)
+        elif tag == "GS":
+            self.gs02 = seg.get(2)
+        elif tag == "ST":
+            self.st02, self.ak1, self.sets, self.defects = seg.get(2), None, [], []
+        elif tag == "AK1":
+            self.ak1 = seg
         elif tag == "AK9":
             self.ak9(seg)
 
@@ -252,19 +255,25 @@ def read_999(text: str, source: str | None = None) -> tuple[Acknowledgment999, .
     its transaction sets are not 999s (an 837 or a 277CA passed by mistake); sets of other
     kinds next to 999s are skipped.
     """
+    with collector_paused():
+        return _read(text, source)
+
+
+def _read(text: str, source: str | None) -> tuple[Acknowledgment999, ...]:
     reader = _Reader()
     others: list[str] = []
     skipping = False
-    for seg in parse_segments(text, source):
-        if seg.tag == "ST":
-            skipping = seg.get(1) != "999"
+    for batch in text_batches(text, source):
+        for seg in batch:
+            if seg.tag == "ST":
+                skipping = seg.get(1) != "999"
+                if skipping:
+                    others.append(seg.get(1))
+                    continue
             if skipping:
-                others.append(seg.get(1))
+                skipping = seg.tag != "SE"
                 continue
-        if skipping:
-            skipping = seg.tag != "SE"
-            continue
-        reader.feed(seg)
+            reader.feed(seg)
     if others and not reader.results:
         where = f"{source}: " if source else ""
         raise WrongTransactionError(f"{where}transaction set(s) {', '.join(sorted(set(others)))} "

@@ -15,6 +15,7 @@ This module reads the envelope and re-exports the values, which are defined in
 from __future__ import annotations
 
 from edi.errors import InterchangeError
+from edi.parsers.bulk import collector_paused, text_batches
 from edi.parsers.claim837_values import (
     CasAdjustment,
     Claim837,
@@ -28,12 +29,15 @@ from edi.parsers.claim837_values import (
 )
 from edi.parsers.claim837_walker import TransactionWalker
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
-from edi.x12.tokenizer import parse_segments
 
 __all__ = [
     "CasAdjustment", "Claim837", "CodedValue", "Entity", "HealthCode", "LineAdjudication837",
     "OtherSubscriber837", "Read837", "ServiceLine837", "read_837",
 ]
+
+
+#: The segments read here rather than by the set's walker.
+_ENVELOPE = frozenset({"GS", "ST", "SE"})
 
 
 def read_837(text: str, source: str = "") -> Read837:
@@ -46,28 +50,35 @@ def read_837(text: str, source: str = "") -> Read837:
     if not body.startswith("ISA"):
         raise InterchangeError(f"expected an ISA segment, found {body[:20]!r}",
                                note_code="024", source=source or None)
+    with collector_paused():
+        return _read(body, source)
+
+
+def _read(body: str, source: str) -> Read837:
     claims: list[Claim837] = []
     defects: list[Defect] = []
     walker: TransactionWalker | None = None
     gs08 = ""
-    for seg in parse_segments(body, source or None):
-        if seg.tag == "GS":
-            gs08 = seg.get(8)
-        elif seg.tag == "ST":
-            if seg.get(1) != "837":
-                defects.append(Defect(
-                    Severity.ERROR, DefectLevel.TRANSACTION, "1",
-                    X12Path(segment="ST", element=1, transaction=seg.get(2),
-                            file_position=seg.position),
-                    f"transaction set {seg.get(1)!r} is not an 837 claim; skipped"))
-                continue
-            walker = TransactionWalker(seg.get(3) or gs08, seg.get(2), source)
-        elif seg.tag == "SE":
-            if walker is not None:
-                walker.close_claim()
-                claims.extend(walker.claims)
-                defects.extend(walker.defects)
-            walker = None
-        elif walker is not None:
-            walker.feed(seg)
+    for batch in text_batches(body, source or None):
+        for seg in batch:
+            if seg.tag not in _ENVELOPE:
+                if walker is not None:
+                    walker.feed(seg)
+            elif seg.tag == "GS":
+                gs08 = seg.get(8)
+            elif seg.tag == "ST":
+                if seg.get(1) != "837":
+                    defects.append(Defect(
+                        Severity.ERROR, DefectLevel.TRANSACTION, "1",
+                        X12Path(segment="ST", element=1, transaction=seg.get(2),
+                                file_position=seg.position),
+                        f"transaction set {seg.get(1)!r} is not an 837 claim; skipped"))
+                    continue
+                walker = TransactionWalker(seg.get(3) or gs08, seg.get(2), source)
+            elif seg.tag == "SE":
+                if walker is not None:
+                    walker.close_claim()
+                    claims.extend(walker.claims)
+                    defects.extend(walker.defects)
+                walker = None
     return Read837(tuple(claims), tuple(defects))

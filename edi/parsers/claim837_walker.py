@@ -29,20 +29,58 @@ __all__ = ["TransactionWalker"]
 
 
 def _entity(data: dict) -> Entity:
-    return Entity(**{**data, "refs": tuple(data["refs"])})
+    """An NM1 loop's builder (see new_entity) as its value."""
+    get = data.get
+    return Entity(data["entity"], data["entity_type"], data["last_name"], data["first_name"],
+                  data["middle_name"], data["suffix"], data["id_qualifier"], data["identifier"],
+                  data["address_lines"], get("city", ""), get("state", ""),
+                  get("postal_code", ""), get("country", ""), get("birth_date"), get("sex", ""),
+                  get("taxonomy", ""), tuple(data["refs"]))
 
 
-def _freeze(cls: type, data: dict) -> object:
-    """A loop's mutable builder as its frozen value: lists become tuples, NM1 dicts entities."""
-    values = {}
-    for name in cls.__dataclass_fields__:
-        value = data[name]
-        if isinstance(value, list):
-            value = tuple(_entity(v) if isinstance(v, dict) else v for v in value)
-        elif isinstance(value, dict):
-            value = _entity(value)
-        values[name] = value
-    return cls(**values)
+# One builder per value, field by field: a claim file makes hundreds of thousands of them.
+def _adjudication(d: dict) -> LineAdjudication837:
+    return LineAdjudication837(d["payer_id"], d["paid"], d["procedure"], d["revenue_code"],
+                               d["units"], tuple(d["adjustments"]), tuple(d["dates"]))
+
+
+def _line(d: dict) -> ServiceLine837:
+    return ServiceLine837(
+        d["number"], d["segment"], d["procedure"], d["revenue_code"], d["charge"],
+        d["unit_basis"], d["units"], d["place_of_service"], d["diagnosis_pointers"],
+        d["non_covered"], tuple(d["dates"]), tuple(d["refs"]), d["ndc"], d["ndc_quantity"],
+        d["ndc_unit"], tuple([_entity(e) for e in d["providers"]]), tuple(d["adjudications"]))
+
+
+def _other(d: dict) -> OtherSubscriber837:
+    subscriber, payer = d["subscriber"], d["payer"]
+    return OtherSubscriber837(
+        d["sbr"], tuple(d["adjustments"]), tuple(d["amounts"]), d["oi"],
+        _entity(subscriber) if subscriber is not None else None,
+        _entity(payer) if payer is not None else None, tuple(d["payer_dates"]),
+        tuple(d["payer_refs"]))
+
+
+def _claim(d: dict) -> Claim837:
+    patient = d["patient"]
+    return Claim837(
+        d["implementation"], d["transaction"], _entity(d["billing_provider"]), d["sbr"],
+        _entity(d["subscriber"]), _entity(d["payer"]),
+        _entity(patient) if patient is not None else None, d["patient_relationship"],
+        d["clm"], d["clm05"], d["clm11"], d["charge"], tuple(d["dates"]), tuple(d["refs"]),
+        tuple(d["notes"]), tuple(d["health_codes"]), d["cl1"],
+        tuple([_entity(e) for e in d["providers"]]), tuple(d["other_subscribers"]),
+        tuple(d["lines"]), d["file_position"])
+
+
+#: Amounts read per transaction set, kept while there are fewer (charges and units repeat).
+_AMOUNTS_KEPT = 4096
+#: Padding so that elements are read by index, an absent one as "" (Segment.get, without a
+#: call per element: the reader's hot path).
+_PAD = ("",) * 9
+#: Segments that belong to the NM1 before them.
+_ENTITY_DETAILS = frozenset({"N3", "N4", "DMG", "PRV", "REF", "PER"})
+_HL_LOOPS = {"20": "2000A", "22": "2000B", "23": "2000C"}
 
 
 class TransactionWalker:
@@ -67,6 +105,7 @@ class TransactionWalker:
         self.seg: Segment | None = None
         self.loop = "HEADER"
         self.billing_taxonomy = ""    # 2000A PRV*BI comes before NM1*85
+        self.amounts: dict[str, Decimal] = {}
 
     def defect(self, message: str, element: int, code: str = "6") -> None:
         seg = self.seg
@@ -77,17 +116,24 @@ class TransactionWalker:
             message))
 
     def decimal(self, seg: Segment, n: int, required: bool = False) -> Decimal | None:
-        text = seg.get(n).strip()
+        elements = seg.elements
+        text = elements[n - 1].strip() if n <= len(elements) else ""
+        found = self.amounts.get(text)
+        if found is not None:
+            return found
         if not text:
             if required:
                 self.defect(f"{seg.tag}{n:02d} (an amount) is missing; read as 0", n, "1")
                 return Decimal(0)
             return None
         try:
-            return read_decimal(text)
+            found = read_decimal(text)
         except NumberFormatError as exc:
             self.defect(f"{seg.tag}{n:02d} should be a number: {exc}", n)
-        return Decimal(0) if required else None
+            return Decimal(0) if required else None
+        if len(self.amounts) < _AMOUNTS_KEPT:
+            self.amounts[text] = found
+        return found
 
     def cas(self, seg: Segment) -> list[CasAdjustment]:
         out = []
@@ -100,48 +146,45 @@ class TransactionWalker:
 
     @staticmethod
     def new_entity(seg: Segment) -> dict:
-        g = seg.get
-        return {"entity": g(1), "entity_type": g(2), "last_name": g(3), "first_name": g(4),
-                "middle_name": g(5), "suffix": g(7), "id_qualifier": g(8), "identifier": g(9),
+        e = seg.elements + _PAD
+        return {"entity": e[0], "entity_type": e[1], "last_name": e[2], "first_name": e[3],
+                "middle_name": e[4], "suffix": e[6], "id_qualifier": e[7], "identifier": e[8],
                 "address_lines": (), "refs": []}
 
-    def entity_detail(self, seg: Segment) -> bool:
+    def entity_detail(self, entity: dict, seg: Segment) -> None:
         """N3/N4/DMG/PRV/REF/PER following an NM1 belong to it."""
-        e = self.entity
-        if e is None or seg.tag not in ("N3", "N4", "DMG", "PRV", "REF", "PER"):
-            return False
-        if seg.tag == "N3":
-            e["address_lines"] = tuple(v for v in (seg.get(1), seg.get(2)) if v)
-        elif seg.tag == "N4":
-            e.update(city=seg.get(1), state=seg.get(2), postal_code=seg.get(3),
-                     country=seg.get(4))
-        elif seg.tag == "DMG":
-            birth = ccyymmdd(seg.get(2))
-            if seg.get(2) and birth is None:
-                self.defect(f"DMG02 should be a date CCYYMMDD but reads {seg.get(2)!r}", 2, "8")
-            e.update(birth_date=birth, sex=seg.get(3))
-        elif seg.tag == "PRV":
-            e["taxonomy"] = seg.get(3)
-        elif seg.tag == "REF":
-            e["refs"].append(CodedValue(seg.get(1), seg.get(2)))
-        return True
+        tag = seg.tag
+        v = seg.elements + _PAD
+        if tag == "N3":
+            entity["address_lines"] = tuple(x for x in (v[0], v[1]) if x)
+        elif tag == "N4":
+            entity.update(city=v[0], state=v[1], postal_code=v[2], country=v[3])
+        elif tag == "DMG":
+            birth = ccyymmdd(v[1])
+            if v[1] and birth is None:
+                self.defect(f"DMG02 should be a date CCYYMMDD but reads {v[1]!r}", 2, "8")
+            entity.update(birth_date=birth, sex=v[2])
+        elif tag == "PRV":
+            entity["taxonomy"] = v[2]
+        elif tag == "REF":
+            entity["refs"].append(CodedValue(v[0], v[1]))
 
     def close_svd(self) -> None:
         if self.svd is not None and self.line is not None:
-            self.line["adjudications"].append(_freeze(LineAdjudication837, self.svd))
+            self.line["adjudications"].append(_adjudication(self.svd))
         self.svd = None
 
     def close_line(self) -> None:
         self.close_svd()
         if self.line is not None and self.claim is not None:
-            self.claim["lines"].append(_freeze(ServiceLine837, self.line))
+            self.claim["lines"].append(_line(self.line))
         self.line = None
 
     def close_other(self) -> None:
         if self.other is not None and self.claim is not None:
             payer = self.other["payer"]
             self.other["payer_refs"] = payer["refs"] if payer else []
-            self.claim["other_subscribers"].append(_freeze(OtherSubscriber837, self.other))
+            self.claim["other_subscribers"].append(_other(self.other))
         self.other = None
 
     def close_claim(self) -> None:
@@ -159,20 +202,23 @@ class TransactionWalker:
                  billing_provider=self.billing, sbr=self.sbr, subscriber=self.subscriber,
                  payer=self.payer, patient=self.patient if dependent else None,
                  patient_relationship=self.relationship if dependent else "")
-        self.claims.append(_freeze(Claim837, c))
+        self.claims.append(_claim(c))
 
     def feed(self, seg: Segment) -> None:
         self.seg = seg
         tag = seg.tag
-        if self.entity_detail(seg):
-            return
-        self.entity = None
+        entity = self.entity
+        if entity is not None:
+            if tag in _ENTITY_DETAILS:
+                self.entity_detail(entity, seg)
+                return
+            self.entity = None
         if tag == "HL":
             self.close_claim()
             self.level = seg.get(3)
             if self.level == "20":
                 self.billing_taxonomy = ""
-            self.loop = {"20": "2000A", "22": "2000B", "23": "2000C"}.get(self.level, "HL")
+            self.loop = _HL_LOOPS.get(self.level, "HL")
             if self.level == "22":
                 self.patient, self.relationship = None, ""
         elif tag == "CLM":
@@ -192,13 +238,14 @@ class TransactionWalker:
             self.claim_segment(seg)
 
     def header_segment(self, seg: Segment) -> None:
-        tag, q = seg.tag, seg.get(1)
+        tag, v = seg.tag, seg.elements + _PAD
+        q = v[0]
         if tag == "SBR":
             self.sbr = seg.elements
         elif tag == "PRV" and self.level == "20":
-            self.billing_taxonomy = seg.get(3)
+            self.billing_taxonomy = v[2]
         elif tag == "PAT":
-            self.relationship = seg.get(1)
+            self.relationship = q
         elif tag == "NM1":
             entity = self.new_entity(seg)
             self.entity = entity
@@ -213,7 +260,8 @@ class TransactionWalker:
                 self.patient = entity
 
     def claim_segment(self, seg: Segment) -> None:
-        tag, q, c = seg.tag, seg.get(1), self.claim
+        tag, c, v = seg.tag, self.claim, seg.elements + _PAD
+        q = v[0]
         assert c is not None
         if tag == "SBR":
             self.close_other()
@@ -225,24 +273,24 @@ class TransactionWalker:
             if tag == "CAS":
                 o["adjustments"].extend(self.cas(seg))
             elif tag == "AMT":
-                o["amounts"].append(CodedValue(q, seg.get(2)))
+                o["amounts"].append(CodedValue(q, v[1]))
             elif tag == "OI":
                 o["oi"] = seg.elements
             elif tag == "DTP":
-                o["payer_dates"].append(CodedValue(q, seg.get(3), seg.get(2)))
+                o["payer_dates"].append(CodedValue(q, v[2], v[1]))
             elif tag == "REF" and o["payer"] is not None:
-                o["payer"]["refs"].append(CodedValue(q, seg.get(2)))
+                o["payer"]["refs"].append(CodedValue(q, v[1]))
             elif tag == "NM1":
                 self.entity = self.new_entity(seg)
                 if q in ("IL", "PR"):
                     o["subscriber" if q == "IL" else "payer"] = self.entity
                     self.loop = "2330A" if q == "IL" else "2330B"
         elif tag == "DTP":
-            c["dates"].append(CodedValue(q, seg.get(3), seg.get(2)))
+            c["dates"].append(CodedValue(q, v[2], v[1]))
         elif tag == "REF":
-            c["refs"].append(CodedValue(q, seg.get(2)))
+            c["refs"].append(CodedValue(q, v[1]))
         elif tag == "NTE":
-            c["notes"].append(CodedValue(q, seg.get(2)))
+            c["notes"].append(CodedValue(q, v[1]))
         elif tag == "CL1":
             c["cl1"] = seg.elements
         elif tag == "HI":
@@ -256,12 +304,13 @@ class TransactionWalker:
             self.loop = "2310"
 
     def line_segment(self, seg: Segment) -> None:
-        tag, q = seg.tag, seg.get(1)
+        tag, v = seg.tag, seg.elements + _PAD
+        q = v[0]
         if tag == "LX":
             self.close_line()
             self.close_other()
             self.loop = "2400"
-            self.line = {"number": seg.get(1), "segment": "", "procedure": (),
+            self.line = {"number": q, "segment": "", "procedure": (),
                          "revenue_code": "", "charge": Decimal(0), "unit_basis": "",
                          "units": None, "place_of_service": "", "diagnosis_pointers": (),
                          "non_covered": None, "dates": [], "refs": [], "ndc": "",
@@ -270,34 +319,35 @@ class TransactionWalker:
             return
         ln = self.line
         assert ln is not None
+        comp = seg.delimiters.component
         if tag == "SV1":
-            ln.update(segment="SV1", procedure=seg.components(1),
-                      charge=self.decimal(seg, 2, required=True), unit_basis=seg.get(3),
-                      units=self.decimal(seg, 4), place_of_service=seg.get(5),
-                      diagnosis_pointers=seg.components(7) if seg.get(7) else ())
+            ln.update(segment="SV1", procedure=tuple(q.split(comp)),
+                      charge=self.decimal(seg, 2, required=True), unit_basis=v[2],
+                      units=self.decimal(seg, 4), place_of_service=v[4],
+                      diagnosis_pointers=tuple(v[6].split(comp)) if v[6] else ())
         elif tag == "SV2":
-            ln.update(segment="SV2", revenue_code=seg.get(1),
-                      procedure=seg.components(2) if seg.get(2) else (),
-                      charge=self.decimal(seg, 3, required=True), unit_basis=seg.get(4),
+            ln.update(segment="SV2", revenue_code=q,
+                      procedure=tuple(v[1].split(comp)) if v[1] else (),
+                      charge=self.decimal(seg, 3, required=True), unit_basis=v[3],
                       units=self.decimal(seg, 5), non_covered=self.decimal(seg, 7))
         elif tag == "SVD":
             self.close_svd()
             self.loop = "2430"
-            self.svd = {"payer_id": seg.get(1), "paid": self.decimal(seg, 2, required=True),
-                        "procedure": seg.components(3) if seg.get(3) else (),
-                        "revenue_code": seg.get(4), "units": self.decimal(seg, 5),
+            self.svd = {"payer_id": q, "paid": self.decimal(seg, 2, required=True),
+                        "procedure": tuple(v[2].split(comp)) if v[2] else (),
+                        "revenue_code": v[3], "units": self.decimal(seg, 5),
                         "adjustments": [], "dates": []}
         elif self.svd is not None and tag in ("CAS", "DTP", "AMT"):
             if tag == "CAS":
                 self.svd["adjustments"].extend(self.cas(seg))
             elif tag == "DTP":
-                self.svd["dates"].append(CodedValue(q, seg.get(3), seg.get(2)))
+                self.svd["dates"].append(CodedValue(q, v[2], v[1]))
         elif tag == "DTP":
-            ln["dates"].append(CodedValue(q, seg.get(3), seg.get(2)))
+            ln["dates"].append(CodedValue(q, v[2], v[1]))
         elif tag == "REF":
-            ln["refs"].append(CodedValue(q, seg.get(2)))
+            ln["refs"].append(CodedValue(q, v[1]))
         elif tag == "LIN":
-            ln["ndc"] = seg.get(3)
+            ln["ndc"] = v[2]
         elif tag == "CTP":
             ln.update(ndc_quantity=self.decimal(seg, 4), ndc_unit=seg.component(5, 1))
         elif tag == "NM1":

@@ -24,11 +24,11 @@ from decimal import Decimal
 
 from edi.acknowledgments.status_categories import Outcome, category_meaning, outcome_of, worst
 from edi.errors import WrongTransactionError
+from edi.parsers.bulk import collector_paused, text_batches
 from edi.parsers.remit835_values import ccyymmdd
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.numbers import NumberFormatError, read_count, read_decimal
 from edi.x12.segment import Segment
-from edi.x12.tokenizer import parse_segments
 
 __all__ = [
     "Outcome",
@@ -156,6 +156,10 @@ def _worst(statuses: tuple[Status, ...]) -> Outcome:
     return worst(s.outcome for s in statuses)
 
 
+#: Distinct dates and amounts remembered per read.
+_KEPT = 4096
+
+
 class _Reader:
     """A small state machine over HL levels (source, receiver, provider, patient)."""
 
@@ -166,6 +170,9 @@ class _Reader:
         self.batches: list[ClaimAcknowledgmentBatch] = []
         self.skipped: list[Defect] = []     # sets that are not 277s
         self.skipping = False
+        # Dates and amounts read so far (the same few repeat on every claim), up to _KEPT.
+        self.read_dates: dict[str, dt.date | None] = {}
+        self.read_amounts: dict[str, Decimal] = {}
         self.reset("")
 
     def reset(self, st02: str) -> None:
@@ -196,17 +203,30 @@ class _Reader:
         raw = seg.get(n)
         if not raw:
             return None
+        found = self.read_amounts.get(raw)
+        if found is not None:
+            return found
         try:
-            return read_decimal(raw)
+            found = read_decimal(raw)
         except NumberFormatError as exc:
             self.problem(seg, n, "6", f"{seg.tag}{n:02d} should be an amount: {exc}")
             return None
+        if len(self.read_amounts) < _KEPT:
+            self.read_amounts[raw] = found
+        return found
 
     def date(self, seg: Segment, n: int, raw: str | None = None) -> dt.date | None:
         raw = seg.get(n) if raw is None else raw
         if not raw:
             return None
-        value = ccyymmdd(raw[:8])
+        text = raw[:8]
+        dates = self.read_dates
+        if text in dates:
+            value = dates[text]
+        else:
+            value = ccyymmdd(text)
+            if len(dates) < _KEPT:
+                dates[text] = value
         if value is None:
             self.problem(seg, n, "8", f"{seg.tag}{n:02d} should be a CCYYMMDD date, "
                                       f"found {raw!r}")
@@ -354,9 +374,12 @@ def read_277ca(text: str, source: str | None = None) -> tuple[ClaimAcknowledgmen
     Raises :class:`~edi.errors.WrongTransactionError` (a ``ValueError``) naming the file when
     the text holds transaction sets but none is a 277 (a 999 or an 835 passed by mistake).
     """
-    reader = _Reader(source)
-    for seg in parse_segments(text, source):
-        reader.feed(seg)
+    with collector_paused():
+        reader = _Reader(source)
+        feed = reader.feed
+        for batch in text_batches(text, source):
+            for seg in batch:
+                feed(seg)
     if reader.skipped and not reader.batches:
         raise WrongTransactionError("; ".join(d.message for d in reader.skipped))
     return tuple(reader.batches)
