@@ -1,0 +1,70 @@
+"""Going through a large text: segments a chunk at a time, the cyclic collector paused."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+
+import edi.parsers.bulk as bulk
+from edi.parsers.bulk import collector_paused, text_batches
+from edi.x12 import parse_segments
+
+TEXT = ("ISA*00*          *00*          *ZZ*S              *ZZ*R              *240102*1345*^"
+        "*00501*000000001*0*T*:~\nGS*HC*S*R*20240102*1345*1*X*005010X222A1~\n"
+        + "".join(f"ST*837*{n:04d}~\nBHT*0019*00*B{n}*20240102*1345*CH~\nSE*3*{n:04d}~\n"
+                  for n in range(1, 400))
+        + "GE*399*1~\nIEA*1*000000001~\n")
+
+
+def test_batches_hold_the_segments_of_the_whole_text(monkeypatch):
+    monkeypatch.setattr(bulk, "CHUNK", 500)
+    batches = list(text_batches(TEXT, "x.837"))
+    assert len(batches) > 10
+    assert [s for b in batches for s in b] == parse_segments(TEXT, "x.837")
+
+
+def test_the_collector_is_off_inside_and_back_on_after():
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()      # the outer read is still going
+    assert gc.isenabled()
+
+
+def test_the_collector_comes_back_on_after_an_error():
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError("unreadable")
+    assert gc.isenabled()
+
+
+def test_a_collector_the_caller_switched_off_stays_off():
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_overlapping_reads_in_threads_leave_it_on():
+    inside, release = threading.Event(), threading.Event()
+
+    def read():
+        with collector_paused():
+            inside.set()
+            release.wait(5)
+
+    other = threading.Thread(target=read)
+    other.start()
+    inside.wait(5)
+    with collector_paused():
+        pass
+    assert not gc.isenabled()          # the other thread's read has not ended
+    release.set()
+    other.join(5)
+    assert gc.isenabled()
