@@ -22,7 +22,7 @@ from edi.acknowledgments.codes import (
     describe,
 )
 from edi.errors import WrongTransactionError
-from edi.parsers.bulk import collector_paused, text_batches
+from edi.parsers.chunked import collector_paused, text_batches
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.envelope import InterchangeHeader, header_from_isa
 from edi.x12.numbers import MAX_DIGITS, NumberFormatError, read_integer

@@ -15,7 +15,7 @@ This module reads the envelope and re-exports the values, which are defined in
 from __future__ import annotations
 
 from edi.errors import InterchangeError
-from edi.parsers.bulk import collector_paused, text_batches
+from edi.parsers.chunked import collector_paused, text_batches
 from edi.parsers.claim837_values import (
     CasAdjustment,
     Claim837,

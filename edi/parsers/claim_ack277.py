@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from edi.acknowledgments.status_categories import Outcome, category_meaning, outcome_of, worst
 from edi.errors import WrongTransactionError
-from edi.parsers.bulk import collector_paused, text_batches
+from edi.parsers.chunked import collector_paused, text_batches
 from edi.parsers.remit835_values import ccyymmdd
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.numbers import NumberFormatError, read_count, read_decimal

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-import edi.parsers.bulk as bulk
-from edi.parsers.bulk import collector_paused, text_batches
+import edi.parsers.chunked as chunked
+from edi.parsers.chunked import collector_paused, text_batches
 from edi.x12 import parse_segments
 
 TEXT = ("ISA*00*          *00*          *ZZ*S              *ZZ*R              *240102*1345*^"
@@ -19,7 +19,7 @@ TEXT = ("ISA*00*          *00*          *ZZ*S              *ZZ*R              *2
 
 
 def test_batches_hold_the_segments_of_the_whole_text(monkeypatch):
-    monkeypatch.setattr(bulk, "CHUNK", 500)
+    monkeypatch.setattr(chunked, "CHUNK", 500)
     batches = list(text_batches(TEXT, "x.837"))
     assert len(batches) > 10
     assert [s for b in batches for s in b] == parse_segments(TEXT, "x.837")
