@@ -61,14 +61,15 @@ def _other(d: dict) -> OtherSubscriber837:
         tuple(d["payer_refs"]))
 
 
-def _claim(d: dict) -> Claim837:
-    patient = d["patient"]
+def _claim(d: dict, parties: tuple[Entity, Entity, Entity, Entity | None],
+           relationship: str) -> Claim837:
+    """Loop 2300's builder as its value, with its parties (billing provider, subscriber,
+    payer, patient) already frozen."""
+    billing, subscriber, payer, patient = parties
     return Claim837(
-        d["implementation"], d["transaction"], _entity(d["billing_provider"]), d["sbr"],
-        _entity(d["subscriber"]), _entity(d["payer"]),
-        _entity(patient) if patient is not None else None, d["patient_relationship"],
-        d["clm"], d["clm05"], d["clm11"], d["charge"], tuple(d["dates"]), tuple(d["refs"]),
-        tuple(d["notes"]), tuple(d["health_codes"]), d["cl1"],
+        d["implementation"], d["transaction"], billing, d["sbr"], subscriber, payer, patient,
+        relationship, d["clm"], d["clm05"], d["clm11"], d["charge"], tuple(d["dates"]),
+        tuple(d["refs"]), tuple(d["notes"]), tuple(d["health_codes"]), d["cl1"],
         tuple([_entity(e) for e in d["providers"]]), tuple(d["other_subscribers"]),
         tuple(d["lines"]), d["file_position"])
 
@@ -106,6 +107,10 @@ class TransactionWalker:
         self.loop = "HEADER"
         self.billing_taxonomy = ""    # 2000A PRV*BI comes before NM1*85
         self.amounts: dict[str, Decimal] = {}
+        # The header parties (2010AA, 2010BA, 2010BB, 2010CA) last frozen, with their builders:
+        # the claims of one subscriber or provider share them. A builder is complete by then
+        # (its details follow its NM1, before any claim), so its value can be shared.
+        self.frozen: list[tuple[dict, Entity] | None] = [None, None, None, None]
 
     def defect(self, message: str, element: int, code: str = "6") -> None:
         seg = self.seg
@@ -198,11 +203,21 @@ class TransactionWalker:
                         "skipped", 0, "3")
             return
         dependent = self.level == "23"
-        c.update(implementation=self.implementation, transaction=self.control,
-                 billing_provider=self.billing, sbr=self.sbr, subscriber=self.subscriber,
-                 payer=self.payer, patient=self.patient if dependent else None,
-                 patient_relationship=self.relationship if dependent else "")
-        self.claims.append(_claim(c))
+        c.update(implementation=self.implementation, transaction=self.control, sbr=self.sbr)
+        billing = self.party(0, self.billing)
+        subscriber = self.party(1, self.subscriber)
+        payer = self.party(2, self.payer)
+        patient = self.party(3, self.patient) if dependent and self.patient is not None else None
+        self.claims.append(_claim(c, (billing, subscriber, payer, patient),
+                                  self.relationship if dependent else ""))
+
+    def party(self, role: int, builder: dict) -> Entity:
+        last = self.frozen[role]
+        if last is not None and last[0] is builder:
+            return last[1]
+        value = _entity(builder)
+        self.frozen[role] = (builder, value)
+        return value
 
     def feed(self, seg: Segment) -> None:
         self.seg = seg
@@ -321,10 +336,13 @@ class TransactionWalker:
         assert ln is not None
         comp = seg.delimiters.component
         if tag == "SV1":
-            ln.update(segment="SV1", procedure=tuple(q.split(comp)),
-                      charge=self.decimal(seg, 2, required=True), unit_basis=v[2],
-                      units=self.decimal(seg, 4), place_of_service=v[4],
-                      diagnosis_pointers=tuple(v[6].split(comp)) if v[6] else ())
+            ln["segment"] = "SV1"
+            ln["procedure"] = tuple(q.split(comp))
+            ln["charge"] = self.decimal(seg, 2, required=True)
+            ln["unit_basis"] = v[2]
+            ln["units"] = self.decimal(seg, 4)
+            ln["place_of_service"] = v[4]
+            ln["diagnosis_pointers"] = tuple(v[6].split(comp)) if v[6] else ()
         elif tag == "SV2":
             ln.update(segment="SV2", revenue_code=q,
                       procedure=tuple(v[1].split(comp)) if v[1] else (),
