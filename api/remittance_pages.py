@@ -124,7 +124,7 @@ def upload_action(request: Request, session: DbSession, user: Poster, file: Uplo
                      outcome.stored_file_id)
         return _back("/remittances", outcome.message)
     found = preview_era(session, file.file, name=name, rules=posting_rules_for(request.app),
-                        limit=settings_of(request).max_upload_bytes)
+                        max_bytes=settings_of(request).max_upload_bytes)
     return _remittances(request, session, user, None, preview=found.remittances,
                         preview_problems=found.problems, preview_name=name)
 

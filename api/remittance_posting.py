@@ -92,9 +92,9 @@ def decode_era(content: bytes, name: str) -> str:
     return archive.decode_x12(content)
 
 
-def _checked_835(upload: IO[bytes], name: str, limit: int) -> None:
+def _checked_835(upload: IO[bytes], name: str, max_bytes: int) -> None:
     """Empty, too large or not an 835: refused in words before anything is read or stored."""
-    head = measure_upload(upload, name, limit)
+    head = measure_upload(upload, name, max_bytes)
     kind = archive.sniff_kind(head)
     if kind != "835":
         # Refused before storing: the exchange would route a stored 999 or 837 as that kind,
@@ -113,10 +113,10 @@ def _chunks_of(upload: IO[bytes]) -> Callable[[], Iterator[bytes]]:
 
 
 def preview_era(session: Session, upload: IO[bytes], *, name: str, rules: PostingRules,
-                limit: int) -> EraPreview:
+                max_bytes: int) -> EraPreview:
     """What posting the uploaded file would do, per remittance, without writing anything: the
     first :data:`CLAIM_DETAIL_LIMIT` claims of each in words, totals for the rest."""
-    _checked_835(upload, name, limit)
+    _checked_835(upload, name, max_bytes)
     with domain_errors():
         return plan_preview(session, era_from_bytes_chunks(_chunks_of(upload)), source=name,
                             rules=rules, claim_detail_limit=CLAIM_DETAIL_LIMIT)

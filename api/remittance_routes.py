@@ -136,7 +136,7 @@ def preview(file: UploadFile, request: Request, session: DbSession,
     """The first 200 claims of each payment in words, totals and counts for all of them."""
     name = upload_name(file)
     found = preview_era(session, file.file, name=name, rules=posting_rules_for(request.app),
-                        limit=settings_of(request).max_upload_bytes)
+                        max_bytes=settings_of(request).max_upload_bytes)
     return PreviewOut(file=name, file_problems=list(found.problems),
                       remittances=[preview_out(r) for r in found.remittances])
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
+from api.limits import measure_upload
 from core import archive
 from core.tables import AuditEntry, StoredFile
 
@@ -64,3 +67,35 @@ def test_large_upload_is_kept_in_the_data_directory_and_applied(
         assert stored.content is None and Path(stored.storage_path).parent.parent == archived
     content = client.get(f"/api/files/{body['id']}/content", headers=as_role("poster"))
     assert content.content == era.read_bytes()
+
+
+def test_upload_over_the_limit_is_refused_and_nothing_stored(app, db_engine, session_factory,
+                                                             tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from api_support import token_for
+    from fastapi.testclient import TestClient
+
+    from api import create_app
+    from core.settings import load_settings
+
+    settings = load_settings(secret_key=app.state.settings.secret_key, data_dir=tmp_path,
+                             max_upload_bytes=len(CONTENT) + 100)
+    with TestClient(create_app(settings, engine=db_engine)) as small:
+        headers = {"Authorization": f"Bearer {token_for(small, 'biller')}"}
+        for path in ("/api/files", "/api/remittance/post"):
+            refused = small.post(path, headers=headers,
+                                 files={"file": ("big.999", CONTENT + b" " * 200)})
+            assert refused.status_code == 413 and "nothing was stored" in refused.text
+    with session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(StoredFile)) == 0
+    assert not (tmp_path / "archive").exists()
+
+
+def test_a_spooled_upload_is_measured_in_words() -> None:
+    spooled = io.BytesIO(CONTENT)
+    assert measure_upload(spooled, "a.999", len(CONTENT)) == CONTENT[:4096]
+    assert spooled.tell() == 0
+    with pytest.raises(ValueError, match=rf"file b.999: an upload is limited to .* and this "
+                                         rf"one is {len(CONTENT)} bytes; nothing was stored"):
+        measure_upload(spooled, "b.999", len(CONTENT) - 1)
+    with pytest.raises(ValueError, match="file c.999: the file is empty"):
+        measure_upload(io.BytesIO(), "c.999", 10)
