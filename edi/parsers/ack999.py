@@ -162,6 +162,10 @@ def _int(seg: Segment, n: int, defects: list[Defect], component: int = 0) -> int
         return 0
 
 
+#: AK201..AK203 read by index, an absent one as "".
+_PAD = ("", "", "")
+
+
 class _Reader:
     def __init__(self) -> None:
         self.results: list[Acknowledgment999] = []
@@ -197,9 +201,10 @@ class _Reader:
             if ak2 is None:
                 self.problem(seg, "IK5 without an AK2 naming the transaction set")
                 return
+            a, ik5 = ak2.elements + _PAD, seg.elements
             self.sets.append(SetAcknowledgment(
-                ak2.get(1), ak2.get(2), ak2.get(3), seg.get(1),
-                tuple([c for c in seg.elements[1:6] if c]), tuple(self.notes)))
+                a[0], a[1], a[2], ik5[0] if ik5 else "",
+                tuple([c for c in ik5[1:6] if c]), tuple(self.notes)))
             self.ak2 = None
         elif tag == "IK3":
             self.close_ik3()
@@ -208,8 +213,10 @@ class _Reader:
             self.context(seg)
         elif tag == "IK4":
             # IK401: element position, component position, repetition (the last two optional).
-            pos = [_int(seg, 1, self.defects, c) if seg.component(1, c) else 0
-                   for c in (1, 2, 3)]
+            parts = (*seg.get(1).split(seg.delimiters.component), "", "")
+            pos = [(int(raw) if raw.isdigit() and raw.isascii() and len(raw) <= MAX_DIGITS
+                    else _int(seg, 1, self.defects, c)) if raw else 0
+                   for c, raw in ((1, parts[0]), (2, parts[1]), (3, parts[2]))]
             self.elements.append(ElementNote(pos[0], pos[1], pos[2], seg.get(2), seg.get(3),
                                              seg.get(4)))
         elif tag == "ISA":
@@ -263,6 +270,7 @@ def _read(text: str, source: str | None) -> tuple[Acknowledgment999, ...]:
     reader = _Reader()
     others: list[str] = []
     skipping = False
+    feed = reader.feed
     for batch in text_batches(text, source):
         for seg in batch:
             if seg.tag == "ST":
@@ -273,7 +281,7 @@ def _read(text: str, source: str | None) -> tuple[Acknowledgment999, ...]:
             if skipping:
                 skipping = seg.tag != "SE"
                 continue
-            reader.feed(seg)
+            feed(seg)
     if others and not reader.results:
         where = f"{source}: " if source else ""
         raise WrongTransactionError(f"{where}transaction set(s) {', '.join(sorted(set(others)))} "
