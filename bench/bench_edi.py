@@ -11,12 +11,19 @@ start-up included; pyx12 loads its map per file). Whatever validate() builds on 
 (walk steps, step plans, value verdicts, the whole-segment recognisers of
 edi/validation/recognizer.py, about 3 ms on a 1 MB 835) is built inside the timed run.
 
-Columns: our validate() and our parse (the loop walker building frozen loop trees one claim
-at a time) with wall and CPU time, MB/s and segments/s per CPU second, peak RSS, pyx12's
-x12valid on the 1 MB and 10 MB files and the speed-up of our validate over it in CPU time
-(the machine is shared: CPU time is what other work does not inflate; ours is the best of
---repeat runs). Targets (docs/performance.md and issue 2):
-validation at least 50 times pyx12, a 100 MB file in under 150 MB resident.
+Columns: our validate(), our parse (edi.x12.walker.iter_file_loops: the loop walker building
+frozen loop trees one claim at a time) and the typed reader of the kind (read_837 of an 837P,
+read_999 of a 999, read_277ca of a 277CA; the 835's reader has its own bench) with wall and CPU
+time, MB/s and segments/s per CPU second, peak RSS, pyx12's x12valid on the 1 MB and 10 MB
+files and the speed-up of our validate over it in CPU time (the machine is shared: CPU time is
+what other work does not inflate; ours is the best of --repeat runs). pyx12 has no typed
+reader or tree builder to compare parse with: x12valid is its whole read of a file.
+Targets (docs/performance.md, issues 2 and 9): validation at least 50 times pyx12, a 100 MB
+file in under 150 MB resident, parse and the typed readers at least 10 MB/s.
+
+The 835 and 837P inputs come from the shared generator; 999 and 277CA ones are made here
+(``gen_999``, ``gen_277ca``: fictional acknowledgments of generated claims, one set each, some
+claims rejected with segment and element notes).
 """
 
 from __future__ import annotations
@@ -78,6 +85,34 @@ def child_validate(path: Path) -> dict:
             "detail": f"{len(report.defects)} defects", "rss": _peak_rss_mib()}
 
 
+def _count_segments(path: Path) -> int:
+    from edi.x12 import iter_segments
+
+    return sum(1 for _ in iter_segments(_chunks(path), str(path)))
+
+
+def child_read(path: Path) -> dict:
+    """The typed reader of the file's kind, on the whole text (as the readers take it)."""
+    from edi.parsers.ack999 import read_999
+    from edi.parsers.claim837 import read_837
+    from edi.parsers.claim_ack277 import read_277ca
+
+    text = path.read_text(encoding="utf-8")
+    kind = text[text.index("ST*") + 3:text.index("ST*") + 6]
+    segments = _count_segments(path)
+    _preload()
+    start, cpu = time.perf_counter(), time.process_time()
+    if kind == "837":
+        found = len(read_837(text, str(path)).claims)
+    elif kind == "999":
+        found = sum(len(a.group.sets) for a in read_999(text, str(path)))
+    else:
+        found = sum(len(b.claims) for b in read_277ca(text, str(path)))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "segments": segments, "ok": True,
+            "detail": f"{found} claims or sets read", "rss": _peak_rss_mib()}
+
+
 def child_parse(path: Path) -> dict:
     from edi.maps import resolve
     from edi.x12 import iter_segments
@@ -87,17 +122,11 @@ def child_parse(path: Path) -> dict:
         found = resolve(set_id, gs08, st03)
         return found.definition if found else None
 
+    segments = _count_segments(path)     # apart: a counting wrapper would be timed too
     _preload()
     start, cpu = time.perf_counter(), time.process_time()
-    segments = loops = 0
-
-    def counted(stream):
-        nonlocal segments
-        for seg in stream:
-            segments += 1
-            yield seg
-
-    for _item in iter_file_loops(counted(iter_segments(_chunks(path), str(path))), lookup):
+    loops = 0
+    for _item in iter_file_loops(iter_segments(_chunks(path), str(path)), lookup):
         loops += 1
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     return {"seconds": seconds, "cpu": cpu, "segments": segments, "ok": True,
@@ -116,7 +145,10 @@ def child_pyx12(path: Path) -> dict:
             "detail": verdict, "rss": _peak_rss_mib(resource.RUSAGE_CHILDREN)}
 
 
-CHILDREN = {"validate": child_validate, "parse": child_parse, "pyx12": child_pyx12}
+CHILDREN = {"validate": child_validate, "parse": child_parse, "read": child_read,
+            "pyx12": child_pyx12}
+#: The typed reader measured per kind ("read" mode); the 835's is benchmarked apart.
+READERS = {"837p": "read_837", "999": "read_999", "277ca": "read_277ca"}
 
 
 def measure(mode: str, path: Path) -> dict:
@@ -128,13 +160,66 @@ def measure(mode: str, path: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+_ISA = ("ISA*00*          *00*          *ZZ*PAYERONE       *ZZ*CLAIMHOUSE     *240102*1345*^"
+        "*00501*000000001*0*P*:~\n")
+
+
+def _envelope(functional_id: str, version: str, body: list[str]) -> str:
+    lines = [f"GS*{functional_id}*PAYERONE*CLAIMHOUSE*20240102*1345*1*X*{version}", *body,
+             f"SE*{len(body) + 1}*0001", "GE*1*1", "IEA*1*000000001"]
+    return _ISA + "~\n".join(lines) + "~\n"
+
+
+def gen_999(mb: int) -> str:
+    """A 999 of one group of 837 sets; every fourth set rejected with an IK3, CTX and IK4."""
+    body = ["ST*999*0001*005010X231A1", "AK1*HC*1*005010X222A1"]
+    size, n, accepted = 0, 0, 0
+    while size < mb * 1_000_000:
+        n += 1
+        lines = [f"AK2*837*{n:09d}*005010X222A1"]
+        if n % 4:
+            lines.append("IK5*A")
+            accepted += 1
+        else:
+            lines += [f"IK3*CLM*{20 + n % 40}*2300*8", f"CTX*CLM01:PCN{n:010d}",
+                      "IK4*5*1331*7*ZZ", "IK5*R*5"]
+        body += lines
+        size += sum(len(line) + 2 for line in lines)
+    body.append(f"AK9*P*{n}*{n}*{accepted}")
+    return _envelope("FA", "005010X231A1", body)
+
+
+def gen_277ca(mb: int) -> str:
+    """A 277CA accepting claims one patient level each; every fifth claim rejected."""
+    body = ["ST*277*0001*005010X214", "BHT*0085*08*BATCH0001*20240102*1345*TH",
+            "HL*1**20*1", "NM1*PR*2*PAYER ONE*****PI*PAYER1", "TRN*1*RECEIPT0001",
+            "DTP*050*D8*20240102", "DTP*009*D8*20240102",
+            "HL*2*1*21*1", "NM1*41*2*RIVERSIDE BILLING*****46*RB001", "TRN*2*BATCH0001",
+            "STC*A1:20*20240102*WQ*0", "HL*3*2*19*1",
+            "NM1*85*2*RIVERSIDE CLINIC*****XX*1234567893", "TRN*1*0"]
+    size, n = 0, 0
+    while size < mb * 1_000_000:
+        n += 1
+        status = "STC*A7:562*20240102*U*150.00" if n % 5 == 0 else "STC*A2:20*20240102*WQ*150.00"
+        lines = [f"HL*{3 + n}*3*PT", f"NM1*QC*1*DOE{n}*JANE****MI*MEMBER{n:07d}",
+                 f"TRN*2*PCN{n:010d}", status, f"REF*1K*PAYERCLAIM{n:08d}",
+                 "DTP*472*RD8*20231220-20231220"]
+        body += lines
+        size += sum(len(line) + 2 for line in lines)
+    return _envelope("HN", "005010X214", body)
+
+
 def generate(kind: str, mb: int) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"{kind}_{mb}mb.x12"
     if not path.is_file():
         print(f"generating {path.name} ...", file=sys.stderr, flush=True)
-        subprocess.run([sys.executable, str(GENERATOR), kind, "--mb", str(mb), "-o", str(path)],
-                       check=True, capture_output=True)
+        if kind in ("999", "277ca"):
+            text = (gen_999 if kind == "999" else gen_277ca)(mb)
+            path.write_text(text, encoding="utf-8")
+        else:
+            subprocess.run([sys.executable, str(GENERATOR), kind, "--mb", str(mb), "-o",
+                            str(path)], check=True, capture_output=True)
     return path
 
 
@@ -143,7 +228,7 @@ def row(kind: str, mb: int, path: Path, mode: str, result: dict, base: dict | No
     secs, cpu = result["seconds"], result["cpu"]
     segs = f"{result['segments'] / cpu:>11,.0f}" if result["segments"] else f"{'-':>11}"
     ratio = f"{base['cpu'] / cpu:6.1f}x" if base else f"{'':>7}"
-    return (f"{kind:5} {mb:>4} MB  {mode:9} {secs:8.2f} s {cpu:8.2f} s {size / cpu:8.2f} MB/s "
+    return (f"{kind:5} {mb:>4} MB  {mode:10} {secs:8.2f} s {cpu:8.2f} s {size / cpu:8.2f} MB/s "
             f"{segs} seg/s {result['rss']:7.1f} MiB {ratio}  {result['detail']}")
 
 
@@ -155,7 +240,8 @@ def best_of(mode: str, path: Path, runs: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,10,100", help="sizes in MB (default 1,10,100)")
-    parser.add_argument("--kinds", default="835,837p", help="generator kinds (835,837p)")
+    parser.add_argument("--kinds", default="835,837p,999,277ca",
+                        help="input kinds (835,837p,999,277ca)")
     parser.add_argument("--skip-pyx12-10mb", action="store_true",
                         help="run pyx12 on the 1 MB files only (10 MB takes over a minute)")
     parser.add_argument("--no-pyx12", action="store_true", help="do not run pyx12 at all")
@@ -170,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     if not GENERATOR.is_file():
         raise SystemExit(f"generator not found: {GENERATOR} (set CLAIMHOUSE_SHARED_DIR)")
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"{'kind':5} {'size':>7}  {'run':9} {'wall':>10} {'CPU':>10} {'rate (CPU)':>13} "
+    print(f"{'kind':5} {'size':>7}  {'run':10} {'wall':>10} {'CPU':>10} {'rate (CPU)':>13} "
           f"{'segments':>17} {'peak RSS':>11} {'vs pyx12':>7}  result")
     for kind in args.kinds.split(","):
         for mb in sizes:
@@ -178,9 +264,11 @@ def main(argv: list[str] | None = None) -> int:
             run_pyx12 = not args.no_pyx12 and (mb <= 1 or (mb <= 10 and not
                                                            args.skip_pyx12_10mb))
             base = measure("pyx12", path) if run_pyx12 else None
-            for mode in ("validate", "parse"):
+            modes = ["validate", "parse"] + (["read"] if kind in READERS else [])
+            for mode in modes:
                 result = best_of(mode, path, args.repeat if mb <= 10 else 1)
-                print(row(kind, mb, path, mode, result, base if mode == "validate" else None),
+                label = READERS[kind] if mode == "read" else mode
+                print(row(kind, mb, path, label, result, base if mode == "validate" else None),
                       flush=True)
             if base:
                 print(row(kind, mb, path, "pyx12", base, None), flush=True)
