@@ -216,16 +216,14 @@ class Machine:
         elif not keying:
             key = (state, tag)
         elif keying[0]:
-            # one qualifier (XX01, HL03): its first component, looked up as sent first
+            # one qualifier (XX01, HL03): its first component, as qualifier_values reads it
             position, table = keying
             elements = seg.elements
             value = elements[position - 1] if position <= len(elements) else ""
-            rep = table.get(value)
-            if rep is None:
-                component = seg.delimiters.component
-                rep = (table.get(value.split(component, 1)[0], _NO_CODE)
-                       if component in value else _NO_CODE)
-            key = (state, tag, rep)
+            component = seg.delimiters.component
+            if component in value:
+                value = value.split(component, 1)[0]
+            key = (state, tag, table.get(value, _NO_CODE))
         else:
             return self.step(state, tag, self.qualifier_values(seg))
         found = self._steps.get(key)
