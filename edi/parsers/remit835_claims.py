@@ -1,20 +1,20 @@
 """Loops 2100 (claim payment, CLP) and 2110 (service payment, SVC) of one 835 transaction set.
 
-These loops are most of an 835, so the segments that repeat in them (CAS, DTM, REF, AMT, SVC)
-are tested first. Segments that end a claim or belong to the transaction level (SE, BPR, CUR,
-N1, LX, CLP, PLB) are left to :mod:`edi.parsers.remit835_transaction`; anything else met
-inside a claim is kept on the claim or service line it appeared in, so nothing is lost.
+These loops are most of an 835, so each segment met in them is looked up once in a table of
+readers (:data:`CLAIM_SEGMENTS`) and its values are built positionally, without keyword
+arguments. Segments that end a claim or belong to the transaction level (SE, BPR, CUR, N1, LX,
+CLP, PLB) are left to :mod:`edi.parsers.remit835_transaction`; anything else met inside a
+claim is kept on the claim or service line it appeared in, so nothing is lost.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from edi.parsers.remit835_elements import (
     ElementReader,
-    PartyFields,
     adjustments,
     contact,
-    freeze_party,
-    party_fields,
     procedure_code,
 )
 from edi.parsers.remit835_values import (
@@ -34,7 +34,7 @@ from edi.parsers.remit835_values import (
 )
 from edi.x12.segment import Segment
 
-__all__ = ["TRANSACTION_LEVEL_TAGS", "ClaimLoops", "LoopBuilder"]
+__all__ = ["CLAIM_SEGMENTS", "KEEP", "TRANSACTION_LEVEL_TAGS", "ClaimLoops", "LoopBuilder"]
 
 #: Segments read by the transaction level even while a claim is open: the trailer, the
 #: payment, the currency, a misplaced N1 (reported there), and those that close the claim.
@@ -45,8 +45,7 @@ class LoopBuilder:
     """Mutable collection state for one level; frozen into a value when the level closes."""
 
     __slots__ = ("seg", "parties", "adjustments", "references", "dates", "amounts",
-                 "quantities", "contacts", "remarks", "other", "services", "mia", "moa",
-                 "party")
+                 "quantities", "contacts", "remarks", "other", "services", "mia", "moa")
 
     def __init__(self, seg: Segment | None = None) -> None:
         self.seg = seg
@@ -62,81 +61,41 @@ class LoopBuilder:
         self.services: list[ServicePayment] = []
         self.mia: tuple[str, ...] = ()
         self.moa: tuple[str, ...] = ()
-        self.party: PartyFields | None = None
 
 
 class ClaimLoops:
-    """The open claim (2100) and service line (2110) and the claim payments closed so far."""
+    """The open claim (2100) and service line (2110) and the claim payments closed so far.
 
-    __slots__ = ("r", "claim", "svc", "claims", "header_number")
+    :attr:`target` is the innermost open loop (the service line, else the claim, else None).
+    :data:`CLAIM_SEGMENTS` says what each segment met inside a claim does; the transaction
+    reader looks a segment up there itself rather than calling a method per segment.
+    """
+
+    __slots__ = ("r", "claim", "svc", "target", "claims", "header_number")
 
     def __init__(self, reader: ElementReader) -> None:
         self.r = reader
         self.claim: LoopBuilder | None = None
         self.svc: LoopBuilder | None = None
+        self.target: LoopBuilder | None = None
         self.claims: list[ClaimPayment] = []
         self.header_number = ""          # LX01 of the enclosing 2000 loop
-
-    @property
-    def target(self) -> LoopBuilder | None:
-        """The innermost open loop: the service line, else the claim, else None."""
-        return self.svc or self.claim
 
     def open_claim(self, seg: Segment) -> None:
         self.close_claim()
         self.r.loop = "2100"
-        self.claim = LoopBuilder(seg)
+        self.claim = self.target = LoopBuilder(seg)
 
     def take(self, seg: Segment) -> bool:
         """File ``seg`` into the open claim; False when no claim is open or the transaction
         level reads it. The reader must already be on ``seg``.
         """
-        claim = self.claim
-        if claim is None:
+        if self.claim is None:
             return False
-        svc = self.svc
-        target = svc or claim
-        r = self.r
-        tag = seg.tag
-        el = seg.elements
-        if tag == "CAS":
-            target.adjustments.extend(adjustments(r, seg))
-        elif tag == "DTM":
-            raw = el[1] if len(el) > 1 else ""
-            value = ccyymmdd(raw)
-            if raw and value is None:
-                r.date(seg, 2)          # records the defect
-            target.dates.append(DateValue(el[0] if el else "", value, raw))
-        elif tag == "REF":
-            target.references.append(Reference(*(tuple(el[:3]) + ("",) * (3 - len(el)))))
-        elif tag == "SVC":
-            self.close_service()
-            r.loop = "2110"
-            self.svc = LoopBuilder(seg)
-        elif tag == "AMT":
-            target.amounts.append(Amount(seg.get(1), r.money(seg, 2)))
-        elif tag in TRANSACTION_LEVEL_TAGS:
+        handler = CLAIM_SEGMENTS.get(seg[0], _keep)
+        if handler is None:
             return False
-        elif tag == "NM1" and svc is None:
-            # 2100 parties: QC patient, IL insured, 74 corrected, 82 rendering, TT crossover...
-            if claim.party is not None:
-                claim.parties.append(freeze_party(claim.party))
-            claim.party = party_fields(seg)
-        elif tag == "MIA":
-            claim.mia = el
-        elif tag == "MOA":
-            claim.moa = el
-        elif tag == "PER":
-            target.contacts.append(contact(seg))
-        elif tag == "QTY":
-            target.quantities.append(Quantity(seg.get(1), r.decimal(seg, 2) or ZERO))
-        elif tag == "LQ" and svc is not None:
-            if seg.get(1) == "HE":
-                svc.remarks.append(seg.get(2))
-            else:
-                svc.other.append(seg)
-        else:
-            target.other.append(seg)
+        handler(self, seg)
         return True
 
     def close_service(self) -> None:
@@ -153,16 +112,17 @@ class ClaimLoops:
             r.defect(f"SVC01 {s.get(1)!r} has no procedure or revenue code after the qualifier"
                      f" (the component separator here is {s.delimiters.component!r})", 1, "1")
         e = s.elements
+        n = len(e)
+        # Positional, in the field order of ServicePayment; the elements are read in the
+        # order their defects are reported.
         claim.services.append(ServicePayment(
-            procedure=procedure, charge=r.money(s, 2), paid=r.money(s, 3),
-            revenue_code=e[3] if len(e) > 3 else "",
-            units=r.decimal(s, 5) if len(e) > 4 else None,
-            submitted_procedure=procedure_code(s, 6) if len(e) > 5 else None,
-            submitted_units=r.decimal(s, 7) if len(e) > 6 else None, dates=tuple(svc.dates),
-            adjustments=tuple(svc.adjustments), references=tuple(svc.references),
-            amounts=tuple(svc.amounts), quantities=tuple(svc.quantities),
-            remarks=tuple(svc.remarks), other=tuple(svc.other), position=s.position))
+            procedure, r.money(s, 2), r.money(s, 3), e[3] if n > 3 else "",
+            r.decimal(s, 5) if n > 4 else None, procedure_code(s, 6) if n > 5 else None,
+            r.decimal(s, 7) if n > 6 else None, tuple(svc.dates), tuple(svc.adjustments),
+            tuple(svc.references), tuple(svc.amounts), tuple(svc.quantities),
+            tuple(svc.remarks), tuple(svc.other), s.position))
         self.svc = None
+        self.target = claim
 
     def close_claim(self) -> None:
         self.close_service()
@@ -173,22 +133,113 @@ class ClaimLoops:
         c = claim.seg
         assert c is not None
         r.loop, r.seg = "2100", c
-        status = c.get(2)
+        e = c.elements + _BLANKS
+        status = e[1]
         if status not in CLAIM_STATUS_CODES:
             r.defect(f"CLP02 claim status {status!r} is not one allowed in a 5010 835", 2, "7")
-        if not c.get(1):
+        if not e[0]:
             r.defect("CLP01 (our claim number) is missing", 1, "1")
-        if claim.party is not None:
-            claim.parties.append(freeze_party(claim.party))
+        # Positional, in the field order of ClaimPayment.
         self.claims.append(ClaimPayment(
-            patient_control_number=c.get(1), status=status, charge=r.money(c, 3),
-            paid=r.money(c, 4), patient_responsibility=r.decimal(c, 5, "an amount"),
-            filing_indicator=c.get(6), payer_claim_number=c.get(7), facility_type=c.get(8),
-            frequency=c.get(9), drg=c.get(11), drg_weight=r.decimal(c, 12),
-            discharge_fraction=r.decimal(c, 13), adjustments=tuple(claim.adjustments),
-            parties=tuple(claim.parties), inpatient=claim.mia, outpatient=claim.moa,
-            references=tuple(claim.references), dates=tuple(claim.dates),
-            contacts=tuple(claim.contacts), amounts=tuple(claim.amounts),
-            quantities=tuple(claim.quantities), services=tuple(claim.services),
-            other=tuple(claim.other), header_number=self.header_number, position=c.position))
-        self.claim = None
+            e[0], status, r.money(c, 3), r.money(c, 4), r.decimal(c, 5, "an amount"),
+            e[5], e[6], e[7], e[8], e[10], r.decimal(c, 12), r.decimal(c, 13),
+            tuple(claim.adjustments), tuple(claim.parties), claim.mia, claim.moa,
+            tuple(claim.references), tuple(claim.dates), tuple(claim.contacts),
+            tuple(claim.amounts), tuple(claim.quantities), tuple(claim.services),
+            tuple(claim.other), self.header_number, c.position))
+        self.claim = self.target = None
+
+
+_BLANKS = ("",) * 13                # CLP has 14 elements at most; CLP14 is not read
+
+
+def _cas(loops: ClaimLoops, seg: Segment) -> None:
+    loops.target.adjustments.extend(adjustments(loops.r, seg))  # type: ignore[union-attr]
+
+
+def _dtm(loops: ClaimLoops, seg: Segment) -> None:
+    el = seg[1]
+    raw = el[1] if len(el) > 1 else ""
+    value = ccyymmdd(raw)
+    if raw and value is None:
+        loops.r.date(seg, 2)            # records the defect
+    loops.target.dates.append(  # type: ignore[union-attr]
+        DateValue(el[0] if el else "", value, raw))
+
+
+def _ref(loops: ClaimLoops, seg: Segment) -> None:
+    el = seg[1]
+    n = len(el)
+    loops.target.references.append(  # type: ignore[union-attr]
+        Reference(el[0], el[1], el[2]) if n > 2 else
+        Reference(*(el + ("", "", "")[n:])))
+
+
+def _svc(loops: ClaimLoops, seg: Segment) -> None:
+    loops.close_service()
+    loops.r.loop = "2110"
+    loops.svc = loops.target = LoopBuilder(seg)
+
+
+def _amt(loops: ClaimLoops, seg: Segment) -> None:
+    el = seg[1]
+    loops.target.amounts.append(  # type: ignore[union-attr]
+        Amount(el[0] if el else "", loops.r.money(seg, 2)))
+
+
+def _nm1(loops: ClaimLoops, seg: Segment) -> None:
+    claim = loops.claim
+    assert claim is not None
+    if loops.svc is not None:
+        loops.svc.other.append(seg)
+        return
+    # 2100 parties: QC patient, IL insured, 74 corrected, 82 rendering, TT crossover...
+    # Nothing is added to a 2100 party after its NM1, so it is frozen at once.
+    e = seg[1] + _BLANKS
+    # Party's fields in order: entity, name, first, middle, suffix (NM107), entity type
+    # (NM102), id qualifier, identifier, then address, city, state, postal code, references
+    # and contacts, which a 2100 NM1 never has.
+    claim.parties.append(Party(e[0], e[2], e[3], e[4], e[6], e[1], e[7], e[8], (), "", "", "",
+                               (), ()))
+
+
+def _mia(loops: ClaimLoops, seg: Segment) -> None:
+    loops.claim.mia = seg[1]  # type: ignore[union-attr]
+
+
+def _moa(loops: ClaimLoops, seg: Segment) -> None:
+    loops.claim.moa = seg[1]  # type: ignore[union-attr]
+
+
+def _per(loops: ClaimLoops, seg: Segment) -> None:
+    loops.target.contacts.append(contact(seg))  # type: ignore[union-attr]
+
+
+def _qty(loops: ClaimLoops, seg: Segment) -> None:
+    loops.target.quantities.append(  # type: ignore[union-attr]
+        Quantity(seg.get(1), loops.r.decimal(seg, 2) or ZERO))
+
+
+def _lq(loops: ClaimLoops, seg: Segment) -> None:
+    svc = loops.svc
+    if svc is None:
+        loops.target.other.append(seg)  # type: ignore[union-attr]
+    elif seg.get(1) == "HE":
+        svc.remarks.append(seg.get(2))
+    else:
+        svc.other.append(seg)
+
+
+def _keep(loops: ClaimLoops, seg: Segment) -> None:
+    loops.target.other.append(seg)  # type: ignore[union-attr]
+
+
+#: What a segment met while a claim is open does: a reader of it, or None for the segments
+#: the transaction level reads (:data:`TRANSACTION_LEVEL_TAGS`). Any other segment is kept on
+#: the innermost open loop (``KEEP``).
+CLAIM_SEGMENTS: dict[str, Callable[[ClaimLoops, Segment], None] | None] = {
+    "CAS": _cas, "DTM": _dtm, "REF": _ref, "SVC": _svc, "AMT": _amt, "NM1": _nm1,
+    "MIA": _mia, "MOA": _moa, "PER": _per, "QTY": _qty, "LQ": _lq,
+    **dict.fromkeys(TRANSACTION_LEVEL_TAGS),
+}
+KEEP = _keep

@@ -21,7 +21,7 @@ from edi.parsers.remit835_values import (
     ccyymmdd,
 )
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
-from edi.x12.numbers import NumberFormatError, read_decimal
+from edi.x12.numbers import MAX_DIGITS, PLAIN_DECIMAL, NumberFormatError, read_decimal
 from edi.x12.segment import Segment
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
 PartyFields = dict[str, object]
 
 _MONEY_LIMIT = Decimal("1E10")
+_plain = PLAIN_DECIMAL.fullmatch
 
 
 class ElementReader:
@@ -58,6 +59,12 @@ class ElementReader:
         self.defects.append(Defect(severity, level, code, path, message))
 
     def money(self, seg: Segment, n: int, required: bool = True) -> Decimal:
+        elements = seg.elements
+        text = elements[n - 1] if n <= len(elements) else ""
+        # The common case first: a plain amount of at most ten characters is below the
+        # implausible limit whatever its digits.
+        if len(text) <= 10 and _plain(text):
+            return Decimal(text)
         value = self.decimal(seg, n, "an amount")
         if value is None:
             if required:
@@ -73,9 +80,9 @@ class ElementReader:
     def decimal(self, seg: Segment, n: int, what: str = "a number") -> Decimal | None:
         elements = seg.elements
         text = elements[n - 1] if n <= len(elements) else ""
-        if not text:
-            return None
-        if not text.strip():
+        if len(text) <= MAX_DIGITS and _plain(text):
+            return Decimal(text)
+        if not text or not text.strip():
             return None
         try:
             return read_decimal(text)
@@ -93,11 +100,14 @@ class ElementReader:
 
 def procedure_code(seg: Segment, n: int) -> ProcedureCode | None:
     """SVC01 / SVC06 (C003): qualifier, code, up to four modifiers, description (C003-07)."""
-    parts = seg.components(n)
-    if not parts or not parts[0]:
+    elements = seg.elements
+    parts = (elements[n - 1] if n <= len(elements) else "").split(seg.delimiters.component)
+    if not parts[0]:
         return None
-    parts = parts + ("",) * (8 - len(parts))
-    return ProcedureCode(parts[0], parts[1], tuple(m for m in parts[2:6] if m), parts[6])
+    if len(parts) == 2:                 # HC:99213, the usual shape
+        return ProcedureCode(parts[0], parts[1], (), "")
+    parts += ("",) * (8 - len(parts))
+    return ProcedureCode(parts[0], parts[1], tuple(filter(None, parts[2:6])), parts[6])
 
 
 def contact(seg: Segment) -> Contact:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from edi.parsers.remit835_claims import ClaimLoops, LoopBuilder
+from edi.parsers.remit835_claims import CLAIM_SEGMENTS, KEEP, ClaimLoops, LoopBuilder
 from edi.parsers.remit835_elements import (
     ElementReader,
     PartyFields,
@@ -107,7 +107,7 @@ class TransactionReader:
         segment read."""
         r = self.r
         loops = self.loops
-        take = loops.take
+        in_claim = CLAIM_SEGMENTS.get
         head = self.head
         i = start
         end = len(segments)
@@ -115,10 +115,13 @@ class TransactionReader:
             seg = segments[i]
             i += 1
             r.seg = seg
-            if take(seg):
-                continue
+            tag = seg[0]
+            if loops.claim is not None:
+                handler = in_claim(tag, KEEP)
+                if handler is not None:
+                    handler(loops, seg)
+                    continue
             # From here on no claim is open, or the segment is one of TRANSACTION_LEVEL_TAGS.
-            tag = seg.tag
             if tag == "SE":
                 self.count += i - start
                 self.last = seg

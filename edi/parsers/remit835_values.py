@@ -361,7 +361,8 @@ def ccyymmdd(text: str) -> dt.date | None:
     """A CCYYMMDD date element (DTM02, BPR16, TS303, PLB02), or None when it does not read."""
     if len(text) == 8 and text.isascii() and text.isdigit():
         try:
-            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+            # Eight ASCII digits read only as the ISO basic form CCYYMMDD (Python 3.11+).
+            return dt.date.fromisoformat(text)
         except ValueError:
             return None
     return None

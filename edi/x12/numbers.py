@@ -14,15 +14,25 @@ what is wrong with the text; readers turn it into a defect that names the elemen
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-__all__ = ["MAX_DIGITS", "NumberFormatError", "read_count", "read_decimal", "read_integer"]
+__all__ = ["MAX_DIGITS", "PLAIN_DECIMAL", "NumberFormatError", "read_count", "read_decimal",
+           "read_integer"]
 
 #: Significant digits any number element may carry (R and N elements are at most 18 long).
 MAX_DIGITS = 18
 # Leading zeros are harmless, but a text longer than this is refused before it is scanned.
 _MAX_TEXT = 64
 _DIGITS = frozenset("0123456789")
+
+#: The shape nearly every R value has: an optional minus, ASCII digits and at most one point
+#: (``185``, ``-13.65``, ``.5``, ``5.``). ``Decimal`` reads such a text exactly as
+#: :func:`read_decimal` would, so a text that matches and is at most ``MAX_DIGITS``
+#: characters long (hence at most that many digits) skips the general checks. Readers of
+#: large files use it to test an amount before calling anything.
+PLAIN_DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+_plain = PLAIN_DECIMAL.fullmatch
 
 
 class NumberFormatError(ValueError):
@@ -63,6 +73,8 @@ def _split(text: str, *, allow_point: bool, max_digits: int) -> tuple[bool, str,
 
 def read_decimal(text: str, *, implied: int = 0, max_digits: int = MAX_DIGITS) -> Decimal:
     """An R value (``implied`` = 0) or an Nn value (``implied`` = n, no decimal point)."""
+    if not implied and len(text) <= max_digits and _plain(text):
+        return Decimal(text)
     negative, whole, fraction = _split(text, allow_point=implied == 0, max_digits=max_digits)
     # Checked above to be sign, ASCII digits and at most one point: Decimal reads it exactly.
     value = Decimal(f"{'-' if negative else ''}{whole or '0'}.{fraction}" if fraction
@@ -72,6 +84,8 @@ def read_decimal(text: str, *, implied: int = 0, max_digits: int = MAX_DIGITS) -
 
 def read_integer(text: str, *, max_digits: int = MAX_DIGITS, signed: bool = False) -> int:
     """An N0 value: a control number, an HL id, a position, a count written as digits."""
+    if len(text) <= max_digits and text.isascii() and text.isdigit():
+        return int(text)
     negative, whole, _ = _split(text, allow_point=False, max_digits=max_digits)
     if negative and not signed:
         raise NumberFormatError(f"{_show(text)} is negative; this element counts from zero")
