@@ -31,6 +31,7 @@ from edi.parsers.remit835_values import (
     Reference,
     ServicePayment,
     ccyymmdd,
+    positional,
 )
 from edi.x12.segment import Segment
 
@@ -115,7 +116,7 @@ class ClaimLoops:
         n = len(e)
         # Positional, in the field order of ServicePayment; the elements are read in the
         # order their defects are reported.
-        claim.services.append(ServicePayment(
+        claim.services.append(_service_payment(
             procedure, r.money(s, 2), r.money(s, 3), e[3] if n > 3 else "",
             r.decimal(s, 5) if n > 4 else None, procedure_code(s, 6) if n > 5 else None,
             r.decimal(s, 7) if n > 6 else None, tuple(svc.dates), tuple(svc.adjustments),
@@ -140,7 +141,7 @@ class ClaimLoops:
         if not e[0]:
             r.defect("CLP01 (our claim number) is missing", 1, "1")
         # Positional, in the field order of ClaimPayment.
-        self.claims.append(ClaimPayment(
+        self.claims.append(_claim_payment(
             e[0], status, r.money(c, 3), r.money(c, 4), r.decimal(c, 5, "an amount"),
             e[5], e[6], e[7], e[8], e[10], r.decimal(c, 12), r.decimal(c, 13),
             tuple(claim.adjustments), tuple(claim.parties), claim.mia, claim.moa,
@@ -151,6 +152,12 @@ class ClaimLoops:
 
 
 _BLANKS = ("",) * 13                # CLP has 14 elements at most; CLP14 is not read
+_claim_payment = positional(ClaimPayment)
+_service_payment = positional(ServicePayment)
+_party = positional(Party)
+_reference = positional(Reference)
+_date_value = positional(DateValue)
+_amount = positional(Amount)
 
 
 def _cas(loops: ClaimLoops, seg: Segment) -> None:
@@ -164,15 +171,15 @@ def _dtm(loops: ClaimLoops, seg: Segment) -> None:
     if raw and value is None:
         loops.r.date(seg, 2)            # records the defect
     loops.target.dates.append(  # type: ignore[union-attr]
-        DateValue(el[0] if el else "", value, raw))
+        _date_value(el[0] if el else "", value, raw))
 
 
 def _ref(loops: ClaimLoops, seg: Segment) -> None:
     el = seg[1]
     n = len(el)
     loops.target.references.append(  # type: ignore[union-attr]
-        Reference(el[0], el[1], el[2]) if n > 2 else
-        Reference(*(el + ("", "", "")[n:])))
+        _reference(el[0], el[1], el[2]) if n > 2 else
+        _reference(*(el + ("", "", "")[n:])))
 
 
 def _svc(loops: ClaimLoops, seg: Segment) -> None:
@@ -184,7 +191,7 @@ def _svc(loops: ClaimLoops, seg: Segment) -> None:
 def _amt(loops: ClaimLoops, seg: Segment) -> None:
     el = seg[1]
     loops.target.amounts.append(  # type: ignore[union-attr]
-        Amount(el[0] if el else "", loops.r.money(seg, 2)))
+        _amount(el[0] if el else "", loops.r.money(seg, 2)))
 
 
 def _nm1(loops: ClaimLoops, seg: Segment) -> None:
@@ -199,8 +206,8 @@ def _nm1(loops: ClaimLoops, seg: Segment) -> None:
     # Party's fields in order: entity, name, first, middle, suffix (NM107), entity type
     # (NM102), id qualifier, identifier, then address, city, state, postal code, references
     # and contacts, which a 2100 NM1 never has.
-    claim.parties.append(Party(e[0], e[2], e[3], e[4], e[6], e[1], e[7], e[8], (), "", "", "",
-                               (), ()))
+    claim.parties.append(_party(e[0], e[2], e[3], e[4], e[6], e[1], e[7], e[8], (), "", "", "",
+                                (), ()))
 
 
 def _mia(loops: ClaimLoops, seg: Segment) -> None:

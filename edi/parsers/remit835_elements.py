@@ -19,6 +19,7 @@ from edi.parsers.remit835_values import (
     Party,
     ProcedureCode,
     ccyymmdd,
+    positional,
 )
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.numbers import MAX_DIGITS, PLAIN_DECIMAL, NumberFormatError, read_decimal
@@ -34,6 +35,8 @@ PartyFields = dict[str, object]
 
 _MONEY_LIMIT = Decimal("1E10")
 _plain = PLAIN_DECIMAL.fullmatch
+_adjustment = positional(Adjustment)
+_procedure = positional(ProcedureCode)
 
 
 class ElementReader:
@@ -105,9 +108,9 @@ def procedure_code(seg: Segment, n: int) -> ProcedureCode | None:
     if not parts[0]:
         return None
     if len(parts) == 2:                 # HC:99213, the usual shape
-        return ProcedureCode(parts[0], parts[1], (), "")
+        return _procedure(parts[0], parts[1], (), "")
     parts += ("",) * (8 - len(parts))
-    return ProcedureCode(parts[0], parts[1], tuple(filter(None, parts[2:6])), parts[6])
+    return _procedure(parts[0], parts[1], tuple(filter(None, parts[2:6])), parts[6])
 
 
 def contact(seg: Segment) -> Contact:
@@ -131,7 +134,7 @@ def adjustments(r: ElementReader, seg: Segment) -> list[Adjustment]:
                 r.defect(f"CAS{i + 2:02d} has an amount without a reason code", i + 1, "2")
             continue
         quantity = r.decimal(seg, i + 3) if i + 2 < count and el[i + 2] else None
-        out.append(Adjustment(group, reason, r.money(seg, i + 2), quantity))
+        out.append(_adjustment(group, reason, r.money(seg, i + 2), quantity))
     return out
 
 
