@@ -185,6 +185,7 @@ def _walk(segments: Iterator[Segment], definition: TransactionDef, units: frozen
     owns: list[list[Segment]] = [[]]
     kids: list[list[Loop] | None] = [None]
     add = owns[0].append
+    shells: list[tuple[list[Segment], Loop]] = []
     for seg in segments:
         step = step_of(state, seg)
         if step.moves:
@@ -197,7 +198,7 @@ def _walk(segments: Iterator[Segment], definition: TransactionDef, units: frozen
                     done = _new(Loop, (loop.id, loop.name, tuple(owns.pop()),
                                        tuple(children) if children else ()))
                     if loop.id in units:
-                        yield _new(LoopItem, (done, _shells(defs, owns)))
+                        yield _new(LoopItem, (done, _shells(defs, owns, shells)))
                     elif kids[-1] is None:
                         kids[-1] = [done]
                     else:
@@ -222,7 +223,7 @@ def _walk(segments: Iterator[Segment], definition: TransactionDef, units: frozen
         done = _new(Loop, (loop.id, loop.name, tuple(owns.pop()),
                            tuple(children) if children else ()))
         if loop.id in units:
-            yield _new(LoopItem, (done, _shells(defs, owns)))
+            yield _new(LoopItem, (done, _shells(defs, owns, shells)))
         elif kids[-1] is None:
             kids[-1] = [done]
         else:
@@ -232,10 +233,29 @@ def _walk(segments: Iterator[Segment], definition: TransactionDef, units: frozen
                                       tuple(children) if children else ())), ()))
 
 
-def _shells(defs: list[LoopDef], owns: list[list[Segment]]) -> tuple[Loop, ...]:
-    """The loops enclosing a unit: their own segments so far, no children."""
-    return tuple([_new(Loop, (d.id, d.name, tuple(o), ())) for d, o in zip(defs, owns,
-                                                                            strict=True)])
+def _shells(defs: list[LoopDef], owns: list[list[Segment]],
+            made: list[tuple[list[Segment], Loop]]) -> tuple[Loop, ...]:
+    """The loops enclosing a unit: their own segments so far, no children.
+
+    ``made`` keeps the shell last made at each depth with the list it was made from: the
+    enclosing loops of consecutive units rarely gain a segment in between (the ST loop and
+    the billing provider around each claim), and an open loop's list only grows.
+    """
+    out = []
+    for depth, own in enumerate(owns):
+        if depth < len(made):
+            source, shell = made[depth]
+            if source is own and len(shell.segments) == len(own):
+                out.append(shell)
+                continue
+        d = defs[depth]
+        shell = _new(Loop, (d.id, d.name, tuple(own), ()))
+        if depth < len(made):
+            made[depth] = (own, shell)
+        else:
+            made.append((own, shell))
+        out.append(shell)
+    return tuple(out)
 
 
 def build_tree(segments: Iterable[Segment], definition: TransactionDef) -> Loop:
