@@ -48,6 +48,8 @@ def test_out_of_sequence_and_unknown_segments_leave_the_state():
     steps = walk(machine, ("ST", "835"), ("BPR", "I"), ("TRN", "1"), ("BPR", "I"), ("XYZ",))
     assert steps[3].error == OUT_OF_SEQUENCE and steps[3].segment.id == "BPR"
     assert steps[4].error == "1" and steps[4].segment is None
+    # the walk stays where it was for both, and moves for the placed ones
+    assert [s.moves for s in steps] == [True, True, True, False, False]
 
 
 def test_finish_reports_required_loops_never_started():
