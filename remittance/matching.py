@@ -12,6 +12,7 @@ dropped a modifier still finds the line.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -92,9 +93,13 @@ def _norm(text: str) -> str:
     return text.strip().upper()
 
 
+#: What payer_key drops: ``\\W`` is every character that is not ``str.isalnum`` but ``_``.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def payer_key(text: str | None) -> str:
     """A payer id or name compared loosely: upper case, letters and digits only."""
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.upper()) if text else ""
 
 
 def remittance_payer_keys(remit: Remittance) -> frozenset[str]:

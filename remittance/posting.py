@@ -200,8 +200,13 @@ def _line(match: LineMatch, index: int, rules: PostingRules, reversal: bool
 def plan_claim(remit: Remittance, payment: ClaimPayment, index: ClaimIndex,
                rules: PostingRules = DEFAULT_RULES,
                balance_defects: list[Defect] | None = None,
-               assigned: ClaimSnapshot | None = None) -> ClaimPosting:
-    """Plan one 2100 loop; ``assigned`` is the claim a person chose for it, if any."""
+               assigned: ClaimSnapshot | None = None,
+               payer_keys: frozenset[str] | None = None) -> ClaimPosting:
+    """Plan one 2100 loop; ``assigned`` is the claim a person chose for it, if any.
+
+    ``payer_keys`` is :func:`~remittance.matching.remittance_payer_keys` of ``remit``, for a
+    caller that plans many claim payments of one remittance (worked out here when None).
+    """
     if assigned is not None:
         claim, method = assigned, MatchMethod.ASSIGNED
     else:
@@ -234,7 +239,8 @@ def plan_claim(remit: Remittance, payment: ClaimPayment, index: ClaimIndex,
     if balance_defects is None:
         balance_defects = check_claim_balance(remit, payment)
     if (claim is not None and rules.hold_unknown_payer and claim.payer_keys
-            and not claim.payer_keys & remittance_payer_keys(remit)):
+            and not claim.payer_keys & (payer_keys if payer_keys is not None
+                                        else remittance_payer_keys(remit))):
         reasons.append(f"paid by {remit.payer.name or remit.payer_id}, a payer this claim was "
                        "not billed to and the patient has no coverage with on file")
     for problem in balance_defects:

@@ -32,7 +32,7 @@ from edi.parsers.remit835 import (
 from remittance.balancing import BalanceTally, BalanceVerdict, check_claim_balance
 from remittance.errors import UnreadableEra
 from remittance.lookup import claim_index_for
-from remittance.matching import ClaimIndex
+from remittance.matching import ClaimIndex, remittance_payer_keys
 from remittance.posting import ClaimPosting, plan_claim
 from remittance.rules import DEFAULT_RULES, PostingRules
 from remittance.sources import EraSource
@@ -43,6 +43,9 @@ __all__ = ["BATCH_SIZE", "EraEnded", "PlanEvent", "PlannedBatch", "RemittanceEnd
 #: Claim payments matched and written together: large enough that the set-based queries
 #: and COPYs dominate, small enough that a batch's values stay a few MiB.
 BATCH_SIZE = 2000
+#: With the collector paused (see collector_paused), its young generations are collected
+#: once per this many batches.
+_COLLECT_EVERY = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +94,8 @@ def same_header(a: Remittance, b: Remittance) -> bool:
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic collector: reading and planning allocate many small objects and
-    almost no cycles. :func:`plan_stream` collects the young generations once per batch, so
-    what cycles there are do not pile up over a long file."""
+    almost no cycles. :func:`plan_stream` collects the young generations every few batches,
+    so what cycles there are do not pile up over a long file."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -121,6 +124,7 @@ def plan_stream(session: Session | None, era: EraSource, *, source: str,
     planned_with: Remittance | None = None
     skipping = False
     event_index = 0
+    batches = 0
     try:
         for event in iter_835(era(), source):
             if type(event) is ClaimPayment:
@@ -131,6 +135,12 @@ def plan_stream(session: Session | None, era: EraSource, *, source: str,
                     assert planned_with is not None
                     yield _batch(session, planned_with, pending, tally, rules, event_index)
                     pending = []
+                    batches += 1
+                    if batches % _COLLECT_EVERY == 0 and not gc.isenabled():
+                        # A batch leaves about a hundred objects in cycles (statement and
+                        # result objects). A collection walks every live young object (a
+                        # batch's worth, 40-80 ms) however often it runs, so it runs seldom.
+                        gc.collect(1)
             elif isinstance(event, RemittanceOpened):
                 event_index = event.index
                 skipping = only is not None and event.index != only
@@ -163,11 +173,10 @@ def plan_stream(session: Session | None, era: EraSource, *, source: str,
 def _batch(session: Session | None, remit: Remittance, payments: list[ClaimPayment],
            tally: BalanceTally, rules: PostingRules, index: int) -> PlannedBatch:
     claims = claim_index_for(session, payments) if session is not None else ClaimIndex(())
+    payer_keys = remittance_payer_keys(remit)
     out = []
     for payment in payments:
         found = check_claim_balance(remit, payment)
         tally.add(payment, found)
-        out.append(plan_claim(remit, payment, claims, rules, found))
-    if not gc.isenabled():
-        gc.collect(1)
+        out.append(plan_claim(remit, payment, claims, rules, found, payer_keys=payer_keys))
     return PlannedBatch(index, tuple(out))
