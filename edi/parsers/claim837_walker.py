@@ -74,7 +74,8 @@ def _claim(d: dict, parties: tuple[Entity, Entity, Entity, Entity | None],
         tuple(d["lines"]), d["file_position"])
 
 
-#: Amounts read per transaction set, kept while there are fewer (charges and units repeat).
+#: Amounts (and composites) read per transaction set, kept while there are fewer (charges,
+#: units and procedure codes repeat).
 _AMOUNTS_KEPT = 4096
 #: Padding so that elements are read by index, an absent one as "" (Segment.get, without a
 #: call per element: the reader's hot path).
@@ -107,6 +108,11 @@ class TransactionWalker:
         self.loop = "HEADER"
         self.billing_taxonomy = ""    # 2000A PRV*BI comes before NM1*85
         self.amounts: dict[str, Decimal] = {}
+        self.composites: dict[str, tuple[str, ...]] = {}    # one set: one component separator
+        # 2400 DTP values and HI codes made so far: the lines of a claim share their service
+        # dates, and the same diagnoses recur from claim to claim
+        self.health_codes: dict[str, HealthCode] = {}
+        self.line_dates: dict[tuple[str, str, str], CodedValue] = {}
         # The header parties (2010AA, 2010BA, 2010BB, 2010CA) last frozen, with their builders:
         # the claims of one subscriber or provider share them. A builder is complete by then
         # (its details follow its NM1, before any claim), so its value can be shared.
@@ -148,6 +154,16 @@ class TransactionWalker:
                 out.append(CasAdjustment(seg.get(1), seg.get(k), amount,
                                          self.decimal(seg, k + 2)))
         return out
+
+    def composite(self, text: str, component: str) -> tuple[str, ...]:
+        """A composite's components; the same procedure codes and diagnosis pointers recur
+        on line after line, so each text is split once per set and its tuple shared."""
+        found = self.composites.get(text)
+        if found is None:
+            found = tuple(text.split(component))
+            if len(self.composites) < _AMOUNTS_KEPT:
+                self.composites[text] = found
+        return found
 
     @staticmethod
     def new_entity(seg: Segment) -> dict:
@@ -309,10 +325,17 @@ class TransactionWalker:
         elif tag == "CL1":
             c["cl1"] = seg.elements
         elif tag == "HI":
-            for n in range(1, len(seg.elements) + 1):
-                parts = list(seg.components(n)) + [""] * 9
-                c["health_codes"].append(HealthCode(parts[0], parts[1], parts[2], parts[3], parts[4],
-                                          parts[8]))
+            codes, made = c["health_codes"], self.health_codes
+            comp = seg.delimiters.component
+            for text in seg.elements:
+                code = made.get(text)
+                if code is None:
+                    parts = text.split(comp) + [""] * 9
+                    code = HealthCode(parts[0], parts[1], parts[2], parts[3], parts[4],
+                                      parts[8])
+                    if len(made) < _AMOUNTS_KEPT:
+                        made[text] = code
+                codes.append(code)
         elif tag == "NM1":
             self.entity = self.new_entity(seg)
             c["providers"].append(self.entity)
@@ -334,15 +357,24 @@ class TransactionWalker:
             return
         ln = self.line
         assert ln is not None
+        if tag == "DTP" and self.svd is None:     # the commonest line segment first
+            key = (q, v[2], v[1])
+            date = self.line_dates.get(key)
+            if date is None:
+                date = CodedValue(q, v[2], v[1])
+                if len(self.line_dates) < _AMOUNTS_KEPT:
+                    self.line_dates[key] = date
+            ln["dates"].append(date)
+            return
         comp = seg.delimiters.component
         if tag == "SV1":
             ln["segment"] = "SV1"
-            ln["procedure"] = tuple(q.split(comp))
+            ln["procedure"] = self.composite(q, comp)
             ln["charge"] = self.decimal(seg, 2, required=True)
             ln["unit_basis"] = v[2]
             ln["units"] = self.decimal(seg, 4)
             ln["place_of_service"] = v[4]
-            ln["diagnosis_pointers"] = tuple(v[6].split(comp)) if v[6] else ()
+            ln["diagnosis_pointers"] = self.composite(v[6], comp) if v[6] else ()
         elif tag == "SV2":
             ln.update(segment="SV2", revenue_code=q,
                       procedure=tuple(v[1].split(comp)) if v[1] else (),
