@@ -58,15 +58,17 @@ def _read(body: str, source: str) -> Read837:
     claims: list[Claim837] = []
     defects: list[Defect] = []
     walker: TransactionWalker | None = None
+    feed = None                 # the walker's, bound once per set
     gs08 = ""
     for batch in text_batches(body, source or None):
         for seg in batch:
-            if seg.tag not in _ENVELOPE:
-                if walker is not None:
-                    walker.feed(seg)
-            elif seg.tag == "GS":
+            tag = seg.tag
+            if tag not in _ENVELOPE:
+                if feed is not None:
+                    feed(seg)
+            elif tag == "GS":
                 gs08 = seg.get(8)
-            elif seg.tag == "ST":
+            elif tag == "ST":
                 if seg.get(1) != "837":
                     defects.append(Defect(
                         Severity.ERROR, DefectLevel.TRANSACTION, "1",
@@ -75,10 +77,11 @@ def _read(body: str, source: str) -> Read837:
                         f"transaction set {seg.get(1)!r} is not an 837 claim; skipped"))
                     continue
                 walker = TransactionWalker(seg.get(3) or gs08, seg.get(2), source)
-            elif seg.tag == "SE":
+                feed = walker.feed
+            else:                                   # SE
                 if walker is not None:
                     walker.close_claim()
                     claims.extend(walker.claims)
                     defects.extend(walker.defects)
-                walker = None
+                walker = feed = None
     return Read837(tuple(claims), tuple(defects))
