@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import tracemalloc
 from dataclasses import replace
 from decimal import Decimal
@@ -169,3 +170,25 @@ def test_memory_stays_flat_as_claims_grow() -> None:
     # The text itself is made before tracing starts; only reading is measured.
     small, large = _peak(1_500), _peak(15_000)
     assert large < 2 * small, (small, large)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_left_as_the_caller_had_it(enabled: bool) -> None:
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        seen = {gc.isenabled() for _ in iter_835([_era(2_500)], "f")}
+        assert seen == {enabled} and gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_events_read_before_a_fault_are_handed_out_first() -> None:
+    # Events are read a thousand at a time; a fault in the text after them still comes
+    # only once the claims read before it were handed out.
+    text = _era(1_500) + "NOT X12 AT ALL~"
+    claims = 0
+    with pytest.raises(InterchangeError, match="expected an ISA"):
+        for event in iter_835([text[i:i + 4096] for i in range(0, len(text), 4096)], "f"):
+            claims += isinstance(event, ClaimPayment)
+    assert claims >= 1_499

@@ -82,3 +82,19 @@ def test_counts_are_whole_and_not_negative() -> None:
         read_count("2.5")
     with pytest.raises(NumberFormatError, match="negative"):
         read_count("-1")
+
+
+# Plain amounts take a shortcut (one precompiled match, then Decimal); a blank after the text
+# sends it past the shortcut through the general checks, which must agree to the exponent.
+PLAIN = ["0", "7", "185", "69.00", "-12.5", ".5", "-.5", "5.", "-0", "-0.00", "007.50",
+         "9" * MAX_DIGITS, "-" + "9" * (MAX_DIGITS - 1), "." + "1" * (MAX_DIGITS - 1)]
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_plain_amounts_read_as_the_general_checks_read_them(text: str) -> None:
+    assert read_decimal(text).as_tuple() == read_decimal(text + " ").as_tuple()
+
+
+@pytest.mark.parametrize("text", ["0", "905", "000000905", "9" * MAX_DIGITS])
+def test_plain_integers_read_as_the_general_checks_read_them(text: str) -> None:
+    assert read_integer(text) == read_integer(f" {text}") == int(text)
