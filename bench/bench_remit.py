@@ -1,7 +1,7 @@
 """`claimhouse remit read` and `remit post` of large ERAs, and our 835 reading beside
 edi-835-parser's, as whole processes: median wall time of several runs and peak RSS.
 
-    .venv/bin/python bench/bench_remit.py [--mb 10 100] [--runs 3] [--database-url URL]
+    .venv/bin/python bench/bench_remit.py [--mb [10 100]] [--runs 3] [--database-url URL]
         [--peer-python /tmp/p4peer/bin/python]
 
 The ERAs come from ../shared/bench/gen_x12.py (one ST, one payment; kept in /tmp). Posting
@@ -59,34 +59,38 @@ print(n, time.perf_counter() - start)
 """
 
 
-#: Runs a command as its child and prints the wall time, the child's peak RSS (MiB; the
-#: child is this wrapper's only one, so RUSAGE_CHILDREN is its own) and its last output line.
+#: Runs a command as its child and prints the wall time, the child's CPU time (user +
+#: system), its peak RSS (MiB; the child is this wrapper's only one, so RUSAGE_CHILDREN is its
+#: own) and its last output line. CPU time is steadier than wall time on a busy machine.
 _WRAP = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
 child = subprocess.run(sys.argv[1:], capture_output=True)
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak = usage.ru_maxrss / 1024
 if child.returncode not in (0, 3):
     sys.exit(child.stderr.decode()[-800:])
 last = (child.stdout.decode().strip().splitlines() or [""])[-1]
-print(f"{wall:.3f} {peak:.1f} {last}")
+print(f"{wall:.3f} {usage.ru_utime + usage.ru_stime:.3f} {peak:.1f} {last}")
 """
 
 
 def measured(command: list[str], runs: int, env: dict[str, str] | None = None,
-             before=None) -> tuple[float, float, str]:  # type: ignore[no-untyped-def]
-    """Median wall seconds and the largest peak RSS (MiB) of ``runs`` whole processes."""
-    times, peaks, last = [], [], ""
+             before=None) -> tuple[float, float, float, str]:  # type: ignore[no-untyped-def]
+    """Median wall seconds, median CPU seconds and the largest peak RSS (MiB) of ``runs``
+    whole processes, and the last run's last output line."""
+    times, cpus, peaks, last = [], [], [], ""
     for _ in range(runs):
         if before is not None:
             before()
         out = subprocess.run([sys.executable, "-c", _WRAP, *command], capture_output=True,
                              env=env, check=True).stdout.decode().strip()
-        wall, peak, last = (out.split(" ", 2) + ["", ""])[:3]
+        wall, cpu, peak, last = (out.split(" ", 3) + ["", "", ""])[:4]
         times.append(float(wall))
+        cpus.append(float(cpu))
         peaks.append(float(peak))
-    return statistics.median(times), max(peaks), last
+    return statistics.median(times), statistics.median(cpus), max(peaks), last
 
 
 def generate(mb: int) -> Path:
@@ -170,7 +174,9 @@ _RESET = [
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=int, nargs="+", default=[10, 100])
+    parser.add_argument("--mb", type=int, nargs="*", default=[10, 100],
+                        help="ERA sizes to read and post (none: only the reading beside the "
+                             "peer, no database)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", default=os.environ.get(
         "CLAIMHOUSE_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
@@ -198,29 +204,31 @@ def main() -> int:
 
             env = {**os.environ, "CLAIMHOUSE_DATABASE_URL": url,
                    "CLAIMHOUSE_DATA_DIR": "/tmp/bench_remit_data"}
-            wall, peak, _ = measured([str(CLAIMHOUSE), "remit", "read", str(path)],
-                                     args.runs, env)
-            print(f"remit read {size:.0f} MB ({claims:,} claims): {wall:.2f} s median, "
-                  f"{peak:.0f} MiB peak RSS")
-            wall, peak, last = measured([str(CLAIMHOUSE), "remit", "post", str(path)],
-                                        args.runs, env, before=reset)
-            print(f"remit post {size:.0f} MB ({claims:,} claims): {wall:.2f} s median, "
-                  f"{peak:.0f} MiB peak RSS ({last[:120]})")
+            wall, cpu, peak, _ = measured([str(CLAIMHOUSE), "remit", "read", str(path)],
+                                          args.runs, env)
+            print(f"remit read {size:.0f} MB ({claims:,} claims): {wall:.2f} s median "
+                  f"({cpu:.2f} s CPU), {peak:.0f} MiB peak RSS")
+            wall, cpu, peak, last = measured([str(CLAIMHOUSE), "remit", "post", str(path)],
+                                             args.runs, env, before=reset)
+            print(f"remit post {size:.0f} MB ({claims:,} claims): {wall:.2f} s median "
+                  f"({cpu:.2f} s CPU of ours; the database's is not counted), {peak:.0f} MiB "
+                  f"peak RSS ({last[:120]})")
         finally:
             engine.dispose()
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
     path = generate(10)
-    wall, peak, last = measured([sys.executable, "-c", OURS, str(path)], args.runs)
-    print(f"ours: iter_835 of 10 MB: {wall:.2f} s median whole process, {peak:.0f} MiB peak "
-          f"RSS (claims, seconds in process: {last})")
+    wall, cpu, peak, last = measured([sys.executable, "-c", OURS, str(path)], args.runs)
+    print(f"ours: iter_835 of 10 MB: {wall:.2f} s median whole process ({cpu:.2f} s CPU), "
+          f"{peak:.0f} MiB peak RSS (claims, seconds in process: {last})")
     if Path(args.peer_python).exists():
-        wall_peer, peak_peer, last = measured([args.peer_python, "-c", PEER, str(path)],
-                                              args.runs)
-        print(f"edi-835-parser: parse of 10 MB: {wall_peer:.2f} s median whole process, "
-              f"{peak_peer:.0f} MiB peak RSS (claims, seconds in process: {last}); "
-              f"ours {wall_peer / wall:.1f}x faster")
+        wall_peer, cpu_peer, peak_peer, last = measured(
+            [args.peer_python, "-c", PEER, str(path)], args.runs)
+        print(f"edi-835-parser: parse of 10 MB: {wall_peer:.2f} s median whole process "
+              f"({cpu_peer:.2f} s CPU), {peak_peer:.0f} MiB peak RSS (claims, seconds in "
+              f"process: {last}); ours {wall_peer / wall:.1f}x faster by wall time, "
+              f"{cpu_peer / cpu:.1f}x by CPU time, in {peak / peak_peer:.0%} of its memory")
     return 0
 
 

@@ -1,7 +1,7 @@
 """Set-based writes and key lookups that stay fast for a 10,000-claim remittance.
 
 On PostgreSQL rows go in with COPY (ids taken from the table's sequence first when the
-caller needs them) and updates go through a temporary table joined in one UPDATE; key lookups
+caller needs them) and updates are one UPDATE joined to the new values sent as arrays; key lookups
 send one array parameter instead of thousands of bound values. Other databases (SQLite in
 tests and the embedded default) get the portable executemany forms. All of it runs on the
 session's own connection, inside its transaction: nothing is committed here. A key the
@@ -118,19 +118,17 @@ def update_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
             {c: bindparam(f"b_{c}") for c in columns})
         session.execute(statement, [{f"b_{k}": v for k, v in row.items()} for row in rows])
         return
-    temp = f"tmp_update_{table.name}"
-    names = ", ".join(f'"{c}"' for c in ["id", *columns])
-    # Only the columns being set, typed like the table's, without its constraints.
-    session.execute(text(f'DROP TABLE IF EXISTS "{temp}"'))
-    session.execute(text(f'CREATE TEMPORARY TABLE "{temp}" ON COMMIT DROP AS '
-                         f'SELECT {names} FROM "{table.name}" WITH NO DATA'))
-    with _driver(session).cursor() as cursor, \
-            cursor.copy(f'COPY "{temp}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row((row["id"], *(row[c] for c in columns)))
+    # One UPDATE joined to the new values sent as one array per column (unnest), typed like
+    # the table's columns: no temporary table to create per call, no second round trip.
+    dialect = session.get_bind().dialect
+    names = ["id", *columns]
+    arrays = ", ".join(f"%s::{table.c[c].type.compile(dialect=dialect)}[]" for c in names)
     assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns)
-    session.execute(text(f'UPDATE "{table.name}" AS t SET {assignments} FROM "{temp}" AS s '
-                         "WHERE t.id = s.id"))
+    quoted = ", ".join(f'"{c}"' for c in names)
+    statement = (f'UPDATE "{table.name}" AS t SET {assignments} FROM unnest({arrays}) '
+                 f"AS s({quoted}) WHERE t.id = s.id")
+    with _driver_errors(session, statement), _driver(session).cursor() as cursor:
+        cursor.execute(statement, [[row[c] for row in rows] for c in names])
 
 
 def scalars_matching(session: Session, column: Any, key: Any, values: Iterable[Any]
