@@ -68,3 +68,30 @@ def test_overlapping_reads_in_threads_leave_it_on():
     release.set()
     other.join(5)
     assert gc.isenabled()
+
+
+def _in_generation(obj: object, generation: int) -> bool:
+    return any(o is obj for o in gc.get_objects(generation))
+
+
+def test_values_read_are_handed_to_the_oldest_generation_without_a_pass():
+    with collector_paused():
+        values = [[n] for n in range(5000)]
+    # the first allocation after the read would otherwise walk all 5,000 in a young pass
+    assert gc.get_count()[0] < 5000
+    assert not _in_generation(values[0], 0)
+    assert _in_generation(values[0], 2)
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_the_program_froze_stay_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with collector_paused():
+            values = [[n] for n in range(1000)]
+        assert gc.get_freeze_count() == frozen
+        assert not _in_generation(values[0], 2)     # left to the young passes as usual
+    finally:
+        gc.unfreeze()
