@@ -134,8 +134,9 @@ def test_every_exported_name_is_defined_by_the_package(package: str) -> None:
     assert len(set(exports)) == len(exports), f"{package}.__all__ lists a name twice"
     for name in exports:
         assert not name.startswith("_"), f"{package}.__all__ exports private {name}"
-        assert name in vars(module), f"{package}.__all__ names {name}, which it lacks"
-        value = vars(module)[name]
+        # getattr, not vars(): a package may load its exports on first use (PEP 562).
+        assert hasattr(module, name), f"{package}.__all__ names {name}, which it lacks"
+        value = getattr(module, name)
         assert not isinstance(value, types.ModuleType), f"{package}.{name} is a module"
         origin = getattr(value, "__module__", None)
         if isinstance(value, type | types.FunctionType) and origin is not None:
