@@ -1,15 +1,20 @@
 """Loops 2100 (claim payment, CLP) and 2110 (service payment, SVC) of one 835 transaction set.
 
-These loops are most of an 835, so each segment met in them is looked up once in a table of
-readers (:data:`CLAIM_SEGMENTS`) and its values are built positionally, without keyword
-arguments. Segments that end a claim or belong to the transaction level (SE, BPR, CUR, N1, LX,
-CLP, PLB) are left to :mod:`edi.parsers.remit835_transaction`; anything else met inside a
-claim is kept on the claim or service line it appeared in, so nothing is lost.
+These loops are most of an 835. :meth:`ClaimLoops.read` reads their common segments (REF,
+DTM, AMT, CAS, NM1, SVC, MIA, MOA, LQ) straight from the segment text, in one pass that builds
+the values positionally and no :class:`~edi.x12.segment.Segment` where none is kept; a segment
+it leaves (one that needs a defect, a rarer one, or one of the transaction level) is read as a
+Segment through a table of readers (:data:`CLAIM_SEGMENTS`) that gives the same values.
+Segments that end a claim or belong to the transaction level (SE, BPR, CUR, N1, LX, CLP, PLB)
+are left to :mod:`edi.parsers.remit835_transaction`; anything else met inside a claim is kept
+on the claim or service line it appeared in, so nothing is lost.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 from edi.parsers.remit835_elements import (
     ElementReader,
@@ -19,6 +24,7 @@ from edi.parsers.remit835_elements import (
 )
 from edi.parsers.remit835_values import (
     CLAIM_STATUS_CODES,
+    GROUP_CODES,
     ZERO,
     Adjustment,
     Amount,
@@ -33,6 +39,8 @@ from edi.parsers.remit835_values import (
     ccyymmdd,
     positional,
 )
+from edi.x12.delimiters import Delimiters
+from edi.x12.numbers import MAX_DIGITS, PLAIN_DECIMAL
 from edi.x12.segment import Segment
 
 __all__ = ["CLAIM_SEGMENTS", "KEEP", "TRANSACTION_LEVEL_TAGS", "ClaimLoops", "LoopBuilder"]
@@ -99,6 +107,81 @@ class ClaimLoops:
         handler(self, seg)
         return True
 
+    def read(self, pieces: list[str], i: int, end: int, delims: Delimiters, first: int) -> int:
+        """Read ``pieces[i:end]`` (segment texts, ``pieces[i]`` at file ordinal ``first + i``)
+        while a claim is open, up to the first one this pass leaves; that one's index.
+
+        A segment is left, untouched, to the transaction reader when it closes the claim or
+        belongs to the transaction level, is not among the common ones, or has anything a
+        defect would be reported for (a missing or unusual amount, a date that does not read,
+        a group code outside 5010's): read as a Segment there, it gives the same values and
+        its defects. The checks here are the fast paths of :class:`ElementReader`'s, so what
+        is read here is what it would read.
+        """
+        split = str.split
+        element = delims.element
+        target = self.target
+        claim = self.claim
+        assert target is not None and claim is not None
+        while i < end:
+            e = split(pieces[i], element)
+            tag = e[0]
+            n = len(e)
+            if tag == "REF":
+                if n == 3:
+                    target.references.append(_reference(e[1], e[2], ""))
+                elif n > 3:
+                    target.references.append(_reference(e[1], e[2], e[3]))
+                else:
+                    return i
+            elif tag == "DTM":
+                raw = e[2] if n > 2 else ""
+                if len(raw) != 8 or not raw.isdigit() or not raw.isascii():
+                    return i
+                try:
+                    date = _from_iso(raw)
+                except ValueError:
+                    return i
+                target.dates.append(_date_value(e[1], date, raw))
+            elif tag == "AMT":
+                text = e[2] if n > 2 else ""
+                if len(text) > 10 or not _plain(text):
+                    return i
+                target.amounts.append(_amount(e[1], Decimal(text)))
+            elif tag == "CAS":
+                found = _clean_adjustments(e, n)
+                if found is None:
+                    return i
+                target.adjustments += found
+            elif tag == "SVC":
+                self.close_service()
+                self.r.loop = "2110"
+                del e[0]
+                seg = _new(Segment, ("SVC", tuple(e), delims, first + i))
+                self.svc = self.target = target = LoopBuilder(seg)
+            elif tag == "NM1":
+                if self.svc is not None:
+                    return i
+                if n < 10:
+                    e += _BLANKS
+                # Party's fields in order: entity, name, first, middle, suffix (NM107),
+                # entity type (NM102), id qualifier, identifier, then address, city, state,
+                # postal code, references and contacts, which a 2100 NM1 never has.
+                claim.parties.append(_party(e[1], e[3], e[4], e[5], e[7], e[2], e[8], e[9],
+                                            (), "", "", "", (), ()))
+            elif tag == "MOA":
+                del e[0]
+                claim.moa = tuple(e)
+            elif tag == "MIA":
+                del e[0]
+                claim.mia = tuple(e)
+            elif tag == "LQ" and n > 2 and e[1] == "HE" and self.svc is not None:
+                self.svc.remarks.append(e[2])
+            else:
+                return i
+            i += 1
+        return i
+
     def close_service(self) -> None:
         svc, claim = self.svc, self.claim
         if svc is None or claim is None:
@@ -158,6 +241,39 @@ _party = positional(Party)
 _reference = positional(Reference)
 _date_value = positional(DateValue)
 _amount = positional(Amount)
+
+
+_new = tuple.__new__
+_from_iso = dt.date.fromisoformat
+_plain = PLAIN_DECIMAL.fullmatch
+_adjustment = positional(Adjustment)
+
+
+def _clean_adjustments(e: list[str], n: int) -> list[Adjustment] | None:
+    """The triplets of a CAS split with its id at ``e[0]``, as
+    :func:`~edi.parsers.remit835_elements.adjustments` reads them, or None when that would
+    report a defect (or read an amount or quantity other than by its fast path)."""
+    group = e[1] if n > 1 else ""
+    if group not in GROUP_CODES:
+        return None
+    out = []
+    for k in range(2, min(n, 20), 3):          # CAS02/05/08/11/14/17: reason codes
+        reason = e[k]
+        amount = e[k + 1] if k + 1 < n else ""
+        if not reason:
+            if amount:
+                return None
+            continue
+        if len(amount) > 10 or not _plain(amount):
+            return None
+        quantity = None
+        if k + 2 < n and e[k + 2]:
+            text = e[k + 2]
+            if len(text) > MAX_DIGITS or not _plain(text):
+                return None
+            quantity = Decimal(text)
+        out.append(_adjustment(group, reason, Decimal(amount), quantity))
+    return out
 
 
 def _cas(loops: ClaimLoops, seg: Segment) -> None:

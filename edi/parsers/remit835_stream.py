@@ -32,8 +32,7 @@ from edi.parsers.remit835_transaction import EnvelopeIds, TransactionReader
 from edi.parsers.remit835_values import ClaimPayment, Remittance
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.delimiters import Delimiters
-from edi.x12.segment import Segment
-from edi.x12.tokenizer import Tokenizer
+from edi.x12.tokenizer import PieceRun, Tokenizer, segment_of
 
 __all__ = ["FileClosed", "RemittanceClosed", "RemittanceEvent", "RemittanceOpened",
            "iter_835"]
@@ -108,9 +107,13 @@ def _slices(chunks: Iterable[str]) -> Iterator[str]:
                 yield chunk[at:at + _SLICE]
 
 
-def _bare_batches(text: Iterator[str], delims: Delimiters) -> Iterator[list[Segment]]:
-    """Segments of a bare ST..SE: split at the terminator, each piece stripped of blanks."""
-    term, element = delims.segment, delims.element
+def _bare_runs(text: Iterator[str], delims: Delimiters) -> Iterator[list[PieceRun]]:
+    """Segment texts of a bare ST..SE: split at the terminator, each stripped of blanks.
+
+    A piece that is blank once stripped is no segment, but it takes its ordinal: the run of
+    texts is cut there, so every text keeps the ordinal it has in the file.
+    """
+    term = delims.segment
     position = 0
     buffer = ""
     for chunk in text:
@@ -120,18 +123,21 @@ def _bare_batches(text: Iterator[str], delims: Delimiters) -> Iterator[list[Segm
             continue
         pieces = buffer[:cut].split(term)
         buffer = buffer[cut + 1:]
-        batch = []
+        runs: list[PieceRun] = []
+        current: list[str] = []
         for piece in pieces:
             position += 1
             piece = piece.strip()
             if piece:
-                parts = piece.split(element)
-                batch.append(Segment(parts[0], tuple(parts[1:]), delims, position))
-        yield batch
+                if not current:
+                    runs.append(PieceRun(delims, current, position))
+                current.append(piece)
+            elif current:
+                current = []
+        yield runs
     piece = buffer.strip()
     if piece:
-        parts = piece.split(element)
-        yield [Segment(parts[0], tuple(parts[1:]), delims, position + 1)]
+        yield [PieceRun(delims, [piece], position + 1)]
 
 
 def _terminators_first(text: Iterator[str]) -> Iterator[str]:
@@ -150,20 +156,21 @@ def _terminators_first(text: Iterator[str]) -> Iterator[str]:
         yield carry
 
 
-def _tokenized(text: Iterator[str], source: str) -> Iterator[list[Segment]]:
+def _tokenized(text: Iterator[str], source: str) -> Iterator[list[PieceRun]]:
     tokenizer = Tokenizer(source)
     for chunk in text:
-        segments = tokenizer.feed(chunk)
-        if segments:
-            yield segments
-    segments = tokenizer.close()
-    if segments:
-        yield segments
+        runs = tokenizer.feed_pieces(chunk)
+        if runs:
+            yield runs
+    runs = tokenizer.close_pieces()
+    if runs:
+        yield runs
 
 
-def _segment_batches(chunks: Iterable[str], source: str,
-                     notes: list[Defect]) -> Iterator[list[Segment]]:
-    """The file's segments in batches (about one chunk each), however it is enveloped."""
+def _piece_runs(chunks: Iterable[str], source: str,
+                notes: list[Defect]) -> Iterator[list[PieceRun]]:
+    """The file's segments as text, in batches of runs (about one chunk each), however it is
+    enveloped."""
     text = _slices(chunks)
     head = ""
     for chunk in text:
@@ -186,7 +193,7 @@ def _segment_batches(chunks: Iterable[str], source: str,
         notes.append(Defect(Severity.WARNING, DefectLevel.INTERCHANGE, "024",
                             X12Path(segment="ST", file_position=1),
                             "the file has no ISA/GS envelope; read as a bare transaction set"))
-        return _bare_batches(rest, delims)
+        return _bare_runs(rest, delims)
     raise InterchangeError(f"expected an ISA (or ST) segment, found {body[:20]!r}",
                            note_code="024", source=source)
 
@@ -238,17 +245,17 @@ def iter_835(chunks: Iterable[str], source: str = "") -> Iterator[RemittanceEven
 
 def _events(chunks: Iterable[str], source: str) -> Iterator[RemittanceEvent]:
     notes: list[Defect] = []
-    batches = _segment_batches(chunks, source, notes)
     defects: list[Defect] = []
     envelope = EnvelopeIds()
     reader: TransactionReader | None = None
     opened = False
     index = 0
-    for segments in batches:
-        i, end = 0, len(segments)
+    for run in (run for runs in _piece_runs(chunks, source, notes) for run in runs):
+        delims, pieces, first = run
+        i, end = 0, len(pieces)
         while i < end:
             if reader is not None:
-                i = reader.read(segments, i)
+                i = reader.read(run, i)
                 if not opened and reader.header is not None:
                     opened = True
                     yield RemittanceOpened(reader.header, index)
@@ -259,7 +266,7 @@ def _events(chunks: Iterable[str], source: str) -> Iterator[RemittanceEvent]:
                     yield from _close(reader, opened, index)
                     reader, index = None, index + 1
                 continue
-            seg = segments[i]
+            seg = segment_of(pieces[i], delims, first + i)
             i += 1
             tag = seg.tag
             if tag == "ISA":

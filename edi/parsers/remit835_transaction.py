@@ -31,8 +31,9 @@ from edi.parsers.remit835_values import (
 from edi.x12.defects import DefectLevel
 from edi.x12.numbers import NumberFormatError, read_integer
 from edi.x12.segment import Segment
+from edi.x12.tokenizer import PieceRun, segment_of
 
-__all__ = ["EnvelopeIds", "TransactionReader", "read_transaction"]
+__all__ = ["EnvelopeIds", "TransactionReader", "read_transaction", "runs_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,17 +103,27 @@ class TransactionReader:
         self.claim_count = 0
         self.header: Remittance | None = None
 
-    def read(self, segments: list[Segment], start: int = 0) -> int:
-        """Read ``segments[start:]`` up to and including the SE; the index after the last
-        segment read."""
+    def read(self, run: PieceRun, start: int = 0) -> int:
+        """Read the segment texts of ``run`` from ``start`` up to and including the SE; the
+        index after the last segment read.
+
+        While a claim is open its common segments are read by :meth:`ClaimLoops.read`
+        straight from the text; every other segment is made a :class:`Segment` (with its file
+        ordinal) and read here.
+        """
+        delims, pieces, first = run
         r = self.r
         loops = self.loops
         in_claim = CLAIM_SEGMENTS.get
         head = self.head
         i = start
-        end = len(segments)
+        end = len(pieces)
         while i < end:
-            seg = segments[i]
+            if loops.claim is not None:
+                i = loops.read(pieces, i, end, delims, first)
+                if i == end:
+                    break
+            seg = segment_of(pieces[i], delims, first + i)
             i += 1
             r.seg = seg
             tag = seg[0]
@@ -190,7 +201,7 @@ class TransactionReader:
                 head.other.append(seg)
         if end > start:
             self.count += end - start
-            self.last = segments[end - 1]
+            self.last = segment_of(pieces[end - 1], delims, first + end - 1)
         return end
 
     def _trailer(self, seg: Segment) -> None:
@@ -246,6 +257,23 @@ def read_transaction(segments: list[Segment], envelope: EnvelopeIds,
                      source: str) -> Remittance:
     """Read the segments of one ST..SE (the SE may be missing: a defect then), claims and all."""
     reader = TransactionReader(segments[0], envelope, source)
-    reader.read(segments, 1)
+    for run in runs_of(segments[1:]):
+        reader.read(run)
     remittance = reader.finish()
     return replace(remittance, claims=tuple(reader.claims))
+
+
+def runs_of(segments: list[Segment]) -> list[PieceRun]:
+    """``segments`` written back as segment texts, a run for each stretch of consecutive
+    ordinals in the same delimiters."""
+    runs: list[PieceRun] = []
+    for seg in segments:
+        delims = seg.delimiters
+        piece = delims.element.join((seg.tag, *seg.elements)) if seg.elements else seg.tag
+        last = runs[-1] if runs else None
+        if (last is not None and last.delimiters == delims
+                and last.first + len(last.pieces) == seg.position):
+            last.pieces.append(piece)
+        else:
+            runs.append(PieceRun(delims, [piece], seg.position))
+    return runs
