@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, any_, bindparam, select, text
+from sqlalchemy import ColumnElement, String, Table, any_, bindparam, cast, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
-__all__ = ["insert_rows", "key_chunks", "matching", "scalars_matching", "update_rows"]
+__all__ = ["array_literal", "insert_rows", "key_chunks", "matching", "scalars_matching", "update_rows"]
 
 _SQLITE_CHUNK = 900     # below SQLite's default limit of bound parameters
 
@@ -53,11 +53,26 @@ def key_chunks(session: Session, values: Iterable[Any]) -> list[list[Any]]:
     return [ordered[i:i + size] for i in range(0, len(ordered), size)]
 
 
+def array_literal(values: Iterable[Any]) -> str:
+    """PostgreSQL's text form of a one-dimensional array of ``values`` (None is NULL).
+
+    Every other value is sent quoted as its ``str``, which the element type reads back (ints,
+    text, Decimal, ISO dates and timestamps, True/False). Built with one join, it costs a
+    fraction of the driver's element-by-element array adaptation on thousands of values.
+    """
+    return "{" + ",".join(
+        "NULL" if v is None else
+        '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+
+
 def matching(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
     """``column IN values``; on PostgreSQL ``column = ANY(:array)``, a single parameter."""
     if _is_postgres(session):
         kind = String() if isinstance(column.type, NullType) else column.type
-        return column == any_(bindparam(None, list(values), type_=ARRAY(kind)))
+        # An untyped parameter cast straight to the array type: the server reads the text
+        # as that array, and the plan is the one an array parameter gets.
+        return column == any_(cast(bindparam(None, array_literal(values), type_=NullType()),
+                                    ARRAY(kind)))
     return column.in_(values)
 
 
@@ -128,7 +143,7 @@ def update_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     statement = (f'UPDATE "{table.name}" AS t SET {assignments} FROM unnest({arrays}) '
                  f"AS s({quoted}) WHERE t.id = s.id")
     with _driver_errors(session, statement), _driver(session).cursor() as cursor:
-        cursor.execute(statement, [[row[c] for row in rows] for c in names])
+        cursor.execute(statement, [array_literal([row[c] for row in rows]) for c in names])
 
 
 def scalars_matching(session: Session, column: Any, key: Any, values: Iterable[Any]

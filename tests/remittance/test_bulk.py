@@ -22,7 +22,7 @@ from remittance import (
     patient_balances,
     release_remittance,
 )
-from remittance.bulk import insert_rows, key_chunks, matching, update_rows
+from remittance.bulk import array_literal, insert_rows, key_chunks, matching, update_rows
 from remittance.tables import DepositRecord, PostingRecord
 from tests.conftest import require_service
 
@@ -104,3 +104,21 @@ def test_the_whole_flow_on_postgres(pg_session: Session) -> None:
     assert claims_awaiting_secondary(session) == ()     # Acme paid C1004 as secondary
     # C1008 stays held by its own rule (CO 22) until someone releases that claim payment.
     assert not all(session.scalars(select(PostingRecord.posted)).all())
+
+
+def test_array_literal_reads_back_every_value_on_postgres(pg_session: Session) -> None:
+    texts = ['plain', '', 'a "quoted" word', 'back\\slash', 'comma, brace } {', 'NULL', None,
+             'ünïcode']
+    assert pg_session.scalar(text("SELECT CAST(:a AS varchar[])"),
+                             {"a": array_literal(texts)}) == texts
+    moments = [dt.datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=dt.UTC), None]
+    assert pg_session.scalar(text("SELECT CAST(:a AS timestamptz[])"),
+                             {"a": array_literal(moments)}) == moments
+    mixed = pg_session.execute(text(
+        "SELECT CAST(:i AS int[]), CAST(:d AS numeric[]), CAST(:b AS boolean[]), "
+        "CAST(:day AS date[])"), {
+            "i": array_literal([1, -2, None]), "d": array_literal([Decimal("1.50"), None]),
+            "b": array_literal([True, False]),
+            "day": array_literal([dt.date(2026, 2, 28)])}).one()
+    assert tuple(mixed) == ([1, -2, None], [Decimal("1.50"), None], [True, False],
+                            [dt.date(2026, 2, 28)])
