@@ -6,7 +6,10 @@ why, IK5 is the set's verdict and AK9 the group's (X231A1 section 2). Codes are 
 looked up in :mod:`edi.acknowledgments.codes`, so every finding also reads as a sentence.
 
 Sans-I/O: :func:`read_999` takes text. Envelope damage that stops reading raises
-:class:`~edi.errors.InterchangeError`; anything else odd becomes a defect on the result.
+:class:`~edi.errors.InterchangeError`; anything else odd becomes a defect on the result. A bare
+ST..SE set (as the TR3 prints its examples) is read in a synthetic envelope, and an ISA with
+blanks around its separators as if written without them, each with a warning defect on every
+999 of that interchange.
 """
 
 from __future__ import annotations
@@ -22,11 +25,12 @@ from edi.acknowledgments.codes import (
     describe,
 )
 from edi.errors import WrongTransactionError
-from edi.parsers.chunked import collector_paused, text_batches
+from edi.parsers.chunked import ReadingWarnings, collector_paused, text_batches
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.envelope import InterchangeHeader, header_from_isa
 from edi.x12.numbers import MAX_DIGITS, NumberFormatError, read_integer
 from edi.x12.segment import Segment
+from edi.x12.tokenizer import Tokenizer
 
 __all__ = [
     "ElementNote",
@@ -167,9 +171,11 @@ _PAD = ("", "", "")
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, warnings: ReadingWarnings) -> None:
         self.results: list[Acknowledgment999] = []
         self.isa: InterchangeHeader | None = None
+        self.warnings = warnings
+        self.read_leniently: tuple[Defect, ...] = ()     # the interchange's warnings
         self.gs02 = ""
         self.st02 = ""
         self.ak1: Segment | None = None
@@ -221,10 +227,12 @@ class _Reader:
                                              seg.get(4)))
         elif tag == "ISA":
             self.isa = header_from_isa(seg)
+            self.read_leniently = self.warnings.at(seg)
         elif tag == "GS":
             self.gs02 = seg.get(2)
         elif tag == "ST":
-            self.st02, self.ak1, self.sets, self.defects = seg.get(2), None, [], []
+            self.st02, self.ak1, self.sets = seg.get(2), None, []
+            self.defects = list(self.read_leniently)
         elif tag == "AK1":
             self.ak1 = seg
         elif tag == "AK9":
@@ -267,11 +275,12 @@ def read_999(text: str, source: str | None = None) -> tuple[Acknowledgment999, .
 
 
 def _read(text: str, source: str | None) -> tuple[Acknowledgment999, ...]:
-    reader = _Reader()
+    tokenizer = Tokenizer(source)
+    reader = _Reader(ReadingWarnings(tokenizer))
     others: list[str] = []
     skipping = False
     feed = reader.feed
-    for batch in text_batches(text, source):
+    for batch in text_batches(text, source, tokenizer):
         for seg in batch:
             if seg.tag == "ST":
                 skipping = seg.get(1) != "999"

@@ -26,6 +26,13 @@ hand those back to the collector.
 
 Readers may overlap (threads of a server): the first one in switches the collector off, the
 last one out switches it back on, and only if it was on when the first came in.
+
+What the tokenizer read leniently (a bare ST..SE or GS..GE in a synthetic envelope, an ISA
+with blanks around its separators) it notes as it goes; :class:`ReadingWarnings` hands each
+interchange's notes to a reader as warning defects when the reader meets its ISA, so that every
+typed reader says so on the values it returns, never silently. Envelope errors the tokenizer
+also notes (an ISA12 version other than 00501, an odd ISA11) are the validator's to report: a
+typed reader reads the text as written there, tolerating nothing.
 """
 
 from __future__ import annotations
@@ -35,10 +42,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.segment import Segment
 from edi.x12.tokenizer import Tokenizer
 
-__all__ = ["collector_paused", "text_batches", "CHUNK"]
+__all__ = ["collector_paused", "text_batches", "ReadingWarnings", "CHUNK"]
 
 #: Characters tokenized at a time.
 CHUNK = 1 << 18
@@ -69,9 +77,42 @@ def collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def text_batches(text: str, source: str | None = None) -> Iterator[list[Segment]]:
-    """The segments of ``text`` in file order, one list per chunk tokenized."""
-    tokenizer = Tokenizer(source)
+def text_batches(text: str, source: str | None = None,
+                 tokenizer: Tokenizer | None = None) -> Iterator[list[Segment]]:
+    """The segments of ``text`` in file order, one list per chunk tokenized (by
+    ``tokenizer`` when given, a fresh one for ``source`` else)."""
+    if tokenizer is None:
+        tokenizer = Tokenizer(source)
     for start in range(0, len(text), CHUNK):
         yield tokenizer.feed(text[start:start + CHUNK])
     yield tokenizer.close()
+
+
+class ReadingWarnings:
+    """A tokenizer's notes of what it read leniently, as warning defects, ISA by ISA.
+
+    Each note is for one ISA (by its file ordinal; 0 for a synthetic one) and is made before
+    that ISA is handed out, so a reader asks :meth:`at` when it meets an ISA. ``prefix`` starts
+    each message (a reader whose messages name the file passes ``"name: "``).
+    """
+
+    def __init__(self, tokenizer: Tokenizer, prefix: str = "") -> None:
+        self._notes = tokenizer.problems
+        self._next = 0
+        self._prefix = prefix
+
+    def at(self, isa: Segment) -> tuple[Defect, ...]:
+        """The warnings of the interchange that ``isa`` opens (most often none)."""
+        notes, n = self._notes, self._next
+        found: list[Defect] = []
+        while n < len(notes) and notes[n].ordinal == isa.position:
+            note = notes[n]
+            n += 1
+            if note.severity is Severity.WARNING:
+                found.append(Defect(
+                    Severity.WARNING, DefectLevel.INTERCHANGE, note.code,
+                    X12Path(segment="ISA", file_position=note.ordinal),
+                    self._prefix + note.message))
+        self._next = n
+        return tuple(found)
+

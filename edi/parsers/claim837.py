@@ -6,6 +6,9 @@ provider loops (2310x), other payers (2320/2330x) and lines (2400 with 2410 and 
 Sans-I/O: :func:`read_837` takes text and returns values; a clearinghouse hands them to the
 claims package to become claim-model values. Amounts or dates that do not read become
 defects with their X12 path, never exceptions; only text that is not X12 at all raises.
+A bare ST..SE set (as the TR3 prints its examples) or GS..GE group is read in a synthetic
+envelope, and an ISA with blanks around its separators as if written without them, each with
+a warning defect saying so (see :mod:`edi.x12.bare`).
 
 This module reads the envelope and re-exports the values, which are defined in
 :mod:`edi.parsers.claim837_values`; the loops of one transaction set are walked by
@@ -14,8 +17,7 @@ This module reads the envelope and re-exports the values, which are defined in
 
 from __future__ import annotations
 
-from edi.errors import InterchangeError
-from edi.parsers.chunked import collector_paused, text_batches
+from edi.parsers.chunked import ReadingWarnings, collector_paused, text_batches
 from edi.parsers.claim837_values import (
     CasAdjustment,
     Claim837,
@@ -29,6 +31,7 @@ from edi.parsers.claim837_values import (
 )
 from edi.parsers.claim837_walker import TransactionWalker
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
+from edi.x12.tokenizer import Tokenizer
 
 __all__ = [
     "CasAdjustment", "Claim837", "CodedValue", "Entity", "HealthCode", "LineAdjudication837",
@@ -37,30 +40,28 @@ __all__ = [
 
 
 #: The segments read here rather than by the set's walker.
-_ENVELOPE = frozenset({"GS", "ST", "SE"})
+_ENVELOPE = frozenset({"ISA", "GS", "ST", "SE"})
 
 
 def read_837(text: str, source: str = "") -> Read837:
     """Every claim of every 837 transaction set in ``text``.
 
-    Raises :class:`~edi.errors.InterchangeError` when the text is not an X12 interchange;
-    transaction sets other than 837 are skipped with a defect.
+    Raises :class:`~edi.errors.InterchangeError` when the text is not an X12 interchange (nor
+    a bare set or group); transaction sets other than 837 are skipped with a defect.
     """
-    body = text.lstrip("\ufeff\r\n\t ")
-    if not body.startswith("ISA"):
-        raise InterchangeError(f"expected an ISA segment, found {body[:20]!r}",
-                               note_code="024", source=source or None)
     with collector_paused():
-        return _read(body, source)
+        return _read(text, source)
 
 
-def _read(body: str, source: str) -> Read837:
+def _read(text: str, source: str) -> Read837:
     claims: list[Claim837] = []
     defects: list[Defect] = []
     walker: TransactionWalker | None = None
     feed = None                 # the walker's, bound once per set
     gs08 = ""
-    for batch in text_batches(body, source or None):
+    tokenizer = Tokenizer(source or None)
+    warnings = ReadingWarnings(tokenizer)
+    for batch in text_batches(text, source or None, tokenizer):
         for seg in batch:
             tag = seg.tag
             if tag not in _ENVELOPE:
@@ -78,10 +79,12 @@ def _read(body: str, source: str) -> Read837:
                     continue
                 walker = TransactionWalker(seg.get(3) or gs08, seg.get(2), source)
                 feed = walker.feed
-            else:                                   # SE
+            elif tag == "SE":
                 if walker is not None:
                     walker.close_claim()
                     claims.extend(walker.claims)
                     defects.extend(walker.defects)
                 walker = feed = None
+            else:                                   # ISA
+                defects.extend(warnings.at(seg))
     return Read837(tuple(claims), tuple(defects))

@@ -13,7 +13,9 @@ patient (PT); each patient level holds one claim (2200D) and its service lines (
 
 Reading is lenient (the TR3 examples themselves omit loops pyx12's map requires): segments
 are read by hierarchical level, never rejected for order. The 277 claim status response
-(005010X212, HL03 22/23) has the same claim shape and is read the same way.
+(005010X212, HL03 22/23) has the same claim shape and is read the same way. A bare ST..SE set
+is read in a synthetic envelope, and an ISA with blanks around its separators as if written
+without them, each with a warning defect on every set of that interchange.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from decimal import Decimal
 
 from edi.acknowledgments.status_categories import Outcome, category_meaning, outcome_of, worst
 from edi.errors import WrongTransactionError
-from edi.parsers.chunked import collector_paused, text_batches
+from edi.parsers.chunked import ReadingWarnings, collector_paused, text_batches
 from edi.parsers.remit835_values import ccyymmdd
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.numbers import NumberFormatError, read_count, read_decimal
 from edi.x12.segment import Segment
+from edi.x12.tokenizer import Tokenizer
 
 __all__ = [
     "Outcome",
@@ -165,8 +168,10 @@ class _Reader:
 
     _PATIENT_LEVELS = ("PT", "22", "23")
 
-    def __init__(self, source: str | None) -> None:
+    def __init__(self, source: str | None, warnings: ReadingWarnings) -> None:
         self.source = source
+        self.warnings = warnings
+        self.read_leniently: tuple[Defect, ...] = ()     # the interchange's warnings
         self.batches: list[ClaimAcknowledgmentBatch] = []
         self.skipped: list[Defect] = []     # sets that are not 277s
         self.skipping = False
@@ -189,7 +194,7 @@ class _Reader:
         self.claim: dict[str, object] | None = None
         self.line: dict[str, object] | None = None
         self.patient: Party | None = None
-        self.defects: list[Defect] = []
+        self.defects: list[Defect] = list(self.read_leniently)
 
     # -- values ---------------------------------------------------------------------------
     def problem(self, seg: Segment, element: int, code: str, message: str) -> None:
@@ -281,6 +286,9 @@ class _Reader:
                             file_position=seg.position),
                     f"{self.source + ': ' if self.source else ''}transaction set "
                     f"{seg.get(1)!r} is not a 277 claim acknowledgment; skipped"))
+            return
+        if tag == "ISA":
+            self.read_leniently = self.warnings.at(seg)
             return
         if self.skipping:
             return
@@ -374,10 +382,11 @@ def read_277ca(text: str, source: str | None = None) -> tuple[ClaimAcknowledgmen
     Raises :class:`~edi.errors.WrongTransactionError` (a ``ValueError``) naming the file when
     the text holds transaction sets but none is a 277 (a 999 or an 835 passed by mistake).
     """
+    tokenizer = Tokenizer(source)
     with collector_paused():
-        reader = _Reader(source)
+        reader = _Reader(source, ReadingWarnings(tokenizer, f"{source}: " if source else ""))
         feed = reader.feed
-        for batch in text_batches(text, source):
+        for batch in text_batches(text, source, tokenizer):
             for seg in batch:
                 feed(seg)
     if reader.skipped and not reader.batches:

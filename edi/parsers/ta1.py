@@ -3,7 +3,8 @@
 A TA1 answers one interchange we sent: TA101 is our ISA13, TA102/TA103 the date and time we
 put in ISA09/ISA10, TA104 the verdict (A accepted, E accepted with errors, R rejected) and
 TA105 the interchange note code saying what was wrong (X12.6, TR3 appendix B). TA1 segments
-sit directly inside ISA/IEA, alone or ahead of functional groups.
+sit directly inside ISA/IEA, alone or ahead of functional groups. An ISA with blanks around its
+separators is read as if written without them, with a warning defect on each TA1 it holds.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from edi.acknowledgments.codes import AckCode, InterchangeNote, describe
+from edi.parsers.chunked import ReadingWarnings, text_batches
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.envelope import InterchangeHeader, header_from_isa
-from edi.x12.tokenizer import parse_segments
+from edi.x12.tokenizer import Tokenizer
 
 __all__ = ["InterchangeAcknowledgment", "read_ta1"]
 
@@ -67,11 +69,15 @@ def read_ta1(text: str, source: str | None = None) -> tuple[InterchangeAcknowled
     """Every TA1 in ``text``."""
     out: list[InterchangeAcknowledgment] = []
     envelope: InterchangeHeader | None = None
-    for seg in parse_segments(text, source):
+    tokenizer = Tokenizer(source)
+    warnings = ReadingWarnings(tokenizer)
+    read_leniently: tuple[Defect, ...] = ()
+    for seg in (s for batch in text_batches(text, source, tokenizer) for s in batch):
         if seg.tag == "ISA":
             envelope = header_from_isa(seg)
+            read_leniently = warnings.at(seg)
         elif seg.tag == "TA1" and envelope is not None:
-            defects: list[Defect] = []
+            defects: list[Defect] = list(read_leniently)
             date, time = _date(seg.get(2)), _time(seg.get(3))
             for n, value, ok in ((2, seg.get(2), date), (3, seg.get(3), time)):
                 if ok is None:

@@ -134,9 +134,9 @@ class Tokenizer:
         """Rewrite a spaced ISA at the start of the buffer at its fixed widths."""
         isa, used = unspace_isa(buf, self.source)
         self.problems.append(ReadingNote(
-            "024", "written with blanks around its separators (as pasted from a guide or an "
-            "e-mail); read with the blanks dropped and each field at its fixed width, here "
-            "and in the segments after it", self._position + 1, Severity.WARNING))
+            "024", "the ISA is written with blanks around its separators (as pasted from a "
+            "guide or an e-mail); read with the blanks dropped and each field at its fixed "
+            "width, here and in the segments after it", self._position + 1, Severity.WARNING))
         buf = self._buffer = isa + buf[used:]
         self._offset -= len(isa) - used
         self._spaced = True

@@ -135,3 +135,30 @@ def test_other_sets_are_a_wrong_transaction_error(samples_dir: Path) -> None:
     text = (samples_dir / "x12" / "claim_acknowledgment.277").read_text()
     with pytest.raises(WrongTransactionError, match="not 999"):
         read_999(text)
+
+
+def test_a_bare_999_is_read_with_a_warning(samples_dir: Path) -> None:
+    (bare,) = read_999((samples_dir / "x12" / "bare_implementation_ack.999").read_text(), "b.999")
+    (enveloped,) = read_999((samples_dir / "x12" / "implementation_ack.999").read_text())
+    (warning,) = bare.defects
+    assert (warning.severity, warning.level, warning.code, warning.path.segment) == (
+        "warning", "TA1", "024", "ISA")
+    assert "no ISA/GS envelope" in warning.message and "GS01 FA" in warning.message
+    assert enveloped.defects == ()
+    # everything the 999 says is read as from the enveloped one; the envelope is made up
+    assert (bare.group, bare.control_number) == (enveloped.group, enveloped.control_number)
+    assert bare.interchange.sender_id == "UNKNOWN"
+
+
+def test_a_spaced_isa_warns_on_every_999_of_its_interchange(samples_dir: Path) -> None:
+    text = (samples_dir / "x12" / "implementation_ack.999").read_text()
+    isa, rest = text.split("~", 1)
+    head, body = rest.split("ST*", 1)
+    body, tail = ("ST*" + body).split("GE*", 1)
+    two = body + body.replace("ST*999*0001", "ST*999*0002").replace("SE*9*0001", "SE*9*0002")
+    spaced = " * ".join(p.strip() for p in isa.split("*")) + "~" + head + two + "GE*" + tail
+    first, second = read_999(spaced, "spaced.999")
+    assert (first.control_number, second.control_number) == ("0001", "0002")
+    for ack in (first, second):
+        (warning,) = ack.defects
+        assert warning.severity == "warning" and "blanks around its separators" in warning.message

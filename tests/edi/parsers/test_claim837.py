@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +11,8 @@ import pytest
 
 from edi.errors import InterchangeError
 from edi.parsers.claim837 import read_837
+from edi.x12.defects import DefectLevel, Severity
+from edi.x12.tokenizer import Tokenizer
 
 SAMPLE = """ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261122*0930*^*00501*000000001*0*T*:~
 GS*HC*SENDER*RECEIVER*20261122*0930*1*X*005010X222A1~
@@ -132,3 +135,70 @@ def test_institutional_sample(samples_dir: Path):
     assert [(h.qualifier, h.present_on_admission) for h in read.health_codes][:2] == [
         ("ABK", "Y"), ("ABJ", "")]
     assert read.lines[0].segment == "SV2" and read.lines[0].revenue_code == "0120"
+
+
+# Lenient reading: a bare ST..SE (as the TR3 prints its examples) and an ISA with blanks
+# around its separators are read, each with a warning defect; never refused, never silently.
+def _enveloped(bare: str) -> str:
+    """The set in SAMPLE's ISA and GS (its ST03 names the guide read)."""
+    return SAMPLE[:SAMPLE.index("ST*837")] + bare + "GE*1*1~\nIEA*1*000000001~\n"
+
+
+def _lenient_warning(defect) -> tuple:
+    return (defect.severity, defect.level, defect.code, defect.path.segment)
+
+
+@pytest.mark.parametrize(("name", "guide"), [
+    ("bare_professional_claim.837", "005010X222A1"),
+    ("bare_institutional_claim.837", "005010X223A2"),
+])
+def test_a_bare_set_is_read_with_a_warning(samples_dir: Path, name: str, guide: str):
+    bare = (samples_dir / "x12" / name).read_text(encoding="utf-8")
+    result = read_837(bare, name)
+    (warning,) = result.defects
+    assert _lenient_warning(warning) == (Severity.WARNING, DefectLevel.INTERCHANGE, "024", "ISA")
+    assert "no ISA/GS envelope" in warning.message and f"GS08 {guide} from ST03" in warning.message
+    assert warning.path.file_position == 0             # the ISA is not in the file
+    # The claims are those of the same set in an envelope; positions are the bare file's own.
+    enveloped = read_837(_enveloped(bare), name)
+    assert enveloped.defects == ()
+    assert len(result.claims) == len(enveloped.claims) == 1
+    (claim,), (wrapped,) = result.claims, enveloped.claims
+    assert claim.implementation == guide
+    assert bare.splitlines()[claim.file_position - 1].startswith("CLM*")
+    assert claim == dataclasses.replace(wrapped, file_position=claim.file_position)
+
+
+def test_a_spaced_isa_is_read_with_a_warning():
+    isa, rest = SAMPLE.split("~\n", 1)
+    spaced = " * ".join(part.strip() for part in isa.split("*")) + " ~\n" + rest
+    result = read_837(spaced, "spaced.837")
+    (warning,) = result.defects
+    assert _lenient_warning(warning) == (Severity.WARNING, DefectLevel.INTERCHANGE, "024", "ISA")
+    assert "blanks around its separators" in warning.message
+    assert warning.path.file_position == 1
+    assert result.claims == read_837(SAMPLE, "s.837").claims
+
+
+def test_only_the_interchange_read_leniently_is_warned_about():
+    isa, rest = SAMPLE.split("~\n", 1)
+    spaced = " * ".join(part.strip() for part in isa.split("*")) + " ~\n" + rest
+    result = read_837(SAMPLE + spaced + SAMPLE)
+    (warning,) = result.defects
+    assert warning.path.file_position == SAMPLE.count("~") + 1      # the second ISA
+    assert len(result.claims) == 3
+
+
+def test_envelope_errors_are_left_to_the_validator():
+    # An unknown ISA12 is a validation finding (TA1 017), not something read leniently.
+    text = SAMPLE.replace("*00501*", "*99999*", 1)
+    assert [n.code for n in parse_problems(text)] == ["017"]
+    result = read_837(text)
+    assert result.defects == () and len(result.claims) == 1
+
+
+def parse_problems(text: str) -> list:
+    tokenizer = Tokenizer()
+    tokenizer.feed(text)
+    tokenizer.close()
+    return tokenizer.problems

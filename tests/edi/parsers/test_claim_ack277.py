@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
@@ -156,3 +157,20 @@ def test_huge_hl_id_is_read(samples_dir: Path) -> None:
     text = (samples_dir / "x12" / "claim_acknowledgment.277").read_text()
     batches = read_277ca(text.replace("HL*1*", "HL*" + "9" * 5000 + "*", 1))
     assert batches
+
+
+@pytest.mark.parametrize(("lenient", "plain", "words"), [
+    ("bare_claim_status_response.277", "claim_status_response.277", "no ISA/GS envelope"),
+    ("spaced_isa_claim_acknowledgment.277", "claim_acknowledgment.277",
+     "blanks around its separators"),
+])
+def test_guide_shaped_277_is_read_with_a_warning(samples_dir: Path, lenient: str, plain: str,
+                                                 words: str) -> None:
+    (batch,) = read_277ca((samples_dir / "x12" / lenient).read_text(), lenient)
+    (expected,) = read_277ca((samples_dir / "x12" / plain).read_text(), plain)
+    (warning,) = batch.defects
+    assert (warning.severity, warning.level, warning.code, warning.path.segment) == (
+        "warning", "TA1", "024", "ISA")
+    assert warning.message.startswith(f"{lenient}: ") and words in warning.message
+    assert expected.defects == ()
+    assert batch == dataclasses.replace(expected, defects=(warning,))

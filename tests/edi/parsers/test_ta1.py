@@ -61,3 +61,17 @@ def test_unpadded_isa_with_overlong_receiver_is_an_interchange_error() -> None:
         "*ZZ*CLAIMHOUSE     *", "*ZZ*CLAIMHOUSE-RECEIVER*")
     with pytest.raises(InterchangeError, match="ISA08: the receiver id .* is 19 characters"):
         read_ta1(text)
+
+
+def test_a_spaced_isa_is_read_with_a_warning(samples_dir: Path) -> None:
+    text = (samples_dir / "x12" / "interchange_ack.ta1").read_text()
+    isa, rest = text.split("~", 1)
+    spaced = " * ".join(p.strip() for p in isa.split("*")) + " ~" + rest.replace("*", " * ")
+    (ack,) = read_ta1(spaced, "spaced.ta1")
+    (plain,) = read_ta1(text)
+    (warning,) = ack.defects
+    assert (warning.severity, warning.level, warning.code, warning.path.segment) == (
+        "warning", "TA1", "024", "ISA")
+    assert "blanks around its separators" in warning.message
+    assert (ack.envelope, ack.control_number, ack.date, ack.time, ack.code, ack.note) == (
+        plain.envelope, plain.control_number, plain.date, plain.time, plain.code, plain.note)
