@@ -80,7 +80,8 @@ class ClaimLoops:
     reader looks a segment up there itself rather than calling a method per segment.
     """
 
-    __slots__ = ("r", "claim", "svc", "target", "claims", "header_number")
+    __slots__ = ("r", "claim", "svc", "target", "claims", "header_number", "procedures",
+                 "memo")
 
     def __init__(self, reader: ElementReader) -> None:
         self.r = reader
@@ -89,6 +90,12 @@ class ClaimLoops:
         self.target: LoopBuilder | None = None
         self.claims: list[ClaimPayment] = []
         self.header_number = ""          # LX01 of the enclosing 2000 loop
+        #: SVC01 texts read without a defect, with their value: a payer restates a few
+        #: procedure codes over and over, and the values are frozen, so they are shared.
+        self.procedures: dict[str, ProcedureCode] = {}
+        #: Values of REF, DTM, AMT, CAS (a tuple of adjustments) and 2100 NM1 segments read
+        #: without a defect, under their text (see :meth:`read`); emptied when full.
+        self.memo: dict[str, Reference | DateValue | Amount | tuple[Adjustment, ...] | Party] = {}
 
     def open_claim(self, seg: Segment) -> None:
         self.close_claim()
@@ -117,23 +124,50 @@ class ClaimLoops:
         a group code outside 5010's): read as a Segment there, it gives the same values and
         its defects. The checks here are the fast paths of :class:`ElementReader`'s, so what
         is read here is what it would read.
+
+        A REF, DTM, AMT, CAS or 2100 NM1 read here is a value of its text alone, so its value
+        is kept in :attr:`memo` under that text and shared by the next segment written the
+        same (dates of service, allowed amounts, contractual adjustments and the rendering
+        provider recur throughout a payment); the values are frozen, so sharing them changes
+        nothing a reader of them can see.
         """
         split = str.split
         element = delims.element
         target = self.target
         claim = self.claim
         assert target is not None and claim is not None
+        memo = self.memo
+        known = memo.get
         while i < end:
-            e = split(pieces[i], element)
+            piece = pieces[i]
+            value = known(piece)
+            if value is not None:
+                kind = type(value)
+                if kind is Reference:
+                    target.references.append(value)
+                elif kind is DateValue:
+                    target.dates.append(value)
+                elif kind is Amount:
+                    target.amounts.append(value)
+                elif kind is tuple:
+                    target.adjustments += value
+                elif self.svc is None:
+                    claim.parties.append(value)
+                else:
+                    return i                    # an NM1 in a service line is kept there
+                i += 1
+                continue
+            e = split(piece, element)
             tag = e[0]
             n = len(e)
             if tag == "REF":
                 if n == 3:
-                    target.references.append(_reference(e[1], e[2], ""))
+                    value = _reference(e[1], e[2], "")
                 elif n > 3:
-                    target.references.append(_reference(e[1], e[2], e[3]))
+                    value = _reference(e[1], e[2], e[3])
                 else:
                     return i
+                target.references.append(value)
             elif tag == "DTM":
                 raw = e[2] if n > 2 else ""
                 if len(raw) != 8 or not raw.isdigit() or not raw.isascii():
@@ -142,23 +176,27 @@ class ClaimLoops:
                     date = _from_iso(raw)
                 except ValueError:
                     return i
-                target.dates.append(_date_value(e[1], date, raw))
+                value = _date_value(e[1], date, raw)
+                target.dates.append(value)
             elif tag == "AMT":
                 text = e[2] if n > 2 else ""
                 if len(text) > 10 or not _plain(text):
                     return i
-                target.amounts.append(_amount(e[1], Decimal(text)))
+                value = _amount(e[1], Decimal(text))
+                target.amounts.append(value)
             elif tag == "CAS":
-                found = _clean_adjustments(e, n)
-                if found is None:
+                value = _clean_adjustments(e, n)
+                if value is None:
                     return i
-                target.adjustments += found
+                target.adjustments += value
             elif tag == "SVC":
                 self.close_service()
                 self.r.loop = "2110"
                 del e[0]
                 seg = _new(Segment, ("SVC", tuple(e), delims, first + i))
                 self.svc = self.target = target = LoopBuilder(seg)
+                i += 1
+                continue
             elif tag == "NM1":
                 if self.svc is not None:
                     return i
@@ -167,18 +205,25 @@ class ClaimLoops:
                 # Party's fields in order: entity, name, first, middle, suffix (NM107),
                 # entity type (NM102), id qualifier, identifier, then address, city, state,
                 # postal code, references and contacts, which a 2100 NM1 never has.
-                claim.parties.append(_party(e[1], e[3], e[4], e[5], e[7], e[2], e[8], e[9],
-                                            (), "", "", "", (), ()))
-            elif tag == "MOA":
-                del e[0]
-                claim.moa = tuple(e)
-            elif tag == "MIA":
-                del e[0]
-                claim.mia = tuple(e)
-            elif tag == "LQ" and n > 2 and e[1] == "HE" and self.svc is not None:
-                self.svc.remarks.append(e[2])
+                value = _party(e[1], e[3], e[4], e[5], e[7], e[2], e[8], e[9],
+                               (), "", "", "", (), ())
+                claim.parties.append(value)
             else:
-                return i
+                if tag == "MOA":
+                    del e[0]
+                    claim.moa = tuple(e)
+                elif tag == "MIA":
+                    del e[0]
+                    claim.mia = tuple(e)
+                elif tag == "LQ" and n > 2 and e[1] == "HE" and self.svc is not None:
+                    self.svc.remarks.append(e[2])
+                else:
+                    return i
+                i += 1
+                continue
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[piece] = value
             i += 1
         return i
 
@@ -191,17 +236,31 @@ class ClaimLoops:
         assert s is not None
         r.loop = "2110"
         r.seg = s
-        procedure = procedure_code(s, 1) or ProcedureCode("", "")
-        if not procedure.code:
-            r.defect(f"SVC01 {s.get(1)!r} has no procedure or revenue code after the qualifier"
-                     f" (the component separator here is {s.delimiters.component!r})", 1, "1")
         e = s.elements
         n = len(e)
+        procedure = self.procedures.get(e[0]) if n else None
+        if procedure is None:
+            procedure = procedure_code(s, 1) or ProcedureCode("", "")
+            if not procedure.code:
+                r.defect(f"SVC01 {s.get(1)!r} has no procedure or revenue code after the "
+                         f"qualifier (the component separator here is "
+                         f"{s.delimiters.component!r})", 1, "1")
+            elif len(self.procedures) < _PROCEDURES_KEPT:
+                self.procedures[e[0]] = procedure
         # Positional, in the field order of ServicePayment; the elements are read in the
-        # order their defects are reported.
+        # order their defects are reported, each by ElementReader's fast path when it fits.
+        text = e[1] if n > 1 else ""
+        charge = Decimal(text) if len(text) <= 10 and _plain(text) else r.money(s, 2)
+        text = e[2] if n > 2 else ""
+        paid = Decimal(text) if len(text) <= 10 and _plain(text) else r.money(s, 3)
+        units = None
+        if n > 4:
+            text = e[4]
+            units = (Decimal(text) if len(text) <= MAX_DIGITS and _plain(text)
+                     else r.decimal(s, 5))
         claim.services.append(_service_payment(
-            procedure, r.money(s, 2), r.money(s, 3), e[3] if n > 3 else "",
-            r.decimal(s, 5) if n > 4 else None, procedure_code(s, 6) if n > 5 else None,
+            procedure, charge, paid, e[3] if n > 3 else "", units,
+            procedure_code(s, 6) if n > 5 else None,
             r.decimal(s, 7) if n > 6 else None, tuple(svc.dates), tuple(svc.adjustments),
             tuple(svc.references), tuple(svc.amounts), tuple(svc.quantities),
             tuple(svc.remarks), tuple(svc.other), s.position))
@@ -223,10 +282,19 @@ class ClaimLoops:
             r.defect(f"CLP02 claim status {status!r} is not one allowed in a 5010 835", 2, "7")
         if not e[0]:
             r.defect("CLP01 (our claim number) is missing", 1, "1")
-        # Positional, in the field order of ClaimPayment.
+        # Positional, in the field order of ClaimPayment; each element by ElementReader's
+        # fast path when it fits, in the order the defects are reported.
+        text = e[2]
+        charge = Decimal(text) if len(text) <= 10 and _plain(text) else r.money(c, 3)
+        text = e[3]
+        paid = Decimal(text) if len(text) <= 10 and _plain(text) else r.money(c, 4)
+        text = e[4]
+        patient = (Decimal(text) if len(text) <= MAX_DIGITS and _plain(text)
+                   else r.decimal(c, 5, "an amount"))
         self.claims.append(_claim_payment(
-            e[0], status, r.money(c, 3), r.money(c, 4), r.decimal(c, 5, "an amount"),
-            e[5], e[6], e[7], e[8], e[10], r.decimal(c, 12), r.decimal(c, 13),
+            e[0], status, charge, paid, patient,
+            e[5], e[6], e[7], e[8], e[10],
+            r.decimal(c, 12) if e[11] else None, r.decimal(c, 13) if e[12] else None,
             tuple(claim.adjustments), tuple(claim.parties), claim.mia, claim.moa,
             tuple(claim.references), tuple(claim.dates), tuple(claim.contacts),
             tuple(claim.amounts), tuple(claim.quantities), tuple(claim.services),
@@ -235,6 +303,10 @@ class ClaimLoops:
 
 
 _BLANKS = ("",) * 13                # CLP has 14 elements at most; CLP14 is not read
+#: Distinct SVC01 texts whose values one transaction set keeps (see ClaimLoops.procedures).
+_PROCEDURES_KEPT = 512
+#: Segment texts whose values ClaimLoops.memo holds at most (about 1 MiB of them).
+_MEMO_SIZE = 4096
 _claim_payment = positional(ClaimPayment)
 _service_payment = positional(ServicePayment)
 _party = positional(Party)
@@ -249,7 +321,7 @@ _plain = PLAIN_DECIMAL.fullmatch
 _adjustment = positional(Adjustment)
 
 
-def _clean_adjustments(e: list[str], n: int) -> list[Adjustment] | None:
+def _clean_adjustments(e: list[str], n: int) -> tuple[Adjustment, ...] | None:
     """The triplets of a CAS split with its id at ``e[0]``, as
     :func:`~edi.parsers.remit835_elements.adjustments` reads them, or None when that would
     report a defect (or read an amount or quantity other than by its fast path)."""
@@ -273,7 +345,7 @@ def _clean_adjustments(e: list[str], n: int) -> list[Adjustment] | None:
                 return None
             quantity = Decimal(text)
         out.append(_adjustment(group, reason, Decimal(amount), quantity))
-    return out
+    return tuple(out)
 
 
 def _cas(loops: ClaimLoops, seg: Segment) -> None:

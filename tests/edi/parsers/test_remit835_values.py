@@ -72,3 +72,28 @@ def test_positional_takes_every_field() -> None:
 ])
 def test_ccyymmdd(text: str, date: dt.date | None) -> None:
     assert ccyymmdd(text) == date
+
+
+@dataclasses.dataclass(frozen=True)
+class _WithDict:
+    code: str
+    amount: Decimal
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Base:
+    code: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Derived(_Base):
+    amount: Decimal
+
+
+@pytest.mark.parametrize("cls", [_WithDict, _Derived])
+def test_positional_builds_classes_of_another_layout_through_their_fields(cls: type) -> None:
+    # No plain class shares these layouts, so their slots or fields are set one by one.
+    built = positional(cls)("45", Decimal("1.50"))
+    assert type(built) is cls and built == cls("45", Decimal("1.50"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.code = "1"  # type: ignore[misc]
