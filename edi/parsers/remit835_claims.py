@@ -1,13 +1,13 @@
 """Loops 2100 (claim payment, CLP) and 2110 (service payment, SVC) of one 835 transaction set.
 
-These loops are most of an 835. :meth:`ClaimLoops.read` reads their common segments (REF,
-DTM, AMT, CAS, NM1, SVC, MIA, MOA, LQ) straight from the segment text, in one pass that builds
-the values positionally and no :class:`~edi.x12.segment.Segment` where none is kept; a segment
-it leaves (one that needs a defect, a rarer one, or one of the transaction level) is read as a
-Segment through a table of readers (:data:`CLAIM_SEGMENTS`) that gives the same values.
-Segments that end a claim or belong to the transaction level (SE, BPR, CUR, N1, LX, CLP, PLB)
-are left to :mod:`edi.parsers.remit835_transaction`; anything else met inside a claim is kept
-on the claim or service line it appeared in, so nothing is lost.
+These loops are most of an 835. :meth:`ClaimLoops.read` reads their common segments (CLP,
+REF, DTM, AMT, CAS, NM1, SVC, MIA, MOA, LQ) straight from the segment text, in one pass that
+builds the values positionally and no :class:`~edi.x12.segment.Segment` where none is kept; a
+segment it leaves (one that needs a defect, a rarer one, or one of the transaction level) is
+read as a Segment through a table of readers (:data:`CLAIM_SEGMENTS`) that gives the same
+values. Segments that end the claims or belong to the transaction level (SE, BPR, CUR, N1, LX,
+PLB, and the first CLP) are left to :mod:`edi.parsers.remit835_transaction`; anything else
+met inside a claim is kept on the claim or service line it appeared in, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class ClaimLoops:
     """
 
     __slots__ = ("r", "claim", "svc", "target", "claims", "header_number", "procedures",
-                 "memo")
+                 "memo", "opened")
 
     def __init__(self, reader: ElementReader) -> None:
         self.r = reader
@@ -90,6 +90,7 @@ class ClaimLoops:
         self.target: LoopBuilder | None = None
         self.claims: list[ClaimPayment] = []
         self.header_number = ""          # LX01 of the enclosing 2000 loop
+        self.opened = 0                  # claims (CLP) begun
         #: SVC01 texts read without a defect, with their value: a payer restates a few
         #: procedure codes over and over, and the values are frozen, so they are shared.
         self.procedures: dict[str, ProcedureCode] = {}
@@ -99,6 +100,7 @@ class ClaimLoops:
 
     def open_claim(self, seg: Segment) -> None:
         self.close_claim()
+        self.opened += 1
         self.r.loop = "2100"
         self.claim = self.target = LoopBuilder(seg)
 
@@ -118,8 +120,8 @@ class ClaimLoops:
         """Read ``pieces[i:end]`` (segment texts, ``pieces[i]`` at file ordinal ``first + i``)
         while a claim is open, up to the first one this pass leaves; that one's index.
 
-        A segment is left, untouched, to the transaction reader when it closes the claim or
-        belongs to the transaction level, is not among the common ones, or has anything a
+        A segment is left, untouched, to the transaction reader when it belongs to the
+        transaction level (a CLP, which begins the next claim, is read here), is not among the common ones, or has anything a
         defect would be reported for (a missing or unusual amount, a date that does not read,
         a group code outside 5010's): read as a Segment there, it gives the same values and
         its defects. The checks here are the fast paths of :class:`ElementReader`'s, so what
@@ -195,6 +197,15 @@ class ClaimLoops:
                 del e[0]
                 seg = _new(Segment, ("SVC", tuple(e), delims, first + i))
                 self.svc = self.target = target = LoopBuilder(seg)
+                i += 1
+                continue
+            elif tag == "CLP":
+                # The next claim (the first one, read while no claim was open, gave the
+                # transaction reader its header).
+                del e[0]
+                self.open_claim(_new(Segment, ("CLP", tuple(e), delims, first + i)))
+                claim = target = self.claim
+                assert claim is not None
                 i += 1
                 continue
             elif tag == "NM1":

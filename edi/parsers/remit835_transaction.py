@@ -100,7 +100,6 @@ class TransactionReader:
         self.count = 1                   # segments ST..SE so far
         self.last = st
         self.ended = False               # the SE was read
-        self.claim_count = 0
         self.header: Remittance | None = None
 
     def read(self, run: PieceRun, start: int = 0) -> int:
@@ -179,7 +178,6 @@ class TransactionReader:
                 if self.header is None:
                     self.header = self._remittance(final=False)
                     r.seg = seg
-                self.claim_count += 1
                 loops.open_claim(seg)
             elif tag == "REF":
                 ref = Reference(seg.get(1), seg.get(2), seg.get(3))
@@ -203,6 +201,11 @@ class TransactionReader:
             self.count += end - start
             self.last = segment_of(pieces[end - 1], delims, first + end - 1)
         return end
+
+    @property
+    def claim_count(self) -> int:
+        """Claim payments (CLP) begun so far."""
+        return self.loops.opened
 
     def _trailer(self, seg: Segment) -> None:
         r = self.r
