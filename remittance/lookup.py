@@ -61,6 +61,15 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
     patients = {r.patient_id for r in rows}
     secondary: set[int] = set()
     payers: dict[int, set[str]] = defaultdict(set)
+    # A few payers stand behind thousands of claims: each id and name is keyed once.
+    keyed: dict[str | None, str] = {}
+
+    def key(value: str | None) -> str:
+        found = keyed.get(value)
+        if found is None:
+            found = keyed[value] = payer_key(value)
+        return found
+
     for chunk in key_chunks(session, patients):
         for pid, priority, payer_id, name in session.execute(
                 select(Policy.patient_id, Policy.priority, Payer.payer_id, Payer.name)
@@ -68,7 +77,7 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
                 .where(matching(session, Policy.patient_id, chunk))):
             if priority in ("S", "T"):
                 secondary.add(pid)
-            payers[pid].update((payer_key(payer_id), payer_key(name)))
+            payers[pid].update((key(payer_id), key(name)))
     return [ClaimSnapshot(
         claim_id=r.id, patient_control_number=r.patient_control_number,
         payer_claim_number=r.payer_claim_number or "", total_charge=r.total_charge,
@@ -78,7 +87,7 @@ def load_snapshots(session: Session, claim_ids: Iterable[int]) -> list[ClaimSnap
         payer_identifier=r.payer_id, has_secondary=r.patient_id in secondary,
         appeal_days=r.appeal_days or 120,
         timely_filing_days=r.timely_filing_days or DEFAULT_FILING_DAYS, kind=r.kind,
-        payer_keys=frozenset(payers[r.patient_id] | {payer_key(r.payer_id), payer_key(r.name)})
+        payer_keys=frozenset(payers[r.patient_id] | {key(r.payer_id), key(r.name)})
         - {""}) for r in rows]
 
 
