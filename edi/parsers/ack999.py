@@ -26,6 +26,7 @@ from edi.acknowledgments.codes import (
 )
 from edi.errors import WrongTransactionError
 from edi.parsers.chunked import ReadingWarnings, collector_paused, text_batches
+from edi.parsers.remit835_values import positional
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.envelope import InterchangeHeader, header_from_isa
 from edi.x12.numbers import MAX_DIGITS, NumberFormatError, read_integer
@@ -166,8 +167,14 @@ def _int(seg: Segment, n: int, defects: list[Defect], component: int = 0) -> int
         return 0
 
 
-#: AK201..AK203 read by index, an absent one as "".
+#: AK201..AK203 (IK301..IK304, IK401..IK404) read by index, an absent one as "".
 _PAD = ("", "", "")
+_PAD4 = ("", "", "", "")
+# Built by positional constructors (slot by slot; a frozen dataclass's __init__ goes through
+# object.__setattr__ per field): a large 999 has one of these per set acknowledged.
+_new_set = positional(SetAcknowledgment)
+_new_segment_note = positional(SegmentNote)
+_new_element_note = positional(ElementNote)
 
 
 class _Reader:
@@ -189,11 +196,14 @@ class _Reader:
         self.defects: list[Defect] = []
 
     def close_ik3(self) -> None:
-        if self.ik3 is not None:
-            s = self.ik3
-            self.notes.append(SegmentNote(
-                s.get(1), _int(s, 2, self.defects) if s.get(2) else 0, s.get(3), s.get(4),
-                self.unit, tuple(self.contexts), tuple(self.elements)))
+        s = self.ik3
+        if s is not None:
+            v = s.elements + _PAD4
+            self.notes.append(_new_segment_note(
+                v[0], _int(s, 2, self.defects) if v[1] else 0, v[2], v[3], self.unit,
+                tuple(self.contexts), tuple(self.elements)))
+        elif not self.elements and not self.contexts and self.unit is None:
+            return      # nothing to drop (most sets are accepted, without IK3 loops)
         self.ik3, self.unit, self.contexts, self.elements = None, None, [], []
 
     def feed(self, seg: Segment) -> None:
@@ -208,7 +218,7 @@ class _Reader:
                 self.problem(seg, "IK5 without an AK2 naming the transaction set")
                 return
             a, ik5 = ak2.elements + _PAD, seg.elements
-            self.sets.append(SetAcknowledgment(
+            self.sets.append(_new_set(
                 a[0], a[1], a[2], ik5[0] if ik5 else "",
                 tuple([c for c in ik5[1:6] if c]), tuple(self.notes)))
             self.ak2 = None
@@ -219,12 +229,12 @@ class _Reader:
             self.context(seg)
         elif tag == "IK4":
             # IK401: element position, component position, repetition (the last two optional).
-            parts = (*seg.get(1).split(seg.delimiters.component), "", "")
+            v = seg.elements + _PAD4
+            parts = (*v[0].split(seg.delimiters.component), "", "")
             pos = [(int(raw) if raw.isdigit() and raw.isascii() and len(raw) <= MAX_DIGITS
                     else _int(seg, 1, self.defects, c)) if raw else 0
                    for c, raw in ((1, parts[0]), (2, parts[1]), (3, parts[2]))]
-            self.elements.append(ElementNote(pos[0], pos[1], pos[2], seg.get(2), seg.get(3),
-                                             seg.get(4)))
+            self.elements.append(_new_element_note(pos[0], pos[1], pos[2], v[1], v[2], v[3]))
         elif tag == "ISA":
             self.isa = header_from_isa(seg)
             self.read_leniently = self.warnings.at(seg)

@@ -27,7 +27,7 @@ from decimal import Decimal
 from edi.acknowledgments.status_categories import Outcome, category_meaning, outcome_of, worst
 from edi.errors import WrongTransactionError
 from edi.parsers.chunked import ReadingWarnings, collector_paused, text_batches
-from edi.parsers.remit835_values import ccyymmdd
+from edi.parsers.remit835_values import ccyymmdd, positional
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.numbers import NumberFormatError, read_count, read_decimal
 from edi.x12.segment import Segment
@@ -161,6 +161,15 @@ def _worst(statuses: tuple[Status, ...]) -> Outcome:
 
 #: Distinct dates and amounts remembered per read.
 _KEPT = 4096
+#: Elements read by index, an absent one as "" (STC has twelve).
+_PAD = ("",) * 12
+# Built by positional constructors (slot by slot; a frozen dataclass's __init__ goes through
+# object.__setattr__ per field): a large 277CA has several of these per claim.
+_new_status_code = positional(StatusCode)
+_new_status = positional(Status)
+_new_party = positional(Party)
+_new_line = positional(LineAcknowledgment)
+_new_claim = positional(ClaimAcknowledgment)
 
 
 class _Reader:
@@ -238,19 +247,21 @@ class _Reader:
         return value
 
     def status(self, seg: Segment) -> Status:
-        action = seg.get(3)
+        v = seg.elements + _PAD
+        action, component = v[2], seg.delimiters.component
         codes = []
-        for n in (1, 10, 11):
-            parts = seg.components(n) + ("", "", "")
+        for raw in (v[0], v[9], v[10]):
+            parts = raw.split(component) + ["", "", ""]
             if parts[0] or parts[1]:
-                codes.append(StatusCode(parts[0], parts[1], parts[2],
-                                        outcome_of(parts[0], action)))
-        return Status(tuple(codes), self.date(seg, 2), action, self.money(seg, 4), seg.get(12))
+                codes.append(_new_status_code(parts[0], parts[1], parts[2],
+                                              outcome_of(parts[0], action)))
+        return _new_status(tuple(codes), self.date(seg, 2, v[1]), action, self.money(seg, 4),
+                           v[11])
 
     # -- structure ------------------------------------------------------------------------
     def close_line(self) -> None:
         if self.line is not None and self.claim is not None:
-            self.claim["lines"].append(LineAcknowledgment(**{  # type: ignore[union-attr]
+            self.claim["lines"].append(_new_line(**{  # type: ignore[union-attr]
                 **self.line, "statuses": tuple(self.line["statuses"])}))  # type: ignore[arg-type]
         self.line = None
 
@@ -258,7 +269,7 @@ class _Reader:
         self.close_line()
         if self.claim is not None:
             c = self.claim
-            self.claims.append(ClaimAcknowledgment(
+            self.claims.append(_new_claim(
                 patient_control_number=c["pcn"], payer_claim_number=c["1K"],  # type: ignore[arg-type]
                 clearinghouse_trace=c["D9"], bill_type=c["BLT"],  # type: ignore[arg-type]
                 patient=self.patient, billing_provider=self.provider, source=self.payer,
@@ -326,9 +337,10 @@ class _Reader:
                 self.problem(seg, 2, "6", f"QTY02 should be a count: {exc}")
 
     def name(self, seg: Segment) -> None:
-        person = " ".join(p for p in (seg.get(4), seg.get(5)) if p)
-        name = f"{seg.get(3)}, {person}" if person else seg.get(3)
-        party = Party(seg.get(1), name, seg.get(8), seg.get(9))
+        v = seg.elements + _PAD
+        person = " ".join(p for p in (v[3], v[4]) if p)
+        name = f"{v[2]}, {person}" if person else v[2]
+        party = _new_party(v[0], name, v[7], v[8])
         if self.level == "20":
             self.payer = party
         elif self.level == "21":
