@@ -116,8 +116,9 @@ class ClaimLoops:
         handler(self, seg)
         return True
 
-    def read(self, pieces: list[str], i: int, end: int, delims: Delimiters, first: int) -> int:
-        """Read ``pieces[i:end]`` (segment texts, ``pieces[i]`` at file ordinal ``first + i``)
+    def read(self, pieces: list[str], start: int, end: int, delims: Delimiters,
+             first: int) -> int:
+        """Read ``pieces[start:end]`` (segment texts, ``pieces[i]`` at file ordinal ``first + i``)
         while a claim is open, up to the first one this pass leaves; that one's index.
 
         A segment is left, untouched, to the transaction reader when it belongs to the
@@ -140,7 +141,7 @@ class ClaimLoops:
         assert target is not None and claim is not None
         memo = self.memo
         known = memo.get
-        while i < end:
+        for i in range(start, end):
             piece = pieces[i]
             value = known(piece)
             if value is not None:
@@ -157,7 +158,6 @@ class ClaimLoops:
                     claim.parties.append(value)
                 else:
                     return i                    # an NM1 in a service line is kept there
-                i += 1
                 continue
             e = split(piece, element)
             tag = e[0]
@@ -197,7 +197,6 @@ class ClaimLoops:
                 del e[0]
                 seg = _new(Segment, ("SVC", tuple(e), delims, first + i))
                 self.svc = self.target = target = LoopBuilder(seg)
-                i += 1
                 continue
             elif tag == "CLP":
                 # The next claim (the first one, read while no claim was open, gave the
@@ -206,7 +205,6 @@ class ClaimLoops:
                 self.open_claim(_new(Segment, ("CLP", tuple(e), delims, first + i)))
                 claim = target = self.claim
                 assert claim is not None
-                i += 1
                 continue
             elif tag == "NM1":
                 if self.svc is not None:
@@ -230,13 +228,11 @@ class ClaimLoops:
                     self.svc.remarks.append(e[2])
                 else:
                     return i
-                i += 1
                 continue
             if len(memo) >= _MEMO_SIZE:
                 memo.clear()
             memo[piece] = value
-            i += 1
-        return i
+        return end
 
     def close_service(self) -> None:
         svc, claim = self.svc, self.claim
