@@ -16,76 +16,21 @@ from edi.parsers.claim837_values import (
     CodedValue,
     Entity,
     HealthCode,
-    LineAdjudication837,
-    OtherSubscriber837,
-    ServiceLine837,
+    adjudication_of,
+    claim_of,
+    entity_of,
+    line_of,
+    new_cas,
+    new_coded,
+    new_health_code,
+    other_of,
 )
-from edi.parsers.remit835_values import ccyymmdd, positional
+from edi.parsers.remit835_values import ccyymmdd
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.numbers import NumberFormatError, read_decimal
 from edi.x12.segment import Segment
 
 __all__ = ["TransactionWalker"]
-
-
-# The values are built by positional constructors (every field, in order; see `positional`):
-# a frozen dataclass's own __init__ sets its fields one object.__setattr__ at a time, which
-# took a fifth of a read.
-_new_entity = positional(Entity)
-_new_line = positional(ServiceLine837)
-_new_claim = positional(Claim837)
-_new_adjudication = positional(LineAdjudication837)
-_new_other = positional(OtherSubscriber837)
-_new_coded = positional(CodedValue)
-_new_health_code = positional(HealthCode)
-_new_cas = positional(CasAdjustment)
-
-
-def _entity(data: dict) -> Entity:
-    """An NM1 loop's builder (see new_entity) as its value."""
-    get = data.get
-    return _new_entity(
-        data["entity"], data["entity_type"], data["last_name"], data["first_name"],
-        data["middle_name"], data["suffix"], data["id_qualifier"], data["identifier"],
-        data["address_lines"], get("city", ""), get("state", ""), get("postal_code", ""),
-        get("country", ""), get("birth_date"), get("sex", ""), get("taxonomy", ""),
-        tuple(data["refs"]))
-
-
-# One builder per value, field by field: a claim file makes hundreds of thousands of them.
-def _adjudication(d: dict) -> LineAdjudication837:
-    return _new_adjudication(d["payer_id"], d["paid"], d["procedure"], d["revenue_code"],
-                             d["units"], tuple(d["adjustments"]), tuple(d["dates"]))
-
-
-def _line(d: dict) -> ServiceLine837:
-    return _new_line(
-        d["number"], d["segment"], d["procedure"], d["revenue_code"], d["charge"],
-        d["unit_basis"], d["units"], d["place_of_service"], d["diagnosis_pointers"],
-        d["non_covered"], tuple(d["dates"]), tuple(d["refs"]), d["ndc"], d["ndc_quantity"],
-        d["ndc_unit"], tuple([_entity(e) for e in d["providers"]]), tuple(d["adjudications"]))
-
-
-def _other(d: dict) -> OtherSubscriber837:
-    subscriber, payer = d["subscriber"], d["payer"]
-    return _new_other(
-        d["sbr"], tuple(d["adjustments"]), tuple(d["amounts"]), d["oi"],
-        _entity(subscriber) if subscriber is not None else None,
-        _entity(payer) if payer is not None else None, tuple(d["payer_dates"]),
-        tuple(d["payer_refs"]))
-
-
-def _claim(d: dict, parties: tuple[Entity, Entity, Entity, Entity | None],
-           relationship: str) -> Claim837:
-    """Loop 2300's builder as its value, with its parties (billing provider, subscriber,
-    payer, patient) already frozen."""
-    billing, subscriber, payer, patient = parties
-    return _new_claim(
-        d["implementation"], d["transaction"], billing, d["sbr"], subscriber, payer, patient,
-        relationship, d["clm"], d["clm05"], d["clm11"], d["charge"], tuple(d["dates"]),
-        tuple(d["refs"]), tuple(d["notes"]), tuple(d["health_codes"]), d["cl1"],
-        tuple([_entity(e) for e in d["providers"]]), tuple(d["other_subscribers"]),
-        tuple(d["lines"]), d["file_position"])
 
 
 #: Amounts (and composites) read per transaction set, kept while there are fewer (charges,
@@ -165,7 +110,7 @@ class TransactionWalker:
         for k in range(2, 19, 3):
             if seg.get(k):
                 amount = self.decimal(seg, k + 1, required=True) or Decimal(0)
-                out.append(_new_cas(seg.get(1), seg.get(k), amount, self.decimal(seg, k + 2)))
+                out.append(new_cas(seg.get(1), seg.get(k), amount, self.decimal(seg, k + 2)))
         return out
 
     def composite(self, text: str, component: str) -> tuple[str, ...]:
@@ -201,24 +146,24 @@ class TransactionWalker:
         elif tag == "PRV":
             entity["taxonomy"] = v[2]
         elif tag == "REF":
-            entity["refs"].append(_new_coded(v[0], v[1], ""))
+            entity["refs"].append(new_coded(v[0], v[1], ""))
 
     def close_svd(self) -> None:
         if self.svd is not None and self.line is not None:
-            self.line["adjudications"].append(_adjudication(self.svd))
+            self.line["adjudications"].append(adjudication_of(self.svd))
         self.svd = None
 
     def close_line(self) -> None:
         self.close_svd()
         if self.line is not None and self.claim is not None:
-            self.claim["lines"].append(_line(self.line))
+            self.claim["lines"].append(line_of(self.line))
         self.line = None
 
     def close_other(self) -> None:
         if self.other is not None and self.claim is not None:
             payer = self.other["payer"]
             self.other["payer_refs"] = payer["refs"] if payer else []
-            self.claim["other_subscribers"].append(_other(self.other))
+            self.claim["other_subscribers"].append(other_of(self.other))
         self.other = None
 
     def close_claim(self) -> None:
@@ -237,14 +182,14 @@ class TransactionWalker:
         subscriber = self.party(1, self.subscriber)
         payer = self.party(2, self.payer)
         patient = self.party(3, self.patient) if dependent and self.patient is not None else None
-        self.claims.append(_claim(c, (billing, subscriber, payer, patient),
-                                  self.relationship if dependent else ""))
+        self.claims.append(claim_of(c, (billing, subscriber, payer, patient),
+                                    self.relationship if dependent else ""))
 
     def party(self, role: int, builder: dict) -> Entity:
         last = self.frozen[role]
         if last is not None and last[0] is builder:
             return last[1]
-        value = _entity(builder)
+        value = entity_of(builder)
         self.frozen[role] = (builder, value)
         return value
 
@@ -317,24 +262,24 @@ class TransactionWalker:
             if tag == "CAS":
                 o["adjustments"].extend(self.cas(seg))
             elif tag == "AMT":
-                o["amounts"].append(_new_coded(q, v[1], ""))
+                o["amounts"].append(new_coded(q, v[1], ""))
             elif tag == "OI":
                 o["oi"] = seg.elements
             elif tag == "DTP":
-                o["payer_dates"].append(_new_coded(q, v[2], v[1]))
+                o["payer_dates"].append(new_coded(q, v[2], v[1]))
             elif tag == "REF" and o["payer"] is not None:
-                o["payer"]["refs"].append(_new_coded(q, v[1], ""))
+                o["payer"]["refs"].append(new_coded(q, v[1], ""))
             elif tag == "NM1":
                 self.entity = self.new_entity(seg)
                 if q in ("IL", "PR"):
                     o["subscriber" if q == "IL" else "payer"] = self.entity
                     self.loop = "2330A" if q == "IL" else "2330B"
         elif tag == "DTP":
-            c["dates"].append(_new_coded(q, v[2], v[1]))
+            c["dates"].append(new_coded(q, v[2], v[1]))
         elif tag == "REF":
-            c["refs"].append(_new_coded(q, v[1], ""))
+            c["refs"].append(new_coded(q, v[1], ""))
         elif tag == "NTE":
-            c["notes"].append(_new_coded(q, v[1], ""))
+            c["notes"].append(new_coded(q, v[1], ""))
         elif tag == "CL1":
             c["cl1"] = seg.elements
         elif tag == "HI":
@@ -344,8 +289,8 @@ class TransactionWalker:
                 code = made.get(text)
                 if code is None:
                     parts = text.split(comp) + [""] * 9
-                    code = _new_health_code(parts[0], parts[1], parts[2], parts[3], parts[4],
-                                      parts[8])
+                    code = new_health_code(parts[0], parts[1], parts[2], parts[3], parts[4],
+                                           parts[8])
                     if len(made) < _AMOUNTS_KEPT:
                         made[text] = code
                 codes.append(code)
@@ -374,7 +319,7 @@ class TransactionWalker:
             key = (q, v[2], v[1])
             date = self.line_dates.get(key)
             if date is None:
-                date = _new_coded(q, v[2], v[1])
+                date = new_coded(q, v[2], v[1])
                 if len(self.line_dates) < _AMOUNTS_KEPT:
                     self.line_dates[key] = date
             ln["dates"].append(date)
@@ -404,11 +349,11 @@ class TransactionWalker:
             if tag == "CAS":
                 self.svd["adjustments"].extend(self.cas(seg))
             elif tag == "DTP":
-                self.svd["dates"].append(_new_coded(q, v[2], v[1]))
+                self.svd["dates"].append(new_coded(q, v[2], v[1]))
         elif tag == "DTP":
-            ln["dates"].append(_new_coded(q, v[2], v[1]))
+            ln["dates"].append(new_coded(q, v[2], v[1]))
         elif tag == "REF":
-            ln["refs"].append(_new_coded(q, v[1], ""))
+            ln["refs"].append(new_coded(q, v[1], ""))
         elif tag == "LIN":
             ln["ndc"] = v[2]
         elif tag == "CTP":
