@@ -55,7 +55,7 @@ from core.archive import (
     store_file,
     store_stream,
 )
-from core.tables import StoredFile
+from core.tables import StoredFile, utcnow
 from remittance import EraSource, PostingRules, era_from_bytes_chunks, era_from_text, import_era
 
 __all__ = ["DUPLICATE", "UNHANDLED", "WAITING", "WHOLE_TEXT_BYTES", "ProcessOutcome",
@@ -193,10 +193,15 @@ def process_file(session: Session, file_id: int, *, archive_dir: Path | None = N
         stored.status, stored.error = WAITING, refusal
         session.flush()
         return ProcessOutcome(file_id, WAITING, kinds, refusal)
-    audit.record(session, who.audit_actor, audit.Action.UPDATE, "stored_file", stored.id)
+    # Recorded once the work is done: SQLAlchemy runs before_commit at every savepoint too,
+    # and an entry written there would hold the audit chain's lock (PostgreSQL: an advisory
+    # lock, database-wide) through the rest of a long posting.
+    began = utcnow()
     registration = register_interchanges(session, stored.id, interchanges)
     if registration.all_seen(len(interchanges)):
         duplicate = "; ".join(registration.notes)
+        audit.record(session, who.audit_actor, audit.Action.UPDATE, "stored_file", stored.id,
+                     at=began)
         mark_processed(session, stored)
         stored.status, stored.error = DUPLICATE, duplicate
         return ProcessOutcome(file_id, DUPLICATE, kinds, duplicate)
@@ -214,6 +219,8 @@ def process_file(session: Session, file_id: int, *, archive_dir: Path | None = N
             unhandled.append(kind or "(no transaction set)")
         else:
             summaries.append(handler(session, stored, text, who, posting_rules))
+    audit.record(session, who.audit_actor, audit.Action.UPDATE, "stored_file", stored.id,
+                 at=began)
     mark_processed(session, stored)
     status = "processed"
     if unhandled:

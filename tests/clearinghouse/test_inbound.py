@@ -285,3 +285,26 @@ def test_an_acknowledgment_over_the_whole_text_size_is_refused(factory, monkeypa
     with pytest.raises(ValueError, match="a 999 file of .* bytes is larger than the 100"), \
             factory() as session:
         inbound.process_file(session, got.file_id)
+
+
+def test_the_audit_entry_is_written_after_the_posting_not_at_a_savepoint(factory,
+                                                                         monkeypatch):
+    """Savepoints (registering interchanges) run before_commit too: an entry written there
+    would hold the audit chain's lock through the whole posting of a large ERA."""
+    from core.tables import AuditEntry
+
+    seen = []
+    real = inbound.import_era
+
+    def spy(session, *args, **kwargs):
+        seen.append(session.scalar(select(func.count()).select_from(AuditEntry)))
+        return real(session, *args, **kwargs)
+
+    monkeypatch.setattr(inbound, "import_era", spy)
+    era = (Path(__file__).resolve().parents[2] / "samples" / "remittance" / "era_basic.835")
+    outcome = process(factory, receive(factory, era.read_text(), "era.835").file_id)
+    assert outcome.status == "processed" and seen == [0]
+    with factory() as session:
+        (entry,) = session.scalars(select(AuditEntry)).all()
+        assert (entry.action, entry.entity_type, entry.entity_id) == (
+            "update", "stored_file", str(outcome.file_id))
