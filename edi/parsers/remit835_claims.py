@@ -81,7 +81,7 @@ class ClaimLoops:
     """
 
     __slots__ = ("r", "claim", "svc", "target", "claims", "header_number", "procedures",
-                 "memo", "opened")
+                 "memo", "sharing", "shared", "opened")
 
     def __init__(self, reader: ElementReader) -> None:
         self.r = reader
@@ -97,6 +97,8 @@ class ClaimLoops:
         #: Values of REF, DTM, AMT, CAS (a tuple of adjustments) and 2100 NM1 segments read
         #: without a defect, under their text (see :meth:`read`); emptied when full.
         self.memo: dict[str, Reference | DateValue | Amount | tuple[Adjustment, ...] | Party] = {}
+        self.sharing = True              # the memo is looked in and filled
+        self.shared = 0                  # values found in it since it was last emptied
 
     def open_claim(self, seg: Segment) -> None:
         self.close_claim()
@@ -122,8 +124,8 @@ class ClaimLoops:
         while a claim is open, up to the first one this pass leaves; that one's index.
 
         A segment is left, untouched, to the transaction reader when it belongs to the
-        transaction level (a CLP, which begins the next claim, is read here), is not among the common ones, or has anything a
-        defect would be reported for (a missing or unusual amount, a date that does not read,
+        transaction level (a CLP, which begins the next claim, is read here), is not among
+        the common ones, or has anything a defect would be reported for (a missing or unusual amount, a date that does not read,
         a group code outside 5010's): read as a Segment there, it gives the same values and
         its defects. The checks here are the fast paths of :class:`ElementReader`'s, so what
         is read here is what it would read.
@@ -132,19 +134,23 @@ class ClaimLoops:
         is kept in :attr:`memo` under that text and shared by the next segment written the
         same (dates of service, allowed amounts, contractual adjustments and the rendering
         provider recur throughout a payment); the values are frozen, so sharing them changes
-        nothing a reader of them can see.
+        nothing a reader of them can see. When the memo fills with fewer than one value in
+        four found there again, the segments are too varied to gain from it, and it rests
+        (:attr:`sharing` is False) until the transaction reader sets it going again with its
+        next run of segments.
         """
         split = str.split
         element = delims.element
         target = self.target
         claim = self.claim
         assert target is not None and claim is not None
-        memo = self.memo
-        known = memo.get
+        memo = self.memo if self.sharing else None
+        known = memo.get if memo is not None else _nothing
         for i in range(start, end):
             piece = pieces[i]
             value = known(piece)
             if value is not None:
+                self.shared += 1
                 kind = type(value)
                 if kind is Reference:
                     target.references.append(value)
@@ -187,9 +193,14 @@ class ClaimLoops:
                 value = _amount(e[1], Decimal(text))
                 target.amounts.append(value)
             elif tag == "CAS":
-                value = _clean_adjustments(e, n)
-                if value is None:
-                    return i
+                text = e[3] if n == 4 else ""
+                if text and e[2] and len(text) <= 10 and _plain(text) and e[1] in GROUP_CODES:
+                    # One reason and amount, the usual shape, read as below.
+                    value = (_adjustment(e[1], e[2], Decimal(text), None),)
+                else:
+                    value = _clean_adjustments(e, n)
+                    if value is None:
+                        return i
                 target.adjustments += value
             elif tag == "SVC":
                 self.close_service()
@@ -229,9 +240,15 @@ class ClaimLoops:
                 else:
                     return i
                 continue
-            if len(memo) >= _MEMO_SIZE:
-                memo.clear()
-            memo[piece] = value
+            if memo is not None:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                    shared, self.shared = self.shared, 0
+                    if shared < _MEMO_SIZE // 4:
+                        self.sharing = False
+                        memo, known = None, _nothing
+                        continue
+                memo[piece] = value
         return end
 
     def close_service(self) -> None:
@@ -323,6 +340,7 @@ _amount = positional(Amount)
 
 
 _new = tuple.__new__
+_nothing = {}.get                   # the memo's look-up while it rests
 _from_iso = dt.date.fromisoformat
 _plain = PLAIN_DECIMAL.fullmatch
 _adjustment = positional(Adjustment)

@@ -113,6 +113,7 @@ class TransactionReader:
         delims, pieces, first = run
         r = self.r
         loops = self.loops
+        loops.sharing = True                # see ClaimLoops.read
         in_claim = CLAIM_SEGMENTS.get
         head = self.head
         i = start

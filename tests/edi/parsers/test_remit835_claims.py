@@ -94,3 +94,13 @@ def test_the_values_kept_for_sharing_stay_few() -> None:
     assert sum(len(c.services) for c in reader.claims) == 10_000
     assert len(reader.loops.memo) <= 4096
     assert len(reader.loops.procedures) <= 512
+
+
+def test_the_memo_rests_while_nothing_recurs_and_reads_alike() -> None:
+    lines = [f"SVC*HC:99213*1*1~REF*6R*L{n}~AMT*B6*{n}" for n in range(5_000)]
+    body = START.split("~")[:-1] + ["CLP*A1*1*5000*5000"] + "~".join(lines).split("~")
+    reader = _reader(body)
+    assert not reader.loops.sharing and reader.loops.memo == {}
+    services = reader.claims[0].services
+    assert [s.references[0].value for s in services] == [f"L{n}" for n in range(5_000)]
+    assert services[4_999].amounts[0].amount == 4_999
