@@ -202,3 +202,13 @@ def parse_problems(text: str) -> list:
     tokenizer.feed(text)
     tokenizer.close()
     return tokenizer.problems
+
+
+def test_a_bare_group_is_read_with_a_warning():
+    group = SAMPLE[SAMPLE.index("GS*"):SAMPLE.index("IEA*")]
+    result = read_837(group, "group.837")
+    (warning,) = result.defects
+    assert _lenient_warning(warning) == (Severity.WARNING, DefectLevel.INTERCHANGE, "024", "ISA")
+    assert "no ISA interchange header" in warning.message and "GS02/GS03" in warning.message
+    assert [c.clm[0] for c in result.claims] == ["PCN1"]
+    assert result.claims[0].file_position == group.count("~", 0, group.index("CLM*")) + 1
