@@ -57,9 +57,22 @@ def array_literal(values: Iterable[Any]) -> str:
     """PostgreSQL's text form of a one-dimensional array of ``values`` (None is NULL).
 
     Every other value is sent quoted as its ``str``, which the element type reads back (ints,
-    text, Decimal, ISO dates and timestamps, True/False). Built with one join, it costs a
-    fraction of the driver's element-by-element array adaptation on thousands of values.
+    text, Decimal, ISO dates and timestamps, True/False). Built with joins, it costs a fraction
+    of the driver's element-by-element array adaptation on thousands of values.
     """
+    values = list(values)
+    if not values:
+        return "{}"
+    if all(type(v) is int for v in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    if all(type(v) is str for v in values):
+        # NUL (which PostgreSQL text never holds) separates the values while all of them are
+        # escaped in one pass; a value that carries one takes the general path and is refused
+        # by the server as before.
+        joined = "\0".join(values)
+        if joined.count("\0") == len(values) - 1:
+            body = joined.replace("\\", "\\\\").replace('"', '\\"').replace("\0", '","')
+            return '{"' + body + '"}'
     return "{" + ",".join(
         "NULL" if v is None else
         '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"

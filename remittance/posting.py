@@ -187,14 +187,15 @@ def _entries(adjustments: tuple[Adjustment, ...], remarks: tuple[str, ...],
 def _line(match: LineMatch, index: int, rules: PostingRules, reversal: bool
           ) -> tuple[LinePosting, list[str]]:
     svc = match.service
-    entries, holds = _entries(svc.adjustments, svc.remarks, rules, reversal)
+    remarks = svc.remarks           # a property that builds its tuple on each read
+    entries, holds = _entries(svc.adjustments, remarks, rules, reversal)
     entries.insert(0, PostingEntry(EntryKind.PAYMENT, svc.paid))
     code = svc.billed_procedure
     return LinePosting(
         line_id=match.line.line_id if match.line else None, service_index=index,
         procedure_code=code.code, modifiers=code.modifiers, charge=svc.charge, paid=svc.paid,
         entries=tuple(entries), method=match.method, allowed=svc.allowed,
-        remarks=svc.remarks), holds
+        remarks=remarks), holds
 
 
 def plan_claim(remit: Remittance, payment: ClaimPayment, index: ClaimIndex,

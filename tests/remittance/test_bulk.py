@@ -111,6 +111,11 @@ def test_array_literal_reads_back_every_value_on_postgres(pg_session: Session) -
              'ünïcode']
     assert pg_session.scalar(text("SELECT CAST(:a AS varchar[])"),
                              {"a": array_literal(texts)}) == texts
+    for same_kind in ([t for t in texts if t is not None], ["x"], []):
+        assert pg_session.scalar(text("SELECT CAST(:a AS text[])"),
+                                 {"a": array_literal(same_kind)}) == same_kind
+    assert pg_session.scalar(text("SELECT CAST(:a AS bigint[])"),
+                             {"a": array_literal([3, 0, -7, 2**40])}) == [3, 0, -7, 2**40]
     moments = [dt.datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=dt.UTC), None]
     assert pg_session.scalar(text("SELECT CAST(:a AS timestamptz[])"),
                              {"a": array_literal(moments)}) == moments
