@@ -425,3 +425,24 @@ def post_bytes(client, headers, name: str, content: bytes):  # type: ignore[no-u
     response = client.post(f"{R}/post", headers=headers, files={"file": (name, content)})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def test_posting_holds_no_audit_lock_while_it_imports(client, as_role, practice,
+                                                      session_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Nothing of the request is in the audit chain while the ERA imports: an entry written
+    at one of the import's savepoints would hold the chain's database-wide lock throughout."""
+    import api.remittance_posting as posting
+
+    poster = as_role("poster")
+    seen = []
+    real = posting.import_era
+
+    def spy(session, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(session.scalar(select(func.count()).select_from(AuditEntry)))
+        return real(session, *args, **kwargs)
+
+    monkeypatch.setattr(posting, "import_era", spy)
+    with session_factory() as s:
+        before = s.scalar(select(func.count()).select_from(AuditEntry))
+    post(client, poster, "era_basic.835")
+    assert seen == [before]
