@@ -432,7 +432,12 @@ def _moa(loops: ClaimLoops, seg: Segment) -> None:
 
 
 def _per(loops: ClaimLoops, seg: Segment) -> None:
-    loops.target.contacts.append(contact(seg))  # type: ignore[union-attr]
+    if loops.svc is not None:
+        # The 2110 has no PER (the claim contact is 2100's): kept as the line's other segment,
+        # where it is seen, rather than on a list the line's value has no field for.
+        loops.svc.other.append(seg)
+    else:
+        loops.target.contacts.append(contact(seg))  # type: ignore[union-attr]
 
 
 def _qty(loops: ClaimLoops, seg: Segment) -> None:

@@ -165,6 +165,16 @@ def test_unknown_segments_are_kept_not_dropped() -> None:
     assert [s.tag for s in claim.services[0].other] == ["XYZ"]
 
 
+def test_a_contact_inside_a_service_line_is_kept_on_the_line() -> None:
+    # PER belongs to 2100 (claim contact); in a 2110 it is kept where it stood.
+    remit = read_835(wrap(MINIMAL + "PER*CX*CLAIMS*TE*8005550100~SVC*HC:99213*100*100~"
+                                    "PER*CX*LINE DESK*TE*8005550199~")).remittances[0]
+    claim = remit.claims[0]
+    assert [c.name for c in claim.contacts] == ["CLAIMS"]
+    (line,) = claim.services
+    assert [(s.tag, s.get(2)) for s in line.other] == [("PER", "LINE DESK")]
+
+
 def _flatten(value: object, out: set[str]) -> set[str]:
     """Every text, number and date the model holds, as wire-like strings."""
     if isinstance(value, str):
