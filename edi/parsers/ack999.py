@@ -26,7 +26,7 @@ from edi.acknowledgments.codes import (
 )
 from edi.errors import WrongTransactionError
 from edi.parsers.chunked import ReadingWarnings, collector_paused, text_batches
-from edi.parsers.remit835_values import positional
+from edi.parsers.construction import positional
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.envelope import InterchangeHeader, header_from_isa
 from edi.x12.numbers import MAX_DIGITS, NumberFormatError, read_integer

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from edi.parsers.remit835_values import positional
+from edi.parsers.construction import positional
 from edi.x12.defects import Defect
 
 __all__ = [

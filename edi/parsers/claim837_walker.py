@@ -25,7 +25,7 @@ from edi.parsers.claim837_values import (
     new_health_code,
     other_of,
 )
-from edi.parsers.remit835_values import ccyymmdd
+from edi.parsers.construction import ccyymmdd
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.numbers import NumberFormatError, read_decimal
 from edi.x12.segment import Segment

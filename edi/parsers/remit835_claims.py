@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
+from edi.parsers.construction import ccyymmdd, positional
 from edi.parsers.remit835_elements import (
     ElementReader,
     adjustments,
@@ -36,8 +37,6 @@ from edi.parsers.remit835_values import (
     Quantity,
     Reference,
     ServicePayment,
-    ccyymmdd,
-    positional,
 )
 from edi.x12.delimiters import Delimiters
 from edi.x12.numbers import MAX_DIGITS, PLAIN_DECIMAL

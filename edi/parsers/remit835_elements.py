@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from edi.parsers.construction import ccyymmdd, positional
 from edi.parsers.remit835_values import (
     GROUP_CODES,
     ZERO,
@@ -18,8 +19,6 @@ from edi.parsers.remit835_values import (
     Contact,
     Party,
     ProcedureCode,
-    ccyymmdd,
-    positional,
 )
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.numbers import MAX_DIGITS, PLAIN_DECIMAL, NumberFormatError, read_decimal

@@ -21,7 +21,8 @@ def _modules_after(code: str) -> set[str]:
 
 def test_reading_an_835_imports_only_the_835_modules() -> None:
     loaded = _modules_after("from edi.parsers import read_835")
-    assert loaded == {"edi.parsers", "edi.parsers.remit835", "edi.parsers.remit835_claims",
+    assert loaded == {"edi.parsers", "edi.parsers.construction", "edi.parsers.remit835",
+                      "edi.parsers.remit835_claims",
                       "edi.parsers.remit835_elements", "edi.parsers.remit835_stream",
                       "edi.parsers.remit835_transaction", "edi.parsers.remit835_values"}
 

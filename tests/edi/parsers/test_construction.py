@@ -1,4 +1,5 @@
-"""The 835's values: the positional constructors the reader uses, and CCYYMMDD dates."""
+"""What the readers build values with: positional constructors (checked on the 835's values,
+the readers' largest), and CCYYMMDD dates."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from edi.parsers.construction import ccyymmdd, positional
 from edi.parsers.remit835_values import (
     Adjustment,
     Amount,
@@ -17,8 +19,6 @@ from edi.parsers.remit835_values import (
     ProcedureCode,
     Reference,
     ServicePayment,
-    ccyymmdd,
-    positional,
 )
 
 _PROCEDURE = ProcedureCode("HC", "99213", ("25",), "")
