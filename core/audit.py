@@ -119,7 +119,10 @@ def _shares_one_connection(engine: Engine) -> bool:
 
 def _write_pending(session: Session) -> None:
     pending: list[dict[str, Any]] = session.info.get(_PENDING, [])
-    if not pending:
+    if not pending or session.in_nested_transaction():
+        # SQLAlchemy runs before_commit when a savepoint is released too. Writing there would
+        # take the chain's database-wide lock (PostgreSQL) or the write lock (SQLite) for the
+        # rest of the unit of work: a long posting would hold up every audited request.
         return
     session.flush()          # the unit of work's own changes first: they decide the path
     entries = list(pending)

@@ -50,6 +50,18 @@ def test_entries_are_written_at_commit_and_not_after_a_rollback(session_factory)
         assert [e.entity_id for e in audit.list_entries(session)] == ["2"]
 
 
+def test_a_savepoint_released_before_the_commit_writes_no_entry(session_factory) -> None:
+    # Released savepoints run before_commit too; the entries wait for the unit of work's own
+    # commit, so the chain's lock is not taken (and held) from the first savepoint on.
+    with session_factory() as session:
+        audit.record(session, Actor("kim"), Action.UPDATE, "stored_file", 1)
+        with session.begin_nested():
+            pass
+        assert session.scalars(select(AuditEntry)).all() == []
+        session.commit()
+        assert [e.entity_id for e in audit.list_entries(session)] == ["1"]
+
+
 def test_a_change_and_its_entries_commit_together(session_factory) -> None:
     with session_factory() as session:
         session.add(StoredFile(sha256="a" * 64, direction="in", source_name="x", kind="835",
