@@ -39,6 +39,9 @@ class Interchange:
     control_number: str
     kinds: tuple[str, ...]
     delimiters: Delimiters
+    #: The envelope was made up around a bare ST..SE or GS..GE (edi.x12.bare): its sender and
+    #: ISA13 name nothing the sender sent, so the file's SHA-256 alone tells it was seen.
+    synthetic: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -74,11 +77,12 @@ def survey(text: str | Iterable[str], source: str) -> tuple[list[Interchange], l
     interchanges: list[Interchange] = []
     kinds: list[str] = []
     current: list[str] = []
-    head: tuple[str, str, Delimiters] | None = None
+    head: tuple[str, str, Delimiters, bool] | None = None
 
     def close() -> None:
         if head is not None:
-            interchanges.append(Interchange(head[0], head[1], tuple(current), head[2]))
+            interchanges.append(Interchange(head[0], head[1], tuple(current), head[2],
+                                            head[3]))
 
     chunks = ((text[at:at + _CHUNK] for at in range(0, len(text), _CHUNK))
               if isinstance(text, str) else text)
@@ -90,7 +94,8 @@ def survey(text: str | Iterable[str], source: str) -> tuple[list[Interchange], l
             if tag == "ISA":
                 close()
                 fields = elements + [""] * (13 - len(elements))
-                head, current = (fields[5].strip(), fields[12].strip(), run.delimiters), []
+                head = (fields[5].strip(), fields[12].strip(), run.delimiters, run.first == 0)
+                current = []
             elif tag in ("ST", "TA1"):
                 kind = (elements[0] if elements else "") if tag == "ST" else "TA1"
                 if kind not in current:
@@ -116,6 +121,9 @@ def register_interchanges(session: Session, stored_file_id: int,
     notes: list[str] = []
     in_file: set[tuple[str, str]] = set()
     for index, interchange in enumerate(found):
+        if interchange.synthetic:
+            fresh.append(index)         # no key of its own; the stored file's SHA-256 holds
+            continue
         key = interchange.key
         if key in in_file:
             notes.append(f"{interchange.describe()} appears twice in the file; applied once")

@@ -134,3 +134,23 @@ def test_the_loser_of_a_registration_race_finds_the_winner(factory, monkeypatch)
         # The refused insert was rolled back to its savepoint; the transaction goes on.
         assert session.get(StoredFile, loser) is not None
         assert session.scalar(select(func.count()).select_from(ReceivedInterchange)) == 1
+
+
+def _bare(text: str) -> str:
+    """The transaction sets of an interchange without its ISA/GS/GE/IEA, as pasted."""
+    segments = [s.strip() for s in text.split("~") if s.strip()]
+    return "~\n".join(s for s in segments if s[:3] not in ("ISA", "GS*", "GE*", "IEA")) + "~\n"
+
+
+def test_a_bare_set_has_no_interchange_key_of_its_own(factory) -> None:
+    bare = _bare(sample_text(ACCEPTED_999))
+    (found,), kinds = survey(bare, "bare.999")
+    assert found.synthetic and kinds == ["999"]
+    outcome = receive_and_process(factory, bare, "bare.999")
+    assert outcome.status == "processed" and "already received" not in outcome.summary
+    assert acknowledgments(factory) == {"999": 3}
+    with factory() as session:
+        # The made-up sender and ISA13 are not registered: the stored file's SHA-256 is what
+        # keeps these bytes from being applied twice, and another bare file is never taken
+        # for this one.
+        assert session.scalars(select(ReceivedInterchange)).all() == []
