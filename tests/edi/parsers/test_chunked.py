@@ -92,7 +92,9 @@ def test_objects_the_program_froze_stay_frozen():
         assert frozen > 0
         with collector_paused():
             values = [[n] for n in range(1000)]
-        assert gc.get_freeze_count() == frozen
+        # Still frozen: an unfreeze would have made the count 0. (It may be a little lower:
+        # a frozen object freed meanwhile leaves the count.)
+        assert gc.get_freeze_count() > frozen // 2
         assert not _in_generation(values[0], 2)     # left to the young passes as usual
     finally:
         gc.unfreeze()
