@@ -24,7 +24,7 @@ EXPECTED: dict[str, list[str]] = {
     "edi.parsers": [
         "Acknowledgment999", "Claim837", "ClaimAcknowledgment", "ClaimAcknowledgmentBatch",
         "InterchangeAcknowledgment", "LineAcknowledgment", "Read837", "RemittanceFile",
-        "read_277ca", "read_835", "read_837", "read_999", "read_ta1",
+        "iter_835", "read_277ca", "read_835", "read_837", "read_999", "read_ta1",
     ],
     "edi.parsers.ack999": [
         "ElementNote", "SegmentNote", "SetAcknowledgment", "GroupAcknowledgment",

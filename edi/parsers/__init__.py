@@ -26,7 +26,7 @@ if TYPE_CHECKING:
         LineAcknowledgment,
         read_277ca,
     )
-    from edi.parsers.remit835 import RemittanceFile, read_835
+    from edi.parsers.remit835 import RemittanceFile, iter_835, read_835
     from edi.parsers.ta1 import InterchangeAcknowledgment, read_ta1
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "LineAcknowledgment",
     "Read837",
     "RemittanceFile",
+    "iter_835",
     "read_277ca",
     "read_835",
     "read_837",
@@ -51,7 +52,7 @@ _HOMES = {
     "Claim837": "claim837", "Read837": "claim837", "read_837": "claim837",
     "ClaimAcknowledgment": "claim_ack277", "ClaimAcknowledgmentBatch": "claim_ack277",
     "LineAcknowledgment": "claim_ack277", "read_277ca": "claim_ack277",
-    "RemittanceFile": "remit835", "read_835": "remit835",
+    "RemittanceFile": "remit835", "read_835": "remit835", "iter_835": "remit835",
     "InterchangeAcknowledgment": "ta1", "read_ta1": "ta1",
 }
 
