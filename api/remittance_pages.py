@@ -126,7 +126,8 @@ def upload_action(request: Request, session: DbSession, user: Poster, file: Uplo
     found = preview_era(session, file.file, name=name, rules=posting_rules_for(request.app),
                         max_bytes=settings_of(request).max_upload_bytes)
     return _remittances(request, session, user, None, preview=found.remittances,
-                        preview_problems=found.problems, preview_name=name)
+                        preview_problems=found.problems,
+                        preview_warnings=found.warnings, preview_name=name)
 
 
 @router.get("/remittances/{remittance_id}", response_class=HTMLResponse)

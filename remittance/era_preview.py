@@ -62,6 +62,8 @@ class RemittancePreview:
 class EraPreview:
     remittances: tuple[RemittancePreview, ...]
     problems: tuple[str, ...]        # file-level problems (envelope, skipped sets)
+    #: Those of ``problems`` that are warnings (a bare set read leniently), not errors.
+    warnings: tuple[str, ...] = ()
 
 
 def _posted_before(session: Session | None, payer_id: str, trace: str) -> bool:
@@ -129,6 +131,7 @@ def preview_era(session: Session | None, era: str | EraSource, *, source: str,
     source_of = era_from_text(era) if isinstance(era, str) else era
     out: list[RemittancePreview] = []
     problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
     collector: _Collector | None = None
     with collector_paused():
         for event in plan_stream(session, source_of, source=source, rules=rules):
@@ -145,8 +148,8 @@ def preview_era(session: Session | None, era: str | EraSource, *, source: str,
                 out.append(collector.preview(event, session))
                 collector = None
             else:
-                problems = event.problems
-    return EraPreview(tuple(out), problems)
+                problems, warnings = event.problems, event.warnings
+    return EraPreview(tuple(out), problems, warnings)
 
 
 def _again(session: Session | None, era: EraSource, source: str, rules: PostingRules | None,

@@ -80,6 +80,7 @@ class RemittanceEnded:
 class EraEnded:
     problems: tuple[str, ...]        # the file's own defects, in words
     remittance_count: int
+    warnings: tuple[str, ...] = ()   # those of them that are warnings, not errors
 
 
 PlanEvent = RemittanceStarted | PlannedBatch | RemittanceEnded | EraEnded
@@ -165,7 +166,8 @@ def plan_stream(session: Session | None, era: EraSource, *, source: str,
                 if not event.remittance_count:
                     why = "; ".join(d.message for d in event.defects)
                     raise UnreadableEra(f"{source}: no 835 remittance in the file ({why})")
-                yield EraEnded(tuple(str(d) for d in event.defects), event.remittance_count)
+                yield EraEnded(tuple(str(d) for d in event.defects), event.remittance_count,
+                               tuple(str(d) for d in event.defects if not d.is_error))
     except X12Error as exc:
         raise UnreadableEra(f"{source}: not a readable 835: {exc}") from exc
 

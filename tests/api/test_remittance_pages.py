@@ -84,6 +84,18 @@ def test_preview_then_post_from_the_remittances_page(client, practice,
         assert odd.status_code == 422 and "not an amount of money" in odd.text
 
 
+def test_a_bare_set_previews_with_its_reading_note_as_a_warning(client, practice) -> None:  # type: ignore[no-untyped-def]
+    login(client, "poster")
+    bare = SAMPLES.parent / "x12" / "bare_remittance.835"
+    page = client.post("/remittances/upload", data={"action": "preview"},
+                       files={"file": (bare.name, bare.read_bytes())})
+    assert page.status_code == 200 and "Preview of bare_remittance.835" in page.text
+    # Read leniently and said so, in the warning style: not a failure.
+    assert '<p class="alert warning">File: warning:' in page.text
+    assert "no ISA/GS envelope" in page.text
+    assert 'class="alert error"' not in page.text
+
+
 def test_held_and_unmatched_screen(client, practice, session_factory) -> None:  # type: ignore[no-untyped-def]
     login(client, "poster")
     upload(client, "era_out_of_balance.835", "post")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from remit_practice import sample_text
 from sqlalchemy.orm import Session
@@ -59,3 +60,11 @@ def test_preview_details_the_first_claims_then_sums_the_rest(
     assert remit.claim_count == 4
     assert sum(line.startswith("  Claim ") for line in remit.lines) == 1
     assert "  ... and 3 more claim payment(s): charge " in "\n".join(remit.lines)
+
+
+def test_file_warnings_are_told_apart_from_file_errors() -> None:
+    bare = Path(__file__).resolve().parents[2] / "samples" / "x12" / "bare_remittance.835"
+    found = preview_era(None, bare.read_text(encoding="utf-8"), source=bare.name)
+    (warning,) = found.warnings
+    assert warning in found.problems and "no ISA/GS envelope" in warning
+    assert preview_era(None, sample_text("era_basic.835"), source="b").warnings == ()
