@@ -23,7 +23,6 @@ import getpass
 import random
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import inspect, select
@@ -45,22 +44,9 @@ from remittance import (
     era_from_path,
     import_era,
     load_posting_rules,
-)
-from remittance.posting import Outcome
-from remittance.preview import (
-    describe_adjustments,
-    describe_claim,
-    describe_header,
-    describe_totals,
+    preview_lines,
 )
 from remittance.sources import EraSource
-from remittance.streaming import (
-    PlannedBatch,
-    RemittanceEnded,
-    RemittanceStarted,
-    collector_paused,
-    plan_stream,
-)
 
 __all__ = ["register"]
 
@@ -106,32 +92,8 @@ def _engine(url: str | None) -> Engine:
 
 
 def _print(session: Session | None, era: EraSource, source: str, rules: PostingRules) -> None:
-    """The preview, printed as the file is read: each claim payment as it is planned, each
-    remittance's totals and provider adjustments at its end, the file's problems last."""
-    out = sys.stdout
-    counts: Counter[str] = Counter()
-    claims = 0
-    with collector_paused():
-        for event in plan_stream(session, era, source=source, rules=rules):
-            if isinstance(event, RemittanceStarted):
-                out.write(describe_header(event.header) + "\n")
-                remit_date = event.header.payment_date
-                counts, claims = Counter(), 0
-            elif isinstance(event, PlannedBatch):
-                for cp in event.claims:
-                    counts[cp.outcome] += 1
-                    claims += 1
-                    out.writelines(line + "\n" for line in describe_claim(cp, remit_date))
-            elif isinstance(event, RemittanceEnded):
-                remit = event.remittance
-                if event.header_changed:
-                    out.write("  note: the payment's BPR, TRN or dates came after its claims; "
-                              "posting plans the claims again with them\n")
-                out.writelines(line + "\n" for line in describe_totals(
-                    remit, event.verdict, claims, {o: counts[o] for o in Outcome}))
-                out.writelines(line + "\n" for line in describe_adjustments(remit))
-            else:
-                out.writelines(f"file: {problem}\n" for problem in event.problems)
+    sys.stdout.writelines(line + "\n" for line in preview_lines(session, era, source=source,
+                                                                rules=rules))
 
 
 def _read(args: argparse.Namespace) -> int:

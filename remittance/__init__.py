@@ -13,7 +13,7 @@ from remittance.balances import ClaimBalance, PatientBalance, patient_balances
 from remittance.balancing import BalanceVerdict, check_balance
 from remittance.codes import Action, DenialCategory
 from remittance.denials import DenialFinding, classify_adjustment, denial_findings
-from remittance.era_preview import EraPreview, RemittancePreview, preview_era
+from remittance.era_preview import EraPreview, RemittancePreview, preview_era, preview_lines
 from remittance.errors import (
     PostingConflict,
     QueueError,
@@ -123,6 +123,7 @@ __all__ = [
     "plan_era",
     "plan_remittance",
     "preview_era",
+    "preview_lines",
     "prior_payer_adjudication",
     "reconcile_deposit",
     "release_claim_payment",

@@ -10,6 +10,7 @@ and whether the payment was posted before.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from edi.parsers.remit835 import Remittance
+from edi.x12.collector import collector_paused
 from remittance.posting import Outcome
 from remittance.preview import (
     describe_adjustments,
@@ -30,12 +32,11 @@ from remittance.streaming import (
     PlannedBatch,
     RemittanceEnded,
     RemittanceStarted,
-    collector_paused,
     plan_stream,
 )
 from remittance.tables import RemittanceRecord
 
-__all__ = ["EraPreview", "RemittancePreview", "preview_era"]
+__all__ = ["EraPreview", "RemittancePreview", "preview_era", "preview_lines"]
 
 ZERO = Decimal("0")
 
@@ -162,3 +163,34 @@ def _again(session: Session | None, era: EraSource, source: str, rules: PostingR
         if isinstance(event, PlannedBatch):
             collector.add(event)
     return collector
+
+
+def preview_lines(session: Session | None, era: EraSource, *, source: str,
+                  rules: PostingRules | None = None) -> Iterator[str]:
+    """The whole preview in words as the file is read, for a terminal: each claim payment as
+    it is planned, each remittance's totals and provider adjustments at its end, the file's
+    problems last (``file: ...``). Nothing is kept but the current remittance's counts."""
+    counts: Counter[str] = Counter()
+    claims = 0
+    remit_date = None
+    with collector_paused():
+        for event in plan_stream(session, era, source=source, rules=rules):
+            if isinstance(event, RemittanceStarted):
+                yield describe_header(event.header)
+                remit_date = event.header.payment_date
+                counts, claims = Counter(), 0
+            elif isinstance(event, PlannedBatch):
+                for cp in event.claims:
+                    counts[cp.outcome] += 1
+                    claims += 1
+                    yield from describe_claim(cp, remit_date)
+            elif isinstance(event, RemittanceEnded):
+                remit = event.remittance
+                if event.header_changed:
+                    yield ("  note: the payment's BPR, TRN or dates came after its claims; "
+                           "posting plans the claims again with them")
+                yield from describe_totals(remit, event.verdict, claims,
+                                           {o: counts[o] for o in Outcome})
+                yield from describe_adjustments(remit)
+            else:
+                yield from (f"file: {problem}" for problem in event.problems)

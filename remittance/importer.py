@@ -35,6 +35,7 @@ from claims.db.tables import ClaimRecord
 from core.tables import utcnow
 from edi.errors import X12Error
 from edi.parsers.remit835 import Remittance, read_835
+from edi.x12.collector import collector_paused
 from remittance.balancing import BalanceVerdict
 from remittance.bulk import insert_rows
 from remittance.denials import denial_findings
@@ -51,7 +52,6 @@ from remittance.streaming import (
     PlannedBatch,
     RemittanceEnded,
     RemittanceStarted,
-    collector_paused,
     plan_stream,
 )
 from remittance.tables import (

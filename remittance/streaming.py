@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -38,7 +37,7 @@ from remittance.rules import DEFAULT_RULES, PostingRules
 from remittance.sources import EraSource
 
 __all__ = ["BATCH_SIZE", "EraEnded", "PlanEvent", "PlannedBatch", "RemittanceEnded",
-           "RemittanceStarted", "collector_paused", "plan_stream", "same_header"]
+           "RemittanceStarted", "plan_stream", "same_header"]
 
 #: Claim payments matched and written together: large enough that the set-based queries
 #: and COPYs dominate, small enough that a batch's values stay a few MiB.
@@ -90,20 +89,6 @@ def same_header(a: Remittance, b: Remittance) -> bool:
     """Do two readings of a remittance agree on everything planning and storing use?"""
     return (a.control_number, a.position, a.payment, a.trace, a.payer, a.payee, a.dates) == \
         (b.control_number, b.position, b.payment, b.trace, b.payer, b.payee, b.dates)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic collector: reading and planning allocate many small objects and
-    almost no cycles. :func:`plan_stream` collects the young generations every few batches,
-    so what cycles there are do not pile up over a long file."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def plan_stream(session: Session | None, era: EraSource, *, source: str,

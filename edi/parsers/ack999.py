@@ -25,8 +25,9 @@ from edi.acknowledgments.codes import (
     describe,
 )
 from edi.errors import WrongTransactionError
-from edi.parsers.chunked import ReadingWarnings, collector_paused, text_batches
+from edi.parsers.chunked import ReadingWarnings, text_batches
 from edi.parsers.construction import positional
+from edi.x12.collector import collector_paused
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.envelope import InterchangeHeader, header_from_isa
 from edi.x12.numbers import MAX_DIGITS, NumberFormatError, read_integer

@@ -17,7 +17,7 @@ This module reads the envelope and re-exports the values, which are defined in
 
 from __future__ import annotations
 
-from edi.parsers.chunked import ReadingWarnings, collector_paused, text_batches
+from edi.parsers.chunked import ReadingWarnings, text_batches
 from edi.parsers.claim837_values import (
     CasAdjustment,
     Claim837,
@@ -30,6 +30,7 @@ from edi.parsers.claim837_values import (
     ServiceLine837,
 )
 from edi.parsers.claim837_walker import TransactionWalker
+from edi.x12.collector import collector_paused
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.tokenizer import Tokenizer
 

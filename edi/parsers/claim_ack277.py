@@ -26,8 +26,9 @@ from decimal import Decimal
 
 from edi.acknowledgments.status_categories import Outcome, category_meaning, outcome_of, worst
 from edi.errors import WrongTransactionError
-from edi.parsers.chunked import ReadingWarnings, collector_paused, text_batches
+from edi.parsers.chunked import ReadingWarnings, text_batches
 from edi.parsers.construction import ccyymmdd, positional
+from edi.x12.collector import collector_paused
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.numbers import NumberFormatError, read_count, read_decimal
 from edi.x12.segment import Segment

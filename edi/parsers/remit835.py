@@ -21,9 +21,6 @@ read by :mod:`edi.parsers.remit835_stream`, the values are defined in
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 
 from edi.parsers.remit835_stream import (
@@ -53,6 +50,7 @@ from edi.parsers.remit835_values import (
     ServicePayment,
     TraceNumber,
 )
+from edi.x12.collector import collector_paused
 from edi.x12.defects import Defect
 
 __all__ = [
@@ -64,26 +62,13 @@ __all__ = [
 ]
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Reading allocates hundreds of thousands of small objects and no cycles; the cyclic
-    # collector would rescan them over and over (performance.md: half the reading time).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read_835(text: str, source: str = "") -> RemittanceFile:
     """Read every 835 transaction set in ``text``.
 
     Raises :class:`~edi.errors.InterchangeError` only when the text is not X12 at all; other
     problems are defects on the file or on the remittance they belong to.
     """
-    with _collector_paused():
+    with collector_paused():
         return _read_835(text, source)
 
 

@@ -23,13 +23,13 @@ events of the interchanges before it were handed out.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from edi.errors import InterchangeError
 from edi.parsers.remit835_transaction import EnvelopeIds, TransactionReader
 from edi.parsers.remit835_values import ClaimPayment, Remittance
+from edi.x12.collector import collector_paused
 from edi.x12.defects import Defect, DefectLevel, Severity, X12Path
 from edi.x12.delimiters import Delimiters
 from edi.x12.tokenizer import PieceRun, Tokenizer, segment_of
@@ -219,20 +219,16 @@ def iter_835(chunks: Iterable[str], source: str = "") -> Iterator[RemittanceEven
         taken: list[RemittanceEvent] = []
         failure: Exception | None = None
         finished = False
-        enabled = gc.isenabled()
-        gc.disable()
         try:
-            for event in events:
-                taken.append(event)
-                if len(taken) >= _EVENTS_AT_ONCE:
-                    break
-            else:
-                finished = True
+            with collector_paused():
+                for event in events:
+                    taken.append(event)
+                    if len(taken) >= _EVENTS_AT_ONCE:
+                        break
+                else:
+                    finished = True
         except Exception as exc:        # handed on after the events read before it
             failure = exc
-        finally:
-            if enabled:
-                gc.enable()
         # Handed out last-first from the end of the list, so each is let go when taken.
         taken.reverse()
         while taken:

@@ -21,7 +21,6 @@ defect list grows.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -35,6 +34,7 @@ from edi.validation.report import (
     ValidationReport,
 )
 from edi.validation.transaction import Memo, SetChecker
+from edi.x12.collector import collector_paused
 from edi.x12.defects import Defect, Severity, X12Path
 from edi.x12.envelope import (
     GroupHeader,
@@ -415,13 +415,8 @@ def validate(chunks: Iterable[str], source: str | None = None, *,
     at all (no ISA, unreadable delimiters) gives a report whose ``fatal`` defect says why.
     """
     run = _Validation(source, strict)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         run.run(chunks)
-    finally:
-        if was_enabled:
-            gc.enable()
     return run.report()
 
 

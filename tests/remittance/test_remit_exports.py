@@ -12,7 +12,7 @@ PUBLIC = [
     "ReleaseResult", "RemittanceError", "RemittancePlan", "RemittancePreview", "RemittanceSummary", "RulesError",
     "SecondaryCandidate", "SecondaryClaimError", "UnmatchedPayment", "UnreadableEra", "appeal_letter_pdf", "assign_claim_payment", "check_balance",
     "claims_awaiting_secondary", "classify_adjustment", "denial_findings", "describe_plan", "era_from_bytes_chunks", "era_from_path", "era_from_text", "held_payments", "import_era",
-    "list_denials", "load_posting_rules", "patient_balances", "plan_era", "plan_remittance", "preview_era",
+    "list_denials", "load_posting_rules", "patient_balances", "plan_era", "plan_remittance", "preview_era", "preview_lines",
     "prior_payer_adjudication", "reconcile_deposit", "release_claim_payment",
     "release_remittance", "render_appeal_letter", "resolve_denial", "secondary_claim_from_era",
     "unmatched_payments", "unreconciled_remittances",
