@@ -193,16 +193,9 @@ def _walk(segments: Iterator[Segment], definition: TransactionDef, units: frozen
             closed = step.closed
             if closed:
                 for _ in range(closed):
-                    loop = defs.pop()
-                    children = kids.pop()
-                    done = _new(Loop, (loop.id, loop.name, tuple(owns.pop()),
-                                       tuple(children) if children else ()))
-                    if loop.id in units:
-                        yield _new(LoopItem, (done, _shells(defs, owns, shells)))
-                    elif kids[-1] is None:
-                        kids[-1] = [done]
-                    else:
-                        kids[-1].append(done)       # type: ignore[union-attr]
+                    item = _close(defs, owns, kids, units, shells)
+                    if item is not None:
+                        yield item
                 add = owns[-1].append
             opened = step.opened
             if opened is not None:
@@ -218,19 +211,29 @@ def _walk(segments: Iterator[Segment], definition: TransactionDef, units: frozen
         if end and seg.tag in end:
             break
     while len(defs) > 1:
-        loop = defs.pop()
-        children = kids.pop()
-        done = _new(Loop, (loop.id, loop.name, tuple(owns.pop()),
-                           tuple(children) if children else ()))
-        if loop.id in units:
-            yield _new(LoopItem, (done, _shells(defs, owns, shells)))
-        elif kids[-1] is None:
-            kids[-1] = [done]
-        else:
-            kids[-1].append(done)       # type: ignore[union-attr]
+        item = _close(defs, owns, kids, units, shells)
+        if item is not None:
+            yield item
     children = kids[0]
     yield _new(LoopItem, (_new(Loop, (defs[0].id, defs[0].name, tuple(owns[0]),
                                       tuple(children) if children else ())), ()))
+
+
+def _close(defs: list[LoopDef], owns: list[list[Segment]], kids: list[list[Loop] | None],
+           units: frozenset[str], shells: list[tuple[list[Segment], Loop]]) -> LoopItem | None:
+    """Close the innermost open loop: a unit is returned with its enclosing shells; any other
+    loop becomes a child of the loop around it (None is returned)."""
+    loop = defs.pop()
+    children = kids.pop()
+    done = _new(Loop, (loop.id, loop.name, tuple(owns.pop()),
+                       tuple(children) if children else ()))
+    if loop.id in units:
+        return _new(LoopItem, (done, _shells(defs, owns, shells)))
+    if kids[-1] is None:
+        kids[-1] = [done]
+    else:
+        kids[-1].append(done)       # type: ignore[union-attr]
+    return None
 
 
 def _shells(defs: list[LoopDef], owns: list[list[Segment]],
