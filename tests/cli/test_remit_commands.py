@@ -162,7 +162,7 @@ def test_two_processes_posting_at_once_on_sqlite_post_once(database: str, tmp_pa
     args = {side: [["remit", "post", write_file(
         tmp_path, f"r{n}{side}.835", era_variant(f"LITE{n}{side}", f"L{n}ICN")),
         "--database-url", database] for n in range(rounds)] for side in "AB"}
-    results = run_pair(cli_worker, ("A", args["A"]), ("B", args["B"]), rounds)
+    results = run_pair(cli_worker, ("A", args["A"], None), ("B", args["B"], None), rounds)
     for name, number, code, _out, err, _ in results:
         assert (code, err) == (0, ""), (name, number, code, err)
     for n in range(rounds):

@@ -38,6 +38,7 @@ def era_variant(trace: str, icn_prefix: str, *, isa13: str | None = None,
 
 def _count_conflicts() -> Callable[[], int]:
     """Count the key conflicts the posting code retries, to show the race was real."""
+    import remittance.importer as importer
     import remittance.posting_keys as keys
 
     seen = [0]
@@ -48,14 +49,24 @@ def _count_conflicts() -> Callable[[], int]:
         seen[0] += found
         return found
 
+    # The retry loop and the streaming importer (mid-remittance conflicts) each look it up.
     keys.is_conflict = counting
+    importer.is_conflict = counting
     return lambda: seen[0]
 
 
-def cli_worker(name: str, rounds: Sequence[list[str]], barrier: Any, results: Any) -> None:
-    """Run ``claimhouse`` with each round's arguments, as the command line would."""
+def cli_worker(name: str, rounds: Sequence[list[str]], batch_size: int | None, barrier: Any,
+               results: Any) -> None:
+    """Run ``claimhouse`` with each round's arguments, as the command line would.
+
+    ``batch_size`` (None: the importer's own) makes each import post its claim payments in
+    batches that small, so a race also meets a poster half-way through a remittance."""
     conflicts = _count_conflicts()
     from cli.main import main
+
+    if batch_size is not None:
+        import remittance.importer as importer
+        importer.import_era.__kwdefaults__["batch_size"] = batch_size
 
     for number, args in enumerate(rounds):
         barrier.wait(timeout=180)

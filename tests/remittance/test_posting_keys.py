@@ -207,13 +207,15 @@ def _posted_per_key(url: str) -> Counter[tuple[str, str]]:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("batch_size", [None, 1], ids=["one-batch", "batches-of-one"])
 def test_two_processes_post_two_eras_carrying_the_same_claim_payments(
-        race_url: str, tmp_path: Path) -> None:
+        race_url: str, tmp_path: Path, batch_size: int | None) -> None:
     rounds = {side: [["remit", "post", write_file(
         tmp_path, f"r{n}{side}.835", era_variant(f"RACE{n}{side}", f"R{n}ICN")),
         "--database-url", race_url, "--user", f"poster-{side}"] for n in range(ROUNDS)]
         for side in "AB"}
-    results = run_pair(cli_worker, ("A", rounds["A"]), ("B", rounds["B"]), ROUNDS)
+    results = run_pair(cli_worker, ("A", rounds["A"], batch_size),
+                       ("B", rounds["B"], batch_size), ROUNDS)
     for name, number, code, out, err, _ in results:
         assert code == 0 and err == "", (name, number, code, err)
         assert "-> posted" in out, out
@@ -237,7 +239,8 @@ def test_two_processes_post_the_same_file_or_a_resent_copy(race_url: str,
             path = write_file(tmp_path, f"same{n}{side}.835",
                               era_variant(f"SAME{n}", f"S{n}ICN", isa_time=clock))
             rounds[side].append(["remit", "post", path, "--database-url", race_url])
-    results = run_pair(cli_worker, ("A", rounds["A"]), ("B", rounds["B"]), ROUNDS)
+    results = run_pair(cli_worker, ("A", rounds["A"], None), ("B", rounds["B"], None),
+                       ROUNDS)
     for name, number, code, out, err, _ in results:
         assert code == 0, (name, number, code, err)
         assert "Traceback" not in err and "IntegrityError" not in err + out, err
